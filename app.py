@@ -1,0 +1,24 @@
+"""Crosscurrents: how the news covers Iraq between the United States and Iran.
+
+Run with `make run` (or `streamlit run app.py`).
+"""
+# pandas is imported before anything that imports plotly: with streamlit 1.67,
+# plotly 7.1 and pandas 3.1, a plotly-express chart on an st.navigation page
+# raised "partially initialized module 'pandas'" in real browser sessions
+# (always with three sessions starting at once) unless pandas came first.
+import pandas  # noqa: F401  (import order matters, see above)
+import plotly.express  # noqa: F401
+import streamlit as st
+
+from pages.widgets import global_filters
+
+st.set_page_config(page_title="Crosscurrents", page_icon=":material/public:", layout="wide")
+
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
+    st.Page("pages/attacks.py", title="Attacks", icon=":material/bar_chart:", url_path="attacks"),
+]
+
+nav = st.navigation(PAGES)
+global_filters()
+nav.run()

@@ -1,0 +1,154 @@
+"""Attack-count charts and their tables, built from the figures table.
+
+Claimants are never merged: every series is one claimant's counts, bars for
+the same month sit side by side, partial months are drawn hatched and say so,
+and cumulative claims ("more than 160 since October 2023") go on their own
+chart as markers, never as monthly bars.
+"""
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from lib.style import CLAIMANT_PALETTE
+
+ATTACK_UNITS = ("attacks", "drone attacks", "rocket attacks", "missile attacks", "strikes", "launches")
+CASUALTY_UNITS = ("killed", "injured")
+QUALIFIER_SIGNS = {"exact": "", "at_least": "≥ ", "approximately": "≈ ", "at_most": "≤ "}
+
+
+def claimant_colors(claimants) -> dict[str, str]:
+    return {c: CLAIMANT_PALETTE[i % len(CLAIMANT_PALETTE)] for i, c in enumerate(sorted(set(claimants)))}
+
+
+def _period_text(r) -> str:
+    start, end = r["period_start"], r["period_end"]
+    if r["granularity"] == "month" and pd.notna(start):
+        label = pd.Timestamp(start).strftime("%B %Y")
+        if r["partial"]:
+            label += f" (partial: {pd.Timestamp(start):%d} to {pd.Timestamp(end):%d %b})"
+        return label
+    if r["granularity"] == "day" and pd.notna(start):
+        return pd.Timestamp(start).strftime("%Y-%m-%d")
+    if r["granularity"] == "rate":
+        base = f"per day, {pd.Timestamp(start):%B %Y}" if pd.notna(start) else "per day"
+        return base
+    if pd.notna(start):
+        return f"{pd.Timestamp(start):%Y-%m-%d} to {pd.Timestamp(end):%Y-%m-%d}"
+    return f"up to {pd.Timestamp(end):%Y-%m-%d}" if pd.notna(end) else "period not stated"
+
+
+def figure_table(figures: pd.DataFrame, actor_names: dict[str, str], articles: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The rows behind every chart point, with provenance, in reading order."""
+    if figures.empty:
+        return pd.DataFrame(columns=["count", "unit", "period", "claimant", "reporter", "qualifier", "granularity", "origin", "target", "source", "evidence", "reader", "citation", "figure_id"])
+    df = figures.copy()
+    df["period"] = [_period_text(r) for _, r in df.iterrows()]
+    df["count_text"] = [f"{QUALIFIER_SIGNS.get(q, '')}{c:g}" for q, c in zip(df["qualifier"], df["count"])]
+    df["origin"] = df["origin"].map(lambda a: actor_names.get(a, a) if isinstance(a, str) else "")
+    df["target"] = df["target"].map(lambda a: actor_names.get(a, a) if isinstance(a, str) else "")
+    df["reader"] = [
+        f"./overview?article={a}&sent={int(s)}" if isinstance(a, str) and pd.notna(s) else None
+        for a, s in zip(df["article_id"], df["sent_id"])
+    ]
+    df = df.sort_values(["period_start", "claimant"], na_position="last")
+    return df[["count_text", "count", "unit", "period", "claimant", "reporter", "qualifier", "granularity", "origin", "target", "source", "evidence", "reader", "citation", "figure_id", "article_id", "sent_id", "period_start", "period_end", "partial"]].rename(columns={"count_text": "claim"})
+
+
+def _hover(r) -> str:
+    ev = html.escape(str(r["evidence"]))
+    if len(ev) > 220:
+        ev = ev[:217] + "…"
+    return (
+        f"<b>{html.escape(r['claim'])} {html.escape(r['unit'])}</b> · {html.escape(r['period'])}<br>"
+        f"claimed by <b>{html.escape(str(r['claimant']))}</b>, reported by {html.escape(str(r['reporter']))}<br>"
+        f"qualifier: {r['qualifier']} · {r['source']}<br><i>{ev}</i>"
+    )
+
+
+def monthly_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
+    """Grouped bars: one series per claimant and unit, side by side per month."""
+    df = table[(table["granularity"] == "month") & table["unit"].isin(ATTACK_UNITS)].copy()
+    fig = go.Figure()
+    if df.empty:
+        fig.add_annotation(text="No monthly attack counts match the filters.", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+        return _layout(fig, "Monthly attack counts by claimant", "count")
+    df["month"] = pd.to_datetime(df["period_start"]).dt.strftime("%Y-%m")
+    for (claimant, unit), g in df.groupby(["claimant", "unit"], sort=True):
+        g = g.sort_values("month")
+        fig.add_bar(
+            x=g["month"], y=g["count"], name=f"{claimant} — {unit}",
+            marker=dict(color=colors.get(claimant), pattern=dict(shape=["/" if p else "" for p in g["partial"]])),
+            text=[f"{c}{' (partial)' if p else ''}" for c, p in zip(g["claim"], g["partial"])], textposition="outside",
+            hovertext=[_hover(r) for _, r in g.iterrows()], hoverinfo="text",
+            customdata=g["figure_id"],
+        )
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(type="category", categoryorder="category ascending", title="month")
+    return _layout(fig, "Monthly attack counts by claimant (hatched = partial month)", "count")
+
+
+def cumulative_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
+    """Cumulative and undated claims as markers at the date they run to."""
+    df = table[table["unit"].isin(ATTACK_UNITS) & table["granularity"].isin(["cumulative", "rate"])].copy()
+    fig = go.Figure()
+    if df.empty:
+        fig.add_annotation(text="No cumulative claims match the filters.", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+        return _layout(fig, "Cumulative and rate claims", "count")
+    for claimant, g in df.groupby("claimant", sort=True):
+        fig.add_scatter(
+            x=pd.to_datetime(g["period_end"]), y=g["count"], mode="markers+text", name=claimant,
+            marker=dict(size=14, symbol=["diamond" if gr == "rate" else "triangle-up" for gr in g["granularity"]], color=colors.get(claimant)),
+            text=[f"{c} {u}{' /day' if gr == 'rate' else ''} · {p}" for c, u, gr, p in zip(g["claim"], g["unit"], g["granularity"], g["period"])],
+            textposition="top center", hovertext=[_hover(r) for _, r in g.iterrows()], hoverinfo="text", customdata=g["figure_id"],
+        )
+    fig.update_xaxes(title="as of (end of the counted period)")
+    return _layout(fig, "Cumulative claims (▲, counted from the period start) and daily rates (◆)", "count")
+
+
+def casualty_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
+    df = table[table["unit"].isin(CASUALTY_UNITS)].copy()
+    fig = go.Figure()
+    if df.empty:
+        fig.add_annotation(text="No casualty figures match the filters.", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+        return _layout(fig, "Casualties reported", "people")
+    df["when"] = pd.to_datetime(df["period_start"].fillna(df["period_end"]))
+    for unit, g in df.groupby("unit", sort=True):
+        fig.add_scatter(
+            x=g["when"], y=g["count"], mode="markers+text", name=unit,
+            marker=dict(size=[10 + min(c, 40) for c in g["count"]], symbol="x" if unit == "killed" else "circle", color="#a8445e" if unit == "killed" else "#d9a441"),
+            text=[f"{c} {unit} ({t or 'unknown'})" for c, t in zip(g["claim"], g["target"])], textposition="top center",
+            hovertext=[_hover(r) for _, r in g.iterrows()], hoverinfo="text", customdata=g["figure_id"],
+        )
+    fig.update_xaxes(title="date of the event (or of the period)")
+    return _layout(fig, "Casualties reported, by event date", "people")
+
+
+def _layout(fig: go.Figure, title: str, ytitle: str) -> go.Figure:
+    fig.update_layout(
+        title=title, yaxis_title=ytitle, height=420, margin=dict(t=60, l=50, r=20, b=50),
+        legend=dict(orientation="h", yanchor="top", y=-0.2), hoverlabel=dict(align="left"),
+    )
+    return fig
+
+
+def disagreements(table: pd.DataFrame) -> list[str]:
+    """Where two claimants give different counts for the same month:
+    'September 2024: 31 drone attacks per Maariv (reported by Shafaq News), 35 attacks per Militia Spotlight'."""
+    df = table[(table["granularity"] == "month") & table["unit"].isin(ATTACK_UNITS)].copy()
+    if df.empty:
+        return []
+    df["month"] = pd.to_datetime(df["period_start"]).dt.to_period("M")
+    out = []
+    for month, g in df.groupby("month", sort=True):
+        if g["claimant"].nunique() < 2 or g["count"].nunique() < 2:
+            continue
+        parts = []
+        for _, r in g.sort_values("claimant").iterrows():
+            via = f" (reported by {r['reporter']})" if r["reporter"] != r["claimant"] else ""
+            partial = ", partial month" if r["partial"] else ""
+            parts.append(f"{r['claim']} {r['unit']} per {r['claimant']}{via}{partial}")
+        out.append(f"{month.strftime('%B %Y')}: " + ", ".join(parts) + ".")
+    return out

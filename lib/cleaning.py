@@ -1,0 +1,196 @@
+"""Raw article text -> clean text, metadata read from the text, and an offset map.
+
+Rules are general (see data/boilerplate.yaml): page furniture is recognised by
+the families it belongs to, the leading section label and site slogan by their
+shape, and glued words by word frequencies.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import yaml
+
+from lib.offsets import OffsetMap, TextBuilder
+from lib.paths import DATA_DIR
+from lib.vocab import TOKEN_RE, Vocabulary
+
+LONG_PARAGRAPH_WORDS = 25
+MAX_TOKEN_TO_SPLIT = 30
+
+
+@dataclass
+class CleanText:
+    text: str
+    offsets: OffsetMap
+    title: str | None = None
+    found: dict = field(default_factory=dict)  # metadata stated in the text
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (kind, line)
+    repairs: list[tuple[str, str]] = field(default_factory=list)  # (glued, repaired)
+
+
+@dataclass(frozen=True)
+class Boilerplate:
+    line_patterns: tuple[tuple[str, re.Pattern], ...]
+    metadata: dict[str, re.Pattern]
+    lead_ins: tuple[re.Pattern, ...]
+
+
+@lru_cache(maxsize=4)
+def load_boilerplate(path: str | None = None) -> Boilerplate:
+    spec = yaml.safe_load(open(path or DATA_DIR / "boilerplate.yaml", encoding="utf-8"))
+    lines = tuple(
+        (kind, re.compile(p, re.IGNORECASE))
+        for kind, pats in spec["line_patterns"].items()
+        for p in pats
+    )
+    meta = {k: re.compile(p, re.IGNORECASE) for k, p in spec["metadata_patterns"].items()}
+    # Byline names must start with a capital: keep that pattern case-sensitive after "By".
+    meta["byline"] = re.compile(spec["metadata_patterns"]["byline"].replace("^by", "^(?i:by)"))
+    lead = tuple(re.compile(p) for p in spec["lead_in_patterns"])
+    return Boilerplate(lines, meta, lead)
+
+
+def _words(line: str) -> int:
+    return len(line.split())
+
+
+def _is_slogan(line: str) -> bool:
+    """A site tagline: short, a sentence, and no proper noun after its first word."""
+    words = line.split()
+    return (
+        1 < len(words) <= 8
+        and line.rstrip().endswith((".", "!"))
+        and not any(w[:1].isupper() for w in words[1:])
+        and not any(ch.isdigit() for ch in line)
+    )
+
+
+def _is_section_label(line: str) -> bool:
+    words = line.split()
+    return len(words) <= 2 and not re.search(r"[.!?:,\"“”]$", line.strip()) and line[:1].isupper()
+
+
+def _classify(lines: list[tuple[int, str]], bp: Boilerplate) -> tuple[list[str | None], dict]:
+    """Label each line: None for article text, else the kind of debris or metadata."""
+    labels: list[str | None] = [None] * len(lines)
+    found: dict = {}
+    for i, (_, line) in enumerate(lines):
+        s = line.strip()
+        if not s:
+            labels[i] = "blank"
+            continue
+        for kind, pat in bp.metadata.items():
+            m = pat.match(s)
+            if m:
+                labels[i] = f"metadata:{kind}"
+                for k, v in m.groupdict().items():
+                    if v and k not in found:
+                        found[k] = v.strip()
+                break
+        if labels[i]:
+            continue
+        for kind, pat in bp.line_patterns:
+            if pat.match(s):
+                labels[i] = kind
+                break
+    # Repeated lines (photo captions printed twice, menus) keep their first copy.
+    seen = set()
+    for i, (_, line) in enumerate(lines):
+        s = line.strip()
+        if labels[i] is None:
+            if s in seen and _words(s) > 3:
+                labels[i] = "duplicate"
+            seen.add(s)
+    # Leading furniture: before the first real paragraph, a section label or a site
+    # slogan that precedes another short line (the headline).
+    content = [i for i, lab in enumerate(labels) if lab is None]
+    lead = []
+    for i in content:
+        if _words(lines[i][1]) >= LONG_PARAGRAPH_WORDS:
+            break
+        lead.append(i)
+    for pos, i in enumerate(lead[:-1]):
+        s = lines[i][1].strip()
+        if pos == 0 and _is_slogan(s):
+            labels[i] = "tagline"
+        elif _is_section_label(s):
+            labels[i] = "section_label"
+        else:
+            break
+    return labels, found
+
+
+def clean(raw: str, vocab: Vocabulary, boilerplate: Boilerplate | None = None) -> CleanText:
+    bp = boilerplate or load_boilerplate()
+    lines: list[tuple[int, str]] = []
+    pos = 0
+    for line in raw.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        lines.append((pos, body))
+        pos += len(line)
+    labels, found = _classify(lines, bp)
+    token_counts = Counter(m.group() for m in TOKEN_RE.finditer(raw))
+
+    out = TextBuilder()
+    removed: list[tuple[str, str]] = []
+    repairs: list[tuple[str, str]] = []
+    title = None
+    for (start, line), label in zip(lines, labels):
+        if label is not None:
+            if label != "blank":
+                removed.append((label, line.strip()))
+            continue
+        lstripped = len(line) - len(line.lstrip())
+        body = line.strip()
+        offset = start + lstripped
+        for pat in bp.lead_ins:
+            m = pat.match(body)
+            if m:
+                found.setdefault("outlet", m.group("outlet").strip())
+                removed.append(("lead_in", m.group(0)))
+                offset += m.end()
+                body = body[m.end():]
+                break
+        if title is None and _words(body) < LONG_PARAGRAPH_WORDS:
+            title = body
+        if len(out):
+            out.insert("\n")
+        _copy_repairing(body, offset, out, vocab, repairs, token_counts)
+    return CleanText(out.text(), out.map, title, found, removed, repairs)
+
+
+# Punctuation that lost the space after it: "2023,citing", "factions.Israel", "fronts,”including".
+PUNCT_GLUE = r"(?P<punct>(?<=[a-z]{2})\.(?=[A-Z][a-z])|(?<=[A-Za-z0-9]),(?=[A-Za-z])|”(?=[A-Za-z]))"
+TOKEN_OR_PUNCT = re.compile(f"(?P<token>{TOKEN_RE.pattern})|{PUNCT_GLUE}")
+
+
+def _copy_repairing(
+    body: str, raw_start: int, out: TextBuilder, vocab: Vocabulary, repairs: list, token_counts: Counter
+) -> None:
+    """Copy a paragraph, inserting the spaces that scraping lost."""
+    cursor = 0
+    for m in TOKEN_OR_PUNCT.finditer(body):
+        if m.group("punct"):
+            out.copy(body[cursor:m.end()], raw_start + cursor)
+            out.insert(" ")
+            cursor = m.end()
+            continue
+        token = m.group()
+        if len(token) > MAX_TOKEN_TO_SPLIT:
+            continue
+        pieces = vocab.split_glued(token, repeated=token_counts[token] > 1)
+        if not pieces:
+            continue
+        out.copy(body[cursor:m.start()], raw_start + cursor)
+        at = m.start()
+        for k, piece in enumerate(pieces):
+            if k:
+                out.insert(" ")
+            out.copy(piece, raw_start + at)
+            at += len(piece)
+        cursor = m.end()
+        repairs.append((token, " ".join(pieces)))
+    out.copy(body[cursor:], raw_start + cursor)

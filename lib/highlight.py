@@ -1,0 +1,52 @@
+"""Escaped HTML for article text with highlighted spans.
+
+Article text is untrusted: every character of it goes through html.escape, and
+only the markup this module writes is emitted unescaped.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from urllib.parse import quote
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    color: str = "#ffe08a"
+    title: str = ""
+    href: str | None = None
+    anchor: str | None = None
+
+
+def highlight(text: str, spans: list[Span]) -> str:
+    """``text`` as HTML with each span marked; overlapping spans keep the first."""
+    out, cursor = [], 0
+    for s in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if s.start < cursor or s.end <= s.start:
+            continue
+        out.append(_escape(text[cursor:s.start]))
+        inner = _escape(text[s.start:s.end])
+        attrs = f' style="background:{html.escape(s.color)}33;border-bottom:2px solid {html.escape(s.color)};padding:0 1px"'
+        if s.title:
+            attrs += f' title="{html.escape(s.title)}"'
+        if s.anchor:
+            attrs += f' id="{html.escape(s.anchor)}"'
+        mark = f"<mark{attrs}>{inner}</mark>"
+        if s.href:
+            mark = f'<a href="{html.escape(s.href)}" target="_self" style="text-decoration:none;color:inherit">{mark}</a>'
+        out.append(mark)
+        cursor = s.end
+    out.append(_escape(text[cursor:]))
+    return "".join(out)
+
+
+def _escape(s: str) -> str:
+    return html.escape(s).replace("\n", "<br>\n")
+
+
+def page_href(page: str, **params) -> str:
+    """A link to another page of the app carrying its state in the URL."""
+    query = "&".join(f"{k}={quote(str(v))}" for k, v in params.items() if v not in (None, ""))
+    return f"./{page}" + (f"?{query}" if query else "")

@@ -1,0 +1,78 @@
+"""Actor mentions in clean text, and candidate names the registry does not know."""
+from __future__ import annotations
+
+import bisect
+import re
+from datetime import date
+
+from lib.registry import ROLE_BLOCKERS, Registry, tokenize
+from lib.vocab import Vocabulary
+
+# A run of capitalised words, allowing Arabic name particles inside ("Salam al-Jazaeri").
+CANDIDATE_RE = re.compile(
+    r"\b(?:[A-Z][a-z’'A-Z-]+)(?:\s+(?:(?:al|bin|ibn|abu|abd|el|de|of)[- ])?[A-Z][a-z’'A-Z-]+){1,4}"
+)
+# Capitalised words that begin sentences or titles rather than names.
+COMMON_ZIPF = 4.6
+
+
+def sentence_index(spans: list[tuple[int, int]]):
+    starts = [s for s, _ in spans]
+
+    def find(pos: int) -> int:
+        return max(0, bisect.bisect_right(starts, pos) - 1)
+
+    return find
+
+
+def find_mentions(text: str, spans, registry: Registry, published: date | None):
+    """Return (mentions, candidates) as lists of dicts with clean-text offsets."""
+    toks = tokenize(text)
+    matches = registry.matcher.find(text, toks)
+    sent_of = sentence_index(spans)
+    person_starts = {
+        m.first_token for m in matches if not m.target.startswith("role:") and registry.actors[m.target].type == "person"
+    }
+    mentions = []
+    for m in matches:
+        actor = m.target
+        if actor.startswith("role:"):
+            prev = toks[m.first_token - 1].norm if m.first_token > 0 else ""
+            named_next = any(t in person_starts for t in range(m.last_token + 1, m.last_token + 3))
+            if prev in ROLE_BLOCKERS or named_next:
+                continue
+            actor = registry.holder(actor[5:], published)
+            if actor is None:
+                continue
+        mentions.append(
+            {"sent_id": sent_of(m.start), "actor": actor, "surface": m.surface, "start": m.start, "end": m.end, "method": m.method}
+        )
+    return mentions, find_candidates(text, spans, matches, registry)
+
+
+def find_candidates(text: str, spans, matches, registry: Registry, vocab: Vocabulary | None = None):
+    """Capitalised multi-word names that no alias covers: people and groups to add."""
+    covered = [(m.start, m.end) for m in matches]
+    sent_of = sentence_index(spans)
+    zipf = (vocab or _common_vocab()).score
+    out = []
+    for m in CANDIDATE_RE.finditer(text):
+        s, e = m.start(), m.end()
+        if any(a < e and s < b for a, b in covered):
+            continue
+        words = re.split(r"[\s-]+", m.group())
+        content = [w for w in words if w.lower() not in {"al", "bin", "ibn", "abu", "abd", "el", "de", "of"}]
+        # All ordinary words ("Middle East", "Security Council") are not names.
+        if all(zipf(w.strip("’'")) >= COMMON_ZIPF for w in content):
+            continue
+        out.append({"sent_id": sent_of(s), "surface": m.group(), "start": s, "end": e})
+    return out
+
+
+_VOCAB: list[Vocabulary] = []
+
+
+def _common_vocab() -> Vocabulary:
+    if not _VOCAB:
+        _VOCAB.append(Vocabulary())
+    return _VOCAB[0]

@@ -1,0 +1,11 @@
+"""Where things live. Overridable by environment so tests and benchmarks can
+build into temporary directories."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("CROSSCURRENTS_DATA", ROOT / "data"))
+CORPUS_DIR = Path(os.environ.get("CROSSCURRENTS_CORPUS", DATA_DIR / "corpus"))
+STORE_DIR = Path(os.environ.get("CROSSCURRENTS_STORE", DATA_DIR / "processed"))

@@ -1,0 +1,123 @@
+"""Time expressions resolved against an article's date.
+
+"in August" (the most recent August up to the article), "since October",
+"since early November", "last week", "on January 28", "Friday's", "In
+November 2024", "October 4, 2024", "last October", "in 2020", and named
+anchors from data/anchors.yaml ("since the start of the war between Hamas and
+Israel" -> 2023-10-07).
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+import yaml
+
+from lib.paths import DATA_DIR
+
+MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+MONTHS["sept"] = 9
+MONTH_RE = r"(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
+WEEKDAY_RE = r"(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date | None
+    end: date | None
+    granularity: str  # day | month | year | cumulative | week
+    text: str
+    span: tuple[int, int]
+    partial: bool = False
+
+
+def month_end(y: int, m: int) -> date:
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+def latest_month(month: int, ref: date, inclusive: bool = True) -> int:
+    """Year of the most recent ``month`` on or before ``ref``."""
+    if month < ref.month or (inclusive and month == ref.month):
+        return ref.year
+    return ref.year - 1
+
+
+def latest_day(month: int, day: int, ref: date) -> date:
+    d = date(ref.year, month, min(day, calendar.monthrange(ref.year, month)[1]))
+    return d if d <= ref else date(ref.year - 1, month, day)
+
+
+@lru_cache(maxsize=2)
+def anchors() -> list[tuple[re.Pattern, date, str]]:
+    path = DATA_DIR / "anchors.yaml"
+    spec = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {"anchors": []}
+    out = []
+    for a in spec["anchors"]:
+        pat = "|".join(re.escape(p).replace(r"\ ", r"[\s-]+") for p in a["phrases"])
+        out.append((re.compile(rf"\bsince (?:the (?:start|beginning|outbreak) of )?(?:the )?(?:{pat})", re.I), date.fromisoformat(str(a["date"])), a["name"]))
+    return out
+
+
+def _month_period(y: int, m: int, ref: date, text: str, span) -> Period:
+    end = month_end(y, m)
+    partial = ref is not None and ref < end and (ref.year, ref.month) == (y, m)
+    return Period(date(y, m, 1), min(end, ref) if partial else end, "month", text, span, partial)
+
+
+def find_periods(sentence: str, ref: date | None) -> list[Period]:
+    """Every time expression in ``sentence``, resolved against ``ref``."""
+    if ref is None:
+        return []
+    out: list[Period] = []
+
+    def add(p: Period):
+        if not any(q.span[0] < p.span[1] and p.span[0] < q.span[1] for q in out):
+            out.append(p)
+
+    for pat, d, name in anchors():
+        for m in pat.finditer(sentence):
+            add(Period(d, ref, "cumulative", m.group(), m.span()))
+    for m in re.finditer(rf"\bsince (early |late |mid-?)?{MONTH_RE}(?:,? (\d{{4}}))?", sentence, re.I):
+        mon = MONTHS[m.group(2).lower().rstrip(".")]
+        y = int(m.group(3)) if m.group(3) else latest_month(mon, ref)
+        start = date(y, mon, 1)
+        if (y, mon) == (ref.year, ref.month):
+            add(Period(start, ref, "month", m.group(), m.span(), partial=True))
+        else:
+            add(Period(start, ref, "cumulative", m.group(), m.span()))
+    for m in re.finditer(rf"\b{MONTH_RE} (\d{{1,2}})(?:st|nd|rd|th)?,? (\d{{4}})\b", sentence):
+        d = date(int(m.group(3)), MONTHS[m.group(1).lower().rstrip(".")], int(m.group(2)))
+        add(Period(d, d, "day", m.group(), m.span()))
+    for m in re.finditer(rf"\b(?:on |last )?{MONTH_RE} (\d{{1,2}})(?:st|nd|rd|th)?\b(?!,? \d{{4}})", sentence):
+        d = latest_day(MONTHS[m.group(1).lower().rstrip(".")], int(m.group(2)), ref)
+        add(Period(d, d, "day", m.group(), m.span()))
+    for m in re.finditer(rf"\b(?:in |of |during )?{MONTH_RE},? (\d{{4}})\b", sentence):
+        add(_month_period(int(m.group(2)), MONTHS[m.group(1).lower().rstrip(".")], ref, m.group(), m.span()))
+    for m in re.finditer(rf"\b(in|last|this|during|of|by|mid-?|early|late) {MONTH_RE}\b", sentence, re.I):
+        if not m.group(2)[0].isupper():
+            continue
+        mon = MONTHS[m.group(2).lower().rstrip(".")]
+        word = m.group(1).lower()
+        y = latest_month(mon, ref, inclusive=word != "last")
+        add(_month_period(y, mon, ref, m.group(), m.span()))
+    for m in re.finditer(r"\blast week\b", sentence, re.I):
+        this_monday = ref - timedelta(days=ref.weekday())
+        add(Period(this_monday - timedelta(days=7), this_monday - timedelta(days=1), "week", m.group(), m.span()))
+    for m in re.finditer(rf"\b(?:on |last )?{WEEKDAY_RE}(?:'s|’s)?\b", sentence):
+        wd = WEEKDAYS[m.group(1).lower()]
+        back = (ref.weekday() - wd) % 7 or 7
+        d = ref - timedelta(days=back)
+        add(Period(d, d, "day", m.group(), m.span()))
+    for m in re.finditer(r"\b(?:in|since|during) (\d{4})\b", sentence):
+        y = int(m.group(1))
+        if 1900 < y <= ref.year:
+            if m.group().lower().startswith("since"):
+                add(Period(date(y, 1, 1), ref, "cumulative", m.group(), m.span()))
+            else:
+                add(Period(date(y, 1, 1), min(date(y, 12, 31), ref), "year", m.group(), m.span()))
+    return sorted(out, key=lambda p: p.span)

@@ -1,0 +1,233 @@
+"""Raw articles -> processed tables. Plain functions, runnable as a CLI.
+
+    python -m lib.pipeline build [--corpus DIR] [--out DIR] [--strict] [--force]
+    python -m lib.pipeline status
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from lib import schema, store
+from lib.cleaning import Boilerplate, clean, load_boilerplate
+from lib.corpus import ArticleSource, parse_date, read_corpus
+from lib.mentions import find_mentions
+from lib.paths import CORPUS_DIR, DATA_DIR, ROOT, STORE_DIR
+from lib.registry import Outlets, Registry, load_outlets, load_registry
+from lib.sentences import split_sentences
+from lib.vocab import Vocabulary, count_oov
+
+CODE_VERSION = "1"
+
+
+@dataclass
+class Context:
+    """Dictionaries loaded once and shared by every article."""
+
+    registry: Registry
+    outlets: Outlets
+    vocab: Vocabulary
+    boilerplate: Boilerplate
+
+
+def load_context() -> Context:
+    registry = load_registry()
+    return Context(registry, load_outlets(), Vocabulary(registry.words()), load_boilerplate())
+
+
+def _extractors():
+    """Table name -> extractor(article, sentences, mentions, ctx) -> rows.
+
+    Imported lazily so each extraction module stays independent of the others.
+    """
+    from lib import figures
+
+    return {"figures": figures.extract}
+
+
+def resolve_metadata(src: ArticleSource, found: dict, title: str | None, outlets: Outlets) -> dict:
+    """Sidecar first, then what the text states, then unknown; remember which."""
+    meta = dict(src.meta)
+    origin = {k: "sidecar" for k, v in meta.items() if v not in (None, "")}
+    outlet_name = meta.get("outlet") or found.get("outlet")
+    if not meta.get("outlet") and found.get("outlet"):
+        origin["outlet"] = "text"
+    outlet = outlets.resolve(outlet_name) or outlets.resolve(meta.get("original_publisher"))
+    if outlet_name and outlets.resolve(outlet_name):
+        outlet_name = outlets.resolve(outlet_name).name  # "jpost" -> "The Jerusalem Post"
+    published = parse_date(meta.get("published"))
+    precision = meta.get("date_precision")
+    if published is None and found.get("date"):
+        published, precision = parse_date(found["date"]), "day"
+        origin["published"] = "text"
+        meta.setdefault("date_basis", f"Dateline in the text: {found['date']} {found.get('time', '')}".strip())
+    author = meta.get("author") or found.get("author")
+    if author and not meta.get("author"):
+        origin["author"] = "text"
+    perspective = meta.get("perspective") or (outlet.perspective if outlet else None)
+    if perspective and not meta.get("perspective"):
+        origin["perspective"] = "outlet registry"
+    return {
+        "outlet": outlet_name or "Unknown outlet",
+        "outlet_id": outlet.id if outlet else None,
+        "original_publisher": meta.get("original_publisher"),
+        "author": author,
+        "url": meta.get("url"),
+        "title": meta.get("title") or title,
+        "published": published,
+        "date_precision": (precision or "day") if published else "unknown",
+        "date_basis": meta.get("date_basis"),
+        "perspective": perspective or "unknown",
+        "perspective_label": outlets.perspectives.get(perspective, "Unknown") if perspective else "Unknown",
+        "language": meta.get("language") or "en",
+        "linked_to": meta.get("linked_to"),
+        "meta_from": json.dumps(origin, sort_keys=True),
+    }
+
+
+def process_article(src: ArticleSource, ctx: Context) -> dict[str, list[dict]]:
+    """One article -> rows for every table."""
+    c = clean(src.raw, ctx.vocab, ctx.boilerplate)
+    meta = resolve_metadata(src, c.found, c.title, ctx.outlets)
+    text, omap = c.text, c.offsets
+    spans = split_sentences(text)
+    aid = src.article_id
+    sentences = []
+    for i, (s, e) in enumerate(spans):
+        rs, re_ = omap.span_to_raw(s, e)
+        sentences.append({"article_id": aid, "sent_id": i, "start": s, "end": e, "raw_start": rs, "raw_end": re_, "text": text[s:e]})
+    mentions, candidates = find_mentions(text, spans, ctx.registry, meta["published"])
+    for m in mentions:
+        m["article_id"] = aid
+        m["raw_start"], m["raw_end"] = omap.span_to_raw(m["start"], m["end"])
+    for cnd in candidates:
+        cnd["article_id"] = aid
+    actor_counts: dict[str, int] = {}
+    for m in mentions:
+        actor_counts[m["actor"]] = actor_counts.get(m["actor"], 0) + 1
+    article = {
+        "article_id": aid,
+        **meta,
+        "n_words": len(text.split()),
+        "n_sentences": len(spans),
+        "n_mentions": len(mentions),
+        "actors": sorted(actor_counts, key=lambda a: (-actor_counts[a], a)),
+        "text": text,
+        "source_file": src.path.name,
+        "offset_map": omap.to_list(),
+        "oov_before": count_oov(src.raw, ctx.vocab),
+        "oov_after": count_oov(text, ctx.vocab),
+        "repairs": [f"{a} -> {b}" for a, b in c.repairs],
+        "removed": [f"{k}: {line}" for k, line in c.removed],
+        "content_hash": hashlib.sha256(src.raw.encode("utf-8")).hexdigest(),
+    }
+    rows = {"articles": [article], "sentences": sentences, "mentions": mentions, "candidates": candidates}
+    for name, extract in _extractors().items():
+        rows[name] = extract(article, sentences, mentions, ctx)
+    return rows
+
+
+def code_files() -> list[Path]:
+    return sorted((ROOT / "lib").glob("*.py"))
+
+
+def dictionary_files() -> list[Path]:
+    return sorted(p for p in DATA_DIR.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml", ".csv", ".json"))
+
+
+def input_hash(corpus_dir: Path) -> str:
+    """Hash of everything a build depends on: corpus, dictionaries and code."""
+    h = hashlib.sha256(f"schema={store.SCHEMA_VERSION};code={CODE_VERSION}".encode())
+    for group, paths in (
+        ("corpus", sorted(p for p in Path(corpus_dir).iterdir() if p.is_file())),
+        ("data", dictionary_files()),
+        ("code", code_files()),
+    ):
+        for p in paths:
+            h.update(f"\0{group}/{p.name}\0".encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def is_stale(corpus_dir: Path = CORPUS_DIR, store_dir: Path = STORE_DIR) -> bool:
+    manifest = store.read_manifest(store_dir)
+    return (
+        manifest is None
+        or manifest.get("schema_version") != store.SCHEMA_VERSION
+        or manifest.get("input_hash") != input_hash(corpus_dir)
+    )
+
+
+class BuildFailed(RuntimeError):
+    pass
+
+
+def build(corpus_dir: Path = CORPUS_DIR, store_dir: Path = STORE_DIR, strict: bool = False, force: bool = False, log=print) -> dict:
+    """Build the store if it is stale. Returns a report of what was done."""
+    corpus_dir, store_dir = Path(corpus_dir), Path(store_dir)
+    digest = input_hash(corpus_dir)
+    manifest = store.read_manifest(store_dir)
+    if not force and manifest and manifest.get("input_hash") == digest and manifest.get("schema_version") == store.SCHEMA_VERSION:
+        log(f"store is up to date ({manifest['counts']['articles']} articles, built {manifest['built_at']})")
+        return {"built": False, **manifest}
+    t0 = time.perf_counter()
+    sources, skipped = read_corpus(corpus_dir)
+    for _, reason in skipped:
+        log(f"skipped {reason}")
+    if skipped and strict:
+        raise BuildFailed(f"{len(skipped)} bad corpus file(s); not building (--strict)")
+    ctx = load_context()
+    rows: dict[str, list[dict]] = {name: [] for name in schema.SCHEMAS}
+    for src in sources:
+        for name, table_rows in process_article(src, ctx).items():
+            rows[name].extend(table_rows)
+    from lib.figures import curated_rows
+
+    rows["figures"].extend(curated_rows())
+    tables = {name: schema.to_table(name, r) for name, r in rows.items()}
+    seconds = time.perf_counter() - t0
+    manifest = {
+        "input_hash": digest,
+        "corpus_dir": str(corpus_dir),
+        "counts": {name: t.num_rows for name, t in tables.items()},
+        "skipped": [{"file": f, "reason": r} for f, r in skipped],
+        "build_seconds": round(seconds, 3),
+        "built_on": date.today().isoformat(),
+    }
+    final = store.write_store(tables, manifest, store_dir)
+    log(f"built {len(sources)} articles in {seconds:.2f}s -> {final}")
+    return {"built": True, **manifest}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m lib.pipeline", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="build the processed store if stale")
+    b.add_argument("--corpus", type=Path, default=CORPUS_DIR)
+    b.add_argument("--out", type=Path, default=STORE_DIR)
+    b.add_argument("--strict", action="store_true", help="fail if any corpus file is bad")
+    b.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    s = sub.add_parser("status", help="say whether the store is up to date")
+    s.add_argument("--corpus", type=Path, default=CORPUS_DIR)
+    s.add_argument("--out", type=Path, default=STORE_DIR)
+    args = ap.parse_args(argv)
+    if args.command == "status":
+        stale = is_stale(args.corpus, args.out)
+        print("stale" if stale else "up to date")
+        return 1 if stale else 0
+    try:
+        build(args.corpus, args.out, strict=args.strict, force=args.force)
+    except BuildFailed as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

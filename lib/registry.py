@@ -1,0 +1,277 @@
+"""The curated dictionaries (actors, outlets) and the alias matcher.
+
+Matching works on normalised tokens: case, apostrophes, hyphens and
+possessives are folded ("Kata'ib" = "Kataib", "Al-Sudani's" = "al Sudani"),
+genuine spelling variants are aliases in data/actors.yaml. Acronyms (all
+capitals, up to five letters) match only in capitals so "US" never matches
+"us"; a one-word proper-noun alias must be capitalised in the text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from lib.paths import DATA_DIR
+
+TOKEN_RE = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Za-z0-9]+(?:['’ʼ`][A-Za-z]+)*")
+APOSTROPHES = re.compile(r"['’ʼ`]")
+MAX_ALIAS_TOKENS = 9
+# Words that make a role title refer to someone else than the holder.
+ROLE_BLOCKERS = {"former", "ex", "late", "then", "previous", "next", "future", "deputy", "acting", "new"}
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    name: str
+    type: str
+    camp: str
+    parents: tuple[tuple[str, str], ...] = ()
+    aliases: tuple[str, ...] = ()
+    roles: tuple[dict, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Token:
+    norm: str
+    text: str
+    start: int
+    end: int
+
+
+def tokenize(text: str) -> list[Token]:
+    out = []
+    for m in TOKEN_RE.finditer(text):
+        t = m.group()
+        if "." in t:  # U.S. -> US
+            norm = t.replace(".", "").lower()
+        else:
+            norm = APOSTROPHES.sub("", t).lower()
+            if norm.endswith("s") and re.search(r"['’ʼ`]s$", t):
+                norm = norm[:-1]  # possessive: Sudani's -> sudani
+                t = t[:-2]
+        out.append(Token(norm, t, m.start(), m.start() + len(t)))
+    return out
+
+
+@dataclass
+class AliasEntry:
+    target: str  # actor id, or "role:<title>"
+    alias: str
+    acronym: bool
+    proper: bool  # one capitalised word: must be capitalised in the text
+
+
+@dataclass
+class Match:
+    target: str
+    surface: str
+    start: int
+    end: int
+    method: str
+    first_token: int
+    last_token: int
+
+
+class AliasMatcher:
+    """Finds registry aliases in text by longest match over normalised tokens."""
+
+    def __init__(self, entries: list[AliasEntry]):
+        self.index: dict[tuple[str, ...], list[AliasEntry]] = {}
+        self.first_tokens: set[str] = set()
+        for e in entries:
+            key = tuple(t.norm for t in tokenize(e.alias))
+            if not key or len(key) > MAX_ALIAS_TOKENS:
+                continue
+            self.index.setdefault(key, []).append(e)
+            self.first_tokens.add(key[0])
+        self.max_len = max((len(k) for k in self.index), default=1)
+
+    def _accept(self, e: AliasEntry, toks: list[Token]) -> bool:
+        if e.acronym:
+            return "".join(t.text.replace(".", "") for t in toks) == e.alias.replace(".", "").replace(" ", "")
+        if e.proper:
+            return toks[0].text[:1].isupper()
+        return True
+
+    def find(self, text: str, tokens: list[Token] | None = None) -> list[Match]:
+        toks = tokens if tokens is not None else tokenize(text)
+        out: list[Match] = []
+        i, n = 0, len(toks)
+        while i < n:
+            if toks[i].norm not in self.first_tokens:
+                i += 1
+                continue
+            hit = None
+            for length in range(min(self.max_len, n - i), 0, -1):
+                span = toks[i : i + length]
+                # Aliases never cross a sentence-final or clause break.
+                if length > 1 and _has_break(text, span):
+                    continue
+                entries = self.index.get(tuple(t.norm for t in span))
+                if not entries:
+                    continue
+                ok = [e for e in entries if self._accept(e, span)]
+                if ok:
+                    hit = (ok[0], span, length)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            e, span, length = hit
+            start, end = span[0].start, span[-1].end
+            method = "role" if e.target.startswith("role:") else ("acronym" if e.acronym else "alias")
+            out.append(Match(e.target, text[start:end], start, end, method, i, i + length - 1))
+            i += length
+        return out
+
+
+def _has_break(text: str, span: list[Token]) -> bool:
+    for a, b in zip(span, span[1:]):
+        gap = text[a.end : b.start]
+        if any(c in gap for c in ".,;:!?()\n\"“”") and gap.strip() not in ("-", "–"):
+            return True
+    return False
+
+
+@dataclass
+class Registry:
+    actors: dict[str, Actor]
+    roles: list[dict]
+    type_labels: list[str]
+    camp_labels: dict[str, str]
+    matcher: AliasMatcher = field(repr=False)
+
+    def holder(self, title: str, on: date | None) -> str | None:
+        """The actor who held ``title`` on ``on`` (date-bounded roles)."""
+        if on is None:
+            return None
+        for a in self.actors.values():
+            for r in a.roles:
+                if r.get("title") != title:
+                    continue
+                start = _as_date(r.get("start"))
+                end = _as_date(r.get("end"))
+                if (start is None or start <= on) and (end is None or on < end):
+                    return a.id
+        return None
+
+    def words(self) -> set[str]:
+        """Every token of every alias: the vocabulary of names."""
+        words = set()
+        for a in self.actors.values():
+            for alias in (a.name, *a.aliases):
+                words.update(t.text for t in tokenize(alias))
+        for r in self.roles:
+            for alias in r.get("aliases", []):
+                words.update(t.text for t in tokenize(alias))
+        return words
+
+
+def _as_date(v) -> date | None:
+    if v is None or v == "":
+        return None
+    if isinstance(v, date):
+        return v
+    s = str(v)
+    if re.fullmatch(r"\d{4}", s):
+        return date(int(s), 1, 1)
+    if re.fullmatch(r"\d{4}-\d{2}", s):
+        return date(int(s[:4]), int(s[5:]), 1)
+    return date.fromisoformat(s[:10])
+
+
+def _is_acronym(alias: str) -> bool:
+    bare = alias.replace(".", "").replace(" ", "")
+    return bare.isalpha() and bare.isupper() and len(bare) <= 5
+
+
+def build_entries(actors: dict[str, Actor], roles: list[dict]) -> list[AliasEntry]:
+    entries = []
+    for a in actors.values():
+        for alias in dict.fromkeys((a.name, *a.aliases)):
+            proper = len(tokenize(alias)) == 1 and alias[:1].isupper()
+            entries.append(AliasEntry(a.id, alias, _is_acronym(alias), proper))
+    for r in roles:
+        for alias in r.get("aliases", []):
+            entries.append(AliasEntry("role:" + r["title"], alias, False, False))
+    return entries
+
+
+@lru_cache(maxsize=4)
+def load_registry(path: str | None = None) -> Registry:
+    spec = yaml.safe_load(open(path or DATA_DIR / "actors.yaml", encoding="utf-8"))
+    actors = {}
+    for row in spec["actors"]:
+        actors[row["id"]] = Actor(
+            id=row["id"],
+            name=row["name"],
+            type=row["type"],
+            camp=row["camp"],
+            parents=tuple((p["id"], p.get("relation", "affiliated_with")) for p in row.get("parents") or []),
+            aliases=tuple(row.get("aliases") or []),
+            roles=tuple(row.get("roles") or []),
+            description=row.get("description") or "",
+        )
+    roles = spec.get("roles") or []
+    return Registry(actors, roles, spec.get("types", []), spec.get("camps", {}), AliasMatcher(build_entries(actors, roles)))
+
+
+@dataclass(frozen=True)
+class Outlet:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    country: str
+    ownership: str
+    perspective: str
+    basis: str
+    url: str | None
+
+
+@dataclass
+class Outlets:
+    outlets: dict[str, Outlet]
+    perspectives: dict[str, str]
+
+    def resolve(self, name: str | None) -> Outlet | None:
+        """The outlet a free-text name ("jpost", "Shafaq News Agency") refers to."""
+        if not name:
+            return None
+        key = _fold(name)
+        for o in self.outlets.values():
+            if key in {_fold(a) for a in (o.name, *o.aliases)}:
+                return o
+        return None
+
+
+def _fold(s: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", APOSTROPHES.sub("", s.lower()).removeprefix("the "))
+
+
+@lru_cache(maxsize=4)
+def load_outlets(path: str | None = None) -> Outlets:
+    spec = yaml.safe_load(open(path or DATA_DIR / "outlets.yaml", encoding="utf-8"))
+    outlets = {}
+    for row in spec["outlets"]:
+        outlets[row["id"]] = Outlet(
+            id=row["id"],
+            name=row["name"],
+            aliases=tuple(row.get("aliases") or []),
+            country=row.get("country") or "",
+            ownership=row.get("ownership") or "",
+            perspective=row.get("perspective") or "other",
+            basis=row.get("basis") or "",
+            url=row.get("url"),
+        )
+    return Outlets(outlets, spec.get("perspectives", {}))
+
+
+def dictionary_paths() -> list[Path]:
+    return [DATA_DIR / n for n in ("actors.yaml", "outlets.yaml", "boilerplate.yaml")]

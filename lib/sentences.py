@@ -1,0 +1,70 @@
+"""Sentence splitting for news English.
+
+A rule splitter: paragraphs always end a sentence; inside a paragraph a
+full stop, question or exclamation mark (with any closing quotes) followed by
+space and a capital or an opening quote ends one, unless it closes a known
+abbreviation or an initial ("Colin P. Clarke", "U.S. troops", "Mr. Mansour").
+"""
+from __future__ import annotations
+
+import re
+
+ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "adm",
+    "gov", "sen", "rep", "st", "jr", "sr", "no", "vs", "etc", "inc", "ltd", "co", "corp",
+    "jan", "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec", "approx", "fm",
+}
+END_RE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Return ``(start, end)`` spans of the sentences of ``text``."""
+    spans: list[tuple[int, int]] = []
+    para_start = 0
+    for para in text.split("\n"):
+        _split_paragraph(text, para_start, para_start + len(para), spans)
+        para_start += len(para) + 1
+    return spans
+
+
+def _split_paragraph(text: str, start: int, end: int, spans: list) -> None:
+    para = text[start:end]
+    local: list[tuple[int, int]] = []
+    cursor = 0
+    for m in END_RE.finditer(para):
+        if _is_abbreviation(para, m.start()):
+            continue
+        _add(text, start + cursor, start + m.end(), local)
+        cursor = m.end()
+    _add(text, start + cursor, end, local)
+    # A fragment of one or two words ("... between Hamas and Israel. October.")
+    # belongs to the sentence before it: scraping broke it off.
+    merged: list[tuple[int, int]] = []
+    for s, e in local:
+        if merged and len(text[s:e].split()) <= 2:
+            merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    spans.extend(merged)
+
+
+def _is_abbreviation(para: str, dot: int) -> bool:
+    if para[dot] != ".":
+        return False
+    word = re.search(r"([A-Za-z.]+)$", para[:dot])
+    if not word:
+        return False
+    w = word.group(1)
+    # "U.S", "U.N", single initials "P"
+    if re.fullmatch(r"(?:[A-Za-z]\.)*[A-Za-z]", w) and (len(w) == 1 or "." in w):
+        return w.isupper() or "." in w
+    return w.lower() in ABBREVIATIONS
+
+
+def _add(text: str, start: int, end: int, spans: list) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))

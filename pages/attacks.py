@@ -1,0 +1,59 @@
+"""Attacks: attack and casualty counts, each with its claimant, reporter and period."""
+from dataclasses import replace
+
+import streamlit as st
+
+from lib import loaders
+from lib.attack_charts import casualty_chart, claimant_colors, cumulative_chart, disagreements, figure_table, monthly_chart
+from pages.widgets import actor_name, current_filters, download_csv
+
+st.title("Attacks")
+st.caption("Every number is a claim: who made it, who reported it, for which period. Competing counts sit side by side and are never added together.")
+
+figures = loaders.table("figures")
+articles = loaders.table("articles")
+registry = loaders.registry()
+
+c1, c2, c3, c4 = st.columns(4)
+units = c1.multiselect("Unit", sorted(figures["unit"].unique()), key="unit", bind="query-params")
+claimants = c2.multiselect("Claimant", sorted(figures["claimant"].dropna().unique()), key="claimant", bind="query-params")
+origins = c3.multiselect("From (origin)", sorted(figures["origin"].dropna().unique()), format_func=actor_name, key="origin", bind="query-params")
+targets = c4.multiselect("Against (target)", sorted(figures["target"].dropna().unique()), format_func=actor_name, key="target", bind="query-params")
+
+names = {a.id: a.name for a in registry.actors.values()}
+f = replace(current_filters(), units=tuple(units), claimants=tuple(claimants), origins=tuple(origins), targets=tuple(targets), labels={**current_filters().labels, **names})
+shown = f.figures(figures, articles)
+st.caption(f.describe("figures", len(shown), len(figures)))
+
+table = figure_table(shown, names)
+colors = claimant_colors(figures["claimant"].dropna())
+
+for line in disagreements(table):
+    st.warning(f"Claimants disagree. {line}", icon=":material/compare_arrows:")
+
+st.plotly_chart(monthly_chart(table, colors), key="monthly_chart", on_select="rerun", selection_mode="points", config={"displaylogo": False, "toImageButtonOptions": {"filename": "crosscurrents-monthly-attacks"}})
+left, right = st.columns(2)
+with left:
+    st.plotly_chart(cumulative_chart(table, colors), key="cumulative_chart", config={"displaylogo": False})
+with right:
+    st.plotly_chart(casualty_chart(table, colors), key="casualty_chart", config={"displaylogo": False})
+
+picked = st.session_state.get("monthly_chart")
+points = (picked or {}).get("selection", {}).get("points", []) if picked else []
+if points:
+    ids = {p.get("customdata") for p in points}
+    for _, r in table[table["figure_id"].isin(ids)].iterrows():
+        link = f" [Open in the reader]({r['reader']})" if r["reader"] else ""
+        st.info(f"**{r['claim']} {r['unit']}**, {r['period']}, claimed by {r['claimant']}, reported by {r['reporter']}: “{r['evidence']}”{link}")
+
+st.subheader("Every figure shown")
+display = table.drop(columns=["count", "figure_id", "article_id", "sent_id", "period_start", "period_end", "partial"])
+st.dataframe(
+    display, hide_index=True, width="stretch", key="figures_table",
+    column_config={
+        "reader": st.column_config.LinkColumn("sentence", display_text="open"),
+        "evidence": st.column_config.TextColumn("evidence", width="large"),
+    },
+)
+download_csv(table, "crosscurrents-figures", key="figures_csv", label="Download these figures (CSV)")
+st.caption("Curated figures come from data/figures_curated.csv, each with its citation; extracted figures link to the sentence they came from.")

@@ -1,0 +1,113 @@
+"""Overview: the corpus at a glance and the article reader."""
+import json
+
+import pandas as pd
+import streamlit as st
+
+from lib import loaders
+from lib.highlight import Span, highlight, page_href
+from lib.style import camp_color
+from pages.widgets import actor_name, current_filters, download_csv
+
+st.title("Crosscurrents")
+st.caption("How the news covers Iraq between the United States and Iran: who is named, who claims which numbers, and how each outlet tells it.")
+
+articles_all = loaders.table("articles")
+mentions = loaders.table("mentions")
+figures = loaders.table("figures")
+registry = loaders.registry()
+f = current_filters()
+articles = f.articles(articles_all, mentions)
+shown_ids = set(articles["article_id"])
+manifest = loaders.manifest()
+for skipped in manifest.get("skipped", []):
+    st.warning(f"Not in the corpus: {skipped['reason']}", icon=":material/warning:")
+
+st.caption(f.describe("articles", len(articles), len(articles_all)))
+m_shown = mentions[mentions["article_id"].isin(shown_ids)]
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Articles", len(articles))
+c2.metric("Outlets", articles["outlet"].nunique())
+c3.metric("Actors named", m_shown["actor"].nunique())
+c4.metric("Figures extracted", int(figures["article_id"].isin(shown_ids).sum()))
+
+st.subheader("The corpus")
+table = pd.DataFrame({
+    "article": articles["article_id"],
+    "outlet": articles["outlet"],
+    "original publisher": articles["original_publisher"],
+    "published": articles["published"],
+    "date precision": articles["date_precision"],
+    "perspective": articles["perspective_label"],
+    "words": articles["n_words"],
+    "actors": [", ".join(actor_name(a) for a in acts[:6]) for acts in articles["actors"]],
+    "title": articles["title"],
+})
+st.dataframe(table, hide_index=True, width="stretch", key="corpus_table")
+download_csv(table, "crosscurrents-corpus", key="corpus_csv")
+
+st.subheader("Article reader")
+ids = list(articles["article_id"])
+if not ids:
+    st.info("No article matches the filters.")
+    st.stop()
+titles = dict(zip(articles["article_id"], articles["outlet"] + " · " + articles["title"].fillna("(untitled)")))
+article_id = st.selectbox("Article", ids, format_func=lambda a: f"{a} — {titles.get(a, a)}", key="article", bind="query-params")
+art = articles_all.set_index("article_id").loc[article_id]
+origin = json.loads(art["meta_from"] or "{}")
+published = art["published"]
+meta_rows = [
+    ("Outlet", art["outlet"] + (f" (republishing {art['original_publisher']})" if art["original_publisher"] else "")),
+    ("Author", art["author"] or "unknown"),
+    ("Published", f"{published} ({art['date_precision']})" if pd.notna(published) else "unknown"),
+    ("Date basis", art["date_basis"] or "—"),
+    ("Perspective", art["perspective_label"]),
+    ("Metadata from", ", ".join(f"{k}: {v}" for k, v in sorted(origin.items())) or "unknown"),
+]
+st.table(pd.DataFrame(meta_rows, columns=["field", "value"]).set_index("field"))
+
+sentences = loaders.table("sentences")
+art_mentions = mentions[mentions["article_id"] == article_id]
+sent_param = st.query_params.get("sent")
+focus = int(sent_param) if sent_param and sent_param.isdigit() else None
+show_raw = st.toggle("Show the original file (as received, with debris)", key="raw", bind="query-params")
+spans = []
+for m in art_mentions.itertuples():
+    actor = registry.actors.get(m.actor)
+    start, end = (m.raw_start, m.raw_end) if show_raw else (m.start, m.end)
+    spans.append(Span(start, end, camp_color(actor.camp if actor else None), f"{actor.name if actor else m.actor} ({m.method})", page_href("network", actor=m.actor)))
+if focus is not None:
+    srow = sentences[(sentences["article_id"] == article_id) & (sentences["sent_id"] == focus)]
+    if len(srow):
+        s = srow.iloc[0]
+        st.info(f"Evidence sentence {focus}: “{s['text']}”", icon=":material/format_quote:")
+if show_raw:
+    from lib.paths import CORPUS_DIR
+
+    text = (CORPUS_DIR / art["source_file"]).read_text(encoding="utf-8")
+else:
+    text = art["text"]
+st.html(f'<div style="line-height:1.7;max-width:60rem">{highlight(text, spans)}</div>')
+st.caption("Highlighted names link to the actor's profile; colours show the actor's camp. The text is escaped: nothing in an article runs as HTML.")
+
+with st.expander("Actors in this article"):
+    counts = art_mentions.groupby("actor").size().sort_values(ascending=False)
+    st.dataframe(pd.DataFrame({
+        "actor": [actor_name(a) for a in counts.index],
+        "type": [registry.actors[a].type for a in counts.index],
+        "camp": [registry.camp_labels.get(registry.actors[a].camp, "") for a in counts.index],
+        "mentions": counts.values,
+        "surfaces": [", ".join(sorted(set(art_mentions.loc[art_mentions["actor"] == a, "surface"]))) for a in counts.index],
+    }), hide_index=True, width="stretch", key="article_actors")
+
+with st.expander("Names not in the registry (candidates to add)"):
+    cands = loaders.table("candidates")
+    cands = cands[cands["article_id"].isin(shown_ids)]
+    counts = cands.groupby("surface").agg(mentions=("article_id", "size"), articles=("article_id", "nunique")).sort_values("mentions", ascending=False).reset_index()
+    st.dataframe(counts, hide_index=True, width="stretch", key="candidates_table")
+    st.caption("Add a name to data/actors.yaml (with type, camp and aliases) and the store rebuilds on the next load.")
+
+with st.expander("Cleaning: what was removed and repaired"):
+    st.write(f"Out-of-vocabulary tokens: {art['oov_before']} in the raw file, {art['oov_after']} after cleaning.")
+    st.dataframe(pd.DataFrame({"removed": list(art["removed"])}), hide_index=True, width="stretch", key="removed_table")
+    st.dataframe(pd.DataFrame({"repaired": list(art["repairs"])}), hide_index=True, width="stretch", key="repairs_table")
