@@ -239,9 +239,10 @@ def _origin_target(sentence: str, hit: NumberHit, unit: str, local: list[dict], 
             if origin is not None and target is not None and origin in _lineage(target, ctx):
                 origin = None  # "US ... seven members of the US military were injured": not the attacker
     else:
-        m = re.search(r"\b(?:on|against|targeting|at|hit|hitting|attacked|struck|toward|towards)\s+(?:the\s+)?", sentence)
-        if m:
+        for m in re.finditer(r"\b(?:on|against|targeting|at|hit|hitting|attacked|struck|toward|towards)\s+(?:the\s+)?", sentence):
             target = _role_actor(local, ctx, m.end(), m.end() + 30)
+            if target:
+                break
         if target is None:
             # "Israel has tracked 65 drone attacks": the one counting them was hit.
             subj = re.search(r"^(?:\S+\s+){0,3}?(?:has |have |had )?(?:tracked|recorded|counted|intercepted|faced|suffered|endured|came under|sustained)\b", sentence)

@@ -46,9 +46,26 @@ def _extractors():
 
     Imported lazily so each extraction module stays independent of the others.
     """
-    from lib import figures
+    from lib import events, figures, framing, relations
 
-    return {"figures": figures.extract}
+    return {
+        "figures": figures.extract,
+        "relations": relations.extract,
+        "labels": framing.extract_labels,
+        "quotes": framing.extract_quotes,
+        "events": events.extract,
+    }
+
+
+def finalize(rows: dict[str, list[dict]], ctx: Context) -> dict[str, list[dict]]:
+    """Corpus-level steps after every article is processed: curated figures
+    join the extracted ones; the same event reported by several articles
+    becomes one event with several sources."""
+    from lib import events, figures
+
+    rows["figures"] = [r for r in rows["figures"] if r.get("source") != "curated"] + figures.curated_rows()
+    rows["events"] = events.link_across_articles(rows["events"], ctx)
+    return rows
 
 
 def resolve_metadata(src: ArticleSource, found: dict, title: str | None, outlets: Outlets) -> dict:
@@ -187,9 +204,7 @@ def build(corpus_dir: Path = CORPUS_DIR, store_dir: Path = STORE_DIR, strict: bo
     for src in sources:
         for name, table_rows in process_article(src, ctx).items():
             rows[name].extend(table_rows)
-    from lib.figures import curated_rows
-
-    rows["figures"].extend(curated_rows())
+    rows = finalize(rows, ctx)
     tables = {name: schema.to_table(name, r) for name, r in rows.items()}
     seconds = time.perf_counter() - t0
     manifest = {

@@ -132,10 +132,18 @@ class AliasMatcher:
         return out
 
 
+NAME_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "gen", "st", "lt", "col", "sheikh", "prof"}
+
+
 def _has_break(text: str, span: list[Token]) -> bool:
     for a, b in zip(span, span[1:]):
         gap = text[a.end : b.start]
-        if any(c in gap for c in ".,;:!?()\n\"“”") and gap.strip() not in ("-", "–"):
+        if gap.strip() in ("-", "–"):
+            continue
+        # "Colin P. Clarke", "Mr. Mansour": a full stop after an initial or a title is no break.
+        if gap.strip() == "." and (len(a.text) == 1 and a.text.isupper() or a.norm in NAME_ABBREVIATIONS):
+            continue
+        if any(c in gap for c in ".,;:!?()\n\"“”"):
             return True
     return False
 
