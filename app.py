@@ -12,11 +12,14 @@ import streamlit as st
 
 from pages.widgets import global_filters
 
-st.set_page_config(page_title="Crosscurrents", page_icon=":material/public:", layout="wide")
+# No page_icon: a material-icon favicon is fetched from a font CDN, and the app must work offline.
+st.set_page_config(page_title="Crosscurrents", layout="wide")
 
+# No page icons: Streamlit uses a page's material icon as the tab's favicon and
+# fetches it from a font CDN, and the app must make no request off the machine.
 PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
-    st.Page("pages/attacks.py", title="Attacks", icon=":material/bar_chart:", url_path="attacks"),
+    st.Page("pages/overview.py", title="Overview", url_path="overview", default=True),
+    st.Page("pages/attacks.py", title="Attacks", url_path="attacks"),
 ]
 
 nav = st.navigation(PAGES)

@@ -132,7 +132,7 @@ def clean(raw: str, vocab: Vocabulary, boilerplate: Boilerplate | None = None) -
         lines.append((pos, body))
         pos += len(line)
     labels, found = _classify(lines, bp)
-    token_counts = Counter(m.group() for m in TOKEN_RE.finditer(raw))
+    token_counts = Counter(TOKEN_RE.findall(raw))
 
     out = TextBuilder()
     removed: list[tuple[str, str]] = []
@@ -165,12 +165,17 @@ def clean(raw: str, vocab: Vocabulary, boilerplate: Boilerplate | None = None) -
 # Punctuation that lost the space after it: "2023,citing", "factions.Israel", "fronts,”including".
 PUNCT_GLUE = r"(?P<punct>(?<=[a-z]{2})\.(?=[A-Z][a-z])|(?<=[A-Za-z0-9]),(?=[A-Za-z])|”(?=[A-Za-z]))"
 TOKEN_OR_PUNCT = re.compile(f"(?P<token>{TOKEN_RE.pattern})|{PUNCT_GLUE}")
+PUNCT_GLUE_RE = re.compile(PUNCT_GLUE)
 
 
 def _copy_repairing(
     body: str, raw_start: int, out: TextBuilder, vocab: Vocabulary, repairs: list, token_counts: Counter
 ) -> None:
     """Copy a paragraph, inserting the spaces that scraping lost."""
+    # Fast path: most paragraphs have no glued token and no glued punctuation.
+    if not PUNCT_GLUE_RE.search(body) and all(vocab.is_known(w) or len(w) < 4 for w in set(TOKEN_RE.findall(body))):
+        out.copy(body, raw_start)
+        return
     cursor = 0
     for m in TOKEN_OR_PUNCT.finditer(body):
         if m.group("punct"):

@@ -53,6 +53,7 @@ ATTACK_VERB_RE = re.compile(r"\b(?:attack(?:ed|ing|s)?|target(?:ed|ing)|struck|s
 PERIOD_AFTER_RE = re.compile(rf"^\s*(?:in|during|for|by) {MONTH_RE}")
 # Attribution. The claimant is who the sentence says made the count.
 REPORT_VERBS = r"(?:said|says|say|stated|states|state|reported|reports|report|announced|announces|confirmed|confirms|claimed|claims|claim|tracked|has tracked|have tracked|counted|recorded|revealed|estimated|estimates|told|noted|highlighted|showed|shows)"
+REPORT_VERB_RE = re.compile(rf"\b{REPORT_VERBS}\b")
 ACCORDING_RE = re.compile(r"\baccording to (?:an? |the )?(?P<np>[^,.;]{2,80}?)(?=[,.;]|$)", re.I)
 NP_CLAIMANT_RE = re.compile(
     rf"\b(?P<np>(?:an? |the )?(?:(?:US|U\.S\.|American|Israeli|Iraqi|Iranian|Western|security|military|senior|defense|intelligence|government)\s+){{1,3}}"
@@ -276,18 +277,28 @@ def extract(article: dict, sentences: list[dict], mentions: list[dict], ctx) -> 
     rows: list[dict] = []
     previous_claim: tuple | None = None
     previous_unit: str | None = None
-    context_periods: list[Period] = []
+    # Sentences of the current paragraph so far: a number without its own
+    # period takes the latest period stated before it in the paragraph.
+    paragraph: list[str] = []
     paragraph_end = None
     text = article["text"]
     for srow in sentences:
         sent = srow["text"]
-        # A new paragraph resets the period carried from sentence to sentence.
         if paragraph_end is not None and "\n" in text[paragraph_end : srow["start"]]:
-            context_periods = []
+            paragraph = []
         paragraph_end = srow["end"]
+        hits = find_numbers(sent)
+        cheap_claim = ANAPHOR_RE.match(sent.strip()) is None and "accord" not in sent and not REPORT_VERB_RE.search(sent)
+        if not hits:
+            # Only attribution is carried forward ("The newspaper highlighted ...").
+            if not cheap_claim:
+                local = _mentions_in(srow, mentions)
+                claim = _claimant(sent, local, ctx, previous_claim, len(sent))
+                previous_claim = claim if claim[0] else previous_claim
+            paragraph.append(sent)
+            continue
         local = _mentions_in(srow, mentions)
         periods = find_periods(sent, ref)
-        hits = find_numbers(sent)
         sentence_claimant = _claimant(sent, local, ctx, previous_claim, len(sent))
         sentence_unit = _sentence_unit(sent, previous_unit)
         k = 0
@@ -299,7 +310,7 @@ def extract(article: dict, sentences: list[dict], mentions: list[dict], ctx) -> 
             if unit is None:
                 continue
             next_start = hits[i + 1].start if i + 1 < len(hits) else len(sent)
-            period = _period_for(hit, next_start, periods) or (context_periods[-1] if context_periods else None)
+            period = _period_for(hit, next_start, periods) or _context_period(paragraph, ref)
             granularity = "rate" if rate else ("cumulative" if hit.ordinal else (period.granularity if period else "cumulative"))
             origin, target = _origin_target(sent, hit, unit, local, ctx)
             if inherited and rows and rows[-1]["article_id"] == article["article_id"]:
@@ -336,8 +347,7 @@ def extract(article: dict, sentences: list[dict], mentions: list[dict], ctx) -> 
             previous_unit = unit if unit not in ("killed", "injured") else previous_unit
         if sentence_claimant[0]:
             previous_claim = sentence_claimant
-        if periods:
-            context_periods = periods
+        paragraph.append(sent)
     return rows
 
 
@@ -354,6 +364,15 @@ def _sentence_unit(sent: str, previous_unit: str | None) -> str | None:
     if unit == "attacks" and previous_unit and previous_unit.endswith("attacks"):
         return previous_unit
     return unit
+
+
+def _context_period(paragraph: list[str], ref: date | None) -> Period | None:
+    """The latest period stated in the paragraph's earlier sentences."""
+    for sent in reversed(paragraph):
+        periods = find_periods(sent, ref)
+        if periods:
+            return periods[-1]
+    return None
 
 
 def _period_for(hit: NumberHit, next_start: int, periods: list[Period]) -> Period | None:

@@ -50,3 +50,9 @@ def page_href(page: str, **params) -> str:
     """A link to another page of the app carrying its state in the URL."""
     query = "&".join(f"{k}={quote(str(v))}" for k, v in params.items() if v not in (None, ""))
     return f"./{page}" + (f"?{query}" if query else "")
+
+
+def escape_markdown(s: str) -> str:
+    """Untrusted text for st.markdown: HTML escaped and markdown syntax neutralised."""
+    s = html.escape(str(s), quote=False)
+    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$" else ch for ch in s)

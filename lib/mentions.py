@@ -5,6 +5,7 @@ import bisect
 import re
 from datetime import date
 
+from lib.places import load_places
 from lib.registry import ROLE_BLOCKERS, Registry, tokenize
 from lib.vocab import Vocabulary
 
@@ -33,11 +34,16 @@ def find_mentions(text: str, spans, registry: Registry, published: date | None):
     person_starts = {
         m.first_token for m in matches if not m.target.startswith("role:") and registry.actors[m.target].type == "person"
     }
+    # An actor name inside a longer place name is part of the place, not the
+    # actor: "the Jordan Valley" is not Jordan, "Baghdad airport" not the government.
+    place_spans = [(p.start, p.end) for p in load_places().find(text, toks)]
     mentions = []
     for m in matches:
+        if any(s <= m.start and m.end <= e and e - s > m.end - m.start for s, e in place_spans):
+            continue
         actor = m.target
         if actor.startswith("role:"):
-            prev = toks[m.first_token - 1].norm if m.first_token > 0 else ""
+            prev = toks.norms[m.first_token - 1] if m.first_token > 0 else ""
             named_next = any(t in person_starts for t in range(m.last_token + 1, m.last_token + 3))
             if prev in ROLE_BLOCKERS or named_next:
                 continue
@@ -56,9 +62,12 @@ def find_candidates(text: str, spans, matches, registry: Registry, vocab: Vocabu
     sent_of = sentence_index(spans)
     zipf = (vocab or _common_vocab()).score
     out = []
+    j = 0  # matches and candidates both run left to right: sweep once
     for m in CANDIDATE_RE.finditer(text):
         s, e = m.start(), m.end()
-        if any(a < e and s < b for a, b in covered):
+        while j < len(covered) and covered[j][1] <= s:
+            j += 1
+        if j < len(covered) and covered[j][0] < e:
             continue
         words = re.split(r"[\s-]+", m.group())
         content = [w for w in words if w.lower() not in {"al", "bin", "ibn", "abu", "abd", "el", "de", "of"}]

@@ -19,12 +19,14 @@ class OffsetMap:
     """
 
     runs: list[tuple[int, int, int]] = field(default_factory=list)
+    _starts: list[int] | None = field(default=None, repr=False, compare=False)
 
     def to_raw(self, pos: int) -> int:
         if not self.runs:
             return pos
-        starts = [r[0] for r in self.runs]
-        i = bisect.bisect_right(starts, pos) - 1
+        if self._starts is None or len(self._starts) != len(self.runs):
+            self._starts = [r[0] for r in self.runs]
+        i = bisect.bisect_right(self._starts, pos) - 1
         if i < 0:
             return self.runs[0][1]
         clean_start, raw_start, length = self.runs[i]
@@ -83,6 +85,3 @@ class TextBuilder:
 
     def text(self) -> str:
         return "".join(self._parts)
-
-    def endswith(self, s: str) -> bool:
-        return self.text().endswith(s) if self._parts else False

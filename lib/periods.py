@@ -1,7 +1,8 @@
 """Time expressions resolved against an article's date.
 
 "in August" (the most recent August up to the article), "since October",
-"since early November", "last week", "on January 28", "Friday's", "In
+"since early November", "last week", "last month", "last year", "yesterday",
+"on January 28", "Friday's", "In
 November 2024", "October 4, 2024", "last October", "in 2020", and named
 anchors from data/anchors.yaml ("since the start of the war between Hamas and
 Israel" -> 2023-10-07).
@@ -47,9 +48,14 @@ def latest_month(month: int, ref: date, inclusive: bool = True) -> int:
     return ref.year - 1
 
 
-def latest_day(month: int, day: int, ref: date) -> date:
-    d = date(ref.year, month, min(day, calendar.monthrange(ref.year, month)[1]))
-    return d if d <= ref else date(ref.year - 1, month, day)
+def latest_day(month: int, day: int, ref: date) -> date | None:
+    """The most recent ``month``/``day`` on or before ``ref``; None if no such day."""
+    for year in (ref.year, ref.year - 1, ref.year - 2, ref.year - 3, ref.year - 4):
+        if day <= calendar.monthrange(year, month)[1]:
+            d = date(year, month, day)
+            if d <= ref:
+                return d
+    return None
 
 
 @lru_cache(maxsize=2)
@@ -91,11 +97,15 @@ def find_periods(sentence: str, ref: date | None) -> list[Period]:
         else:
             add(Period(start, ref, "cumulative", m.group(), m.span()))
     for m in re.finditer(rf"\b{MONTH_RE} (\d{{1,2}})(?:st|nd|rd|th)?,? (\d{{4}})\b", sentence):
-        d = date(int(m.group(3)), MONTHS[m.group(1).lower().rstrip(".")], int(m.group(2)))
+        try:
+            d = date(int(m.group(3)), MONTHS[m.group(1).lower().rstrip(".")], int(m.group(2)))
+        except ValueError:  # "June 31, 2024" is not a date
+            continue
         add(Period(d, d, "day", m.group(), m.span()))
     for m in re.finditer(rf"\b(?:on |last )?{MONTH_RE} (\d{{1,2}})(?:st|nd|rd|th)?\b(?!,? \d{{4}})", sentence):
         d = latest_day(MONTHS[m.group(1).lower().rstrip(".")], int(m.group(2)), ref)
-        add(Period(d, d, "day", m.group(), m.span()))
+        if d is not None:
+            add(Period(d, d, "day", m.group(), m.span()))
     for m in re.finditer(rf"\b(?:in |of |during )?{MONTH_RE},? (\d{{4}})\b", sentence):
         add(_month_period(int(m.group(2)), MONTHS[m.group(1).lower().rstrip(".")], ref, m.group(), m.span()))
     for m in re.finditer(rf"\b(in|last|this|during|of|by|mid-?|early|late) {MONTH_RE}\b", sentence, re.I):
@@ -105,6 +115,23 @@ def find_periods(sentence: str, ref: date | None) -> list[Period]:
         word = m.group(1).lower()
         y = latest_month(mon, ref, inclusive=word != "last")
         add(_month_period(y, mon, ref, m.group(), m.span()))
+    # "in April and October": the second month of a pair stands on its own.
+    for m in re.finditer(rf"\b(?:in|during|of|by) {MONTH_RE} and {MONTH_RE}\b(?!,? \d{{4}})", sentence):
+        mon = MONTHS[m.group(2).lower().rstrip(".")]
+        add(_month_period(latest_month(mon, ref), mon, ref, sentence[m.start(2):m.end()], (m.start(2), m.end())))
+    for m in re.finditer(r"\b(?:just )?(last|this) month\b", sentence, re.I):
+        first = date(ref.year, ref.month, 1)
+        if m.group(1).lower() == "last":
+            prev = first - timedelta(days=1)
+            add(_month_period(prev.year, prev.month, ref, m.group(), m.span()))
+        else:
+            add(_month_period(ref.year, ref.month, ref, m.group(), m.span()))
+    for m in re.finditer(r"\b(last|this) year\b", sentence, re.I):
+        y = ref.year - 1 if m.group(1).lower() == "last" else ref.year
+        add(Period(date(y, 1, 1), min(date(y, 12, 31), ref), "year", m.group(), m.span()))
+    for m in re.finditer(r"\byesterday\b", sentence, re.I):
+        d = ref - timedelta(days=1)
+        add(Period(d, d, "day", m.group(), m.span()))
     for m in re.finditer(r"\blast week\b", sentence, re.I):
         this_monday = ref - timedelta(days=ref.weekday())
         add(Period(this_monday - timedelta(days=7), this_monday - timedelta(days=1), "week", m.group(), m.span()))

@@ -37,7 +37,7 @@ class Actor:
     description: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     norm: str
     text: str
@@ -45,19 +45,44 @@ class Token:
     end: int
 
 
-def tokenize(text: str) -> list[Token]:
-    out = []
-    for m in TOKEN_RE.finditer(text):
-        t = m.group()
-        if "." in t:  # U.S. -> US
-            norm = t.replace(".", "").lower()
-        else:
+class Tokens:
+    """The tokens of a text as parallel lists; Token objects are made on demand
+    (matching looks at every normalised form but builds few tokens)."""
+
+    __slots__ = ("norms", "texts", "starts")
+
+    def __init__(self, text: str):
+        matches = list(TOKEN_RE.finditer(text))
+        self.texts = [m.group() for m in matches]
+        self.starts = [m.start() for m in matches]
+        self.norms = [t.lower() for t in self.texts]
+        for i, t in enumerate(self.texts):
+            if t.isalnum():
+                continue
+            if "." in t:  # U.S. -> US
+                self.norms[i] = t.replace(".", "").lower()
+                continue
             norm = APOSTROPHES.sub("", t).lower()
-            if norm.endswith("s") and re.search(r"['’ʼ`]s$", t):
+            if norm.endswith("s") and t[-2] in "'’ʼ`":
                 norm = norm[:-1]  # possessive: Sudani's -> sudani
-                t = t[:-2]
-        out.append(Token(norm, t, m.start(), m.start() + len(t)))
-    return out
+                self.texts[i] = t[:-2]
+            self.norms[i] = norm
+
+    def __len__(self) -> int:
+        return len(self.norms)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        t = self.texts[i]
+        return Token(self.norms[i], t, self.starts[i], self.starts[i] + len(t))
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+
+def tokenize(text: str) -> Tokens:
+    return Tokens(text)
 
 
 @dataclass
@@ -83,15 +108,17 @@ class AliasMatcher:
     """Finds registry aliases in text by longest match over normalised tokens."""
 
     def __init__(self, entries: list[AliasEntry]):
-        self.index: dict[tuple[str, ...], list[AliasEntry]] = {}
-        self.first_tokens: set[str] = set()
+        # A trie over normalised tokens: each node is {token: child}, and the
+        # entries ending at a node sit under the key None.
+        self.trie: dict = {}
         for e in entries:
-            key = tuple(t.norm for t in tokenize(e.alias))
+            key = [t.norm for t in tokenize(e.alias)]
             if not key or len(key) > MAX_ALIAS_TOKENS:
                 continue
-            self.index.setdefault(key, []).append(e)
-            self.first_tokens.add(key[0])
-        self.max_len = max((len(k) for k in self.index), default=1)
+            node = self.trie
+            for tok in key:
+                node = node.setdefault(tok, {})
+            node.setdefault(None, []).append(e)
 
     def _accept(self, e: AliasEntry, toks: list[Token]) -> bool:
         if e.acronym:
@@ -100,27 +127,34 @@ class AliasMatcher:
             return toks[0].text[:1].isupper()
         return True
 
-    def find(self, text: str, tokens: list[Token] | None = None) -> list[Match]:
+    def find(self, text: str, tokens: Tokens | None = None) -> list[Match]:
         toks = tokens if tokens is not None else tokenize(text)
+        norms = toks.norms
         out: list[Match] = []
         i, n = 0, len(toks)
+        trie = self.trie
         while i < n:
-            if toks[i].norm not in self.first_tokens:
+            node = trie.get(norms[i])
+            if node is None:
                 i += 1
                 continue
             hit = None
-            for length in range(min(self.max_len, n - i), 0, -1):
-                span = toks[i : i + length]
-                # Aliases never cross a sentence-final or clause break.
-                if length > 1 and _has_break(text, span):
-                    continue
-                entries = self.index.get(tuple(t.norm for t in span))
-                if not entries:
-                    continue
-                ok = [e for e in entries if self._accept(e, span)]
-                if ok:
-                    hit = (ok[0], span, length)
+            j = i
+            # Walk the trie as far as the tokens go, remembering the longest
+            # accepted alias; aliases never cross a sentence or clause break.
+            while True:
+                entries = node.get(None)
+                if entries:
+                    span = toks[i : j + 1]
+                    ok = [e for e in entries if self._accept(e, span)]
+                    if ok:
+                        hit = (ok[0], span, j - i + 1)
+                if j + 1 >= n:
                     break
+                node = node.get(norms[j + 1])
+                if node is None or _is_break(text, toks[j], toks[j + 1]):
+                    break
+                j += 1
             if hit is None:
                 i += 1
                 continue
@@ -135,17 +169,20 @@ class AliasMatcher:
 NAME_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "gen", "st", "lt", "col", "sheikh", "prof"}
 
 
-def _has_break(text: str, span: list[Token]) -> bool:
-    for a, b in zip(span, span[1:]):
-        gap = text[a.end : b.start]
-        if gap.strip() in ("-", "–"):
-            continue
-        # "Colin P. Clarke", "Mr. Mansour": a full stop after an initial or a title is no break.
-        if gap.strip() == "." and (len(a.text) == 1 and a.text.isupper() or a.norm in NAME_ABBREVIATIONS):
-            continue
-        if any(c in gap for c in ".,;:!?()\n\"“”"):
-            return True
-    return False
+BREAK_CHARS = frozenset(".,;:!?()\n\"“”")
+
+
+def _is_break(text: str, a: Token, b: Token) -> bool:
+    gap = text[a.end : b.start]
+    if gap == " " or not BREAK_CHARS.intersection(gap):
+        return False
+    stripped = gap.strip()
+    if stripped in ("-", "–"):
+        return False
+    # "Colin P. Clarke", "Mr. Mansour": a full stop after an initial or a title is no break.
+    if stripped == "." and (len(a.text) == 1 and a.text.isupper() or a.norm in NAME_ABBREVIATIONS):
+        return False
+    return True
 
 
 @dataclass
@@ -247,16 +284,18 @@ class Outlet:
 class Outlets:
     outlets: dict[str, Outlet]
     perspectives: dict[str, str]
+    _by_name: dict | None = field(default=None, repr=False)
 
     def resolve(self, name: str | None) -> Outlet | None:
         """The outlet a free-text name ("jpost", "Shafaq News Agency") refers to."""
         if not name:
             return None
-        key = _fold(name)
-        for o in self.outlets.values():
-            if key in {_fold(a) for a in (o.name, *o.aliases)}:
-                return o
-        return None
+        if self._by_name is None:
+            self._by_name = {}
+            for o in self.outlets.values():
+                for a in (o.name, *o.aliases):
+                    self._by_name.setdefault(_fold(a), o)
+        return self._by_name.get(_fold(name))
 
 
 def _fold(s: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from functools import lru_cache
 
 import wordfreq
@@ -23,6 +24,8 @@ PIECE_ZIPF = 2.5
 PIECE_ZIPF_NAME = 3.5
 SHORT_PIECE_ZIPF = 5.0  # two-letter pieces: "at", "to", "he", "of" …
 SINGLE_LETTER_PIECES = {"a", "I"}
+
+MEMO_LIMIT = 500_000  # distinct tokens remembered before the memo starts afresh
 
 TOKEN_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
 
@@ -42,6 +45,9 @@ class Vocabulary:
         words = [w for w in extra_words if w]
         self.acronyms = {w for w in words if w.isupper() and len(w) <= 5}
         self.extra = {w.lower() for w in words if w not in self.acronyms}
+        # Articles repeat their words: memoise the per-token decisions.
+        self._known: dict[str, bool] = {}
+        self._splits: dict[tuple[str, bool], list[str] | None] = {}
 
     def score(self, word: str) -> float:
         if word in self.acronyms:
@@ -55,7 +61,12 @@ class Vocabulary:
         return z
 
     def is_known(self, word: str) -> bool:
-        return self.score(word) >= OOV_ZIPF
+        known = self._known.get(word)
+        if known is None:
+            if len(self._known) > MEMO_LIMIT:
+                self._known.clear()
+            known = self._known[word] = self.score(word) >= OOV_ZIPF
+        return known
 
     def _piece_ok(self, piece: str, name_like: bool) -> float | None:
         """Return the piece's score if it may stand alone, else None."""
@@ -70,6 +81,16 @@ class Vocabulary:
         return s if s >= need else None
 
     def split_glued(self, token: str, repeated: bool = False) -> list[str] | None:
+        if len(token) < 4:
+            return None
+        key = (token, repeated)
+        if key not in self._splits:
+            if len(self._splits) > MEMO_LIMIT:
+                self._splits.clear()
+            self._splits[key] = self._split_glued(token, repeated)
+        return self._splits[key]
+
+    def _split_glued(self, token: str, repeated: bool = False) -> list[str] | None:
         """Split a glued token into known words, or return None to leave it.
 
         ``repeated`` says the token occurs more than once in its article: glued
@@ -122,4 +143,5 @@ class Vocabulary:
 
 def count_oov(text: str, vocab: Vocabulary) -> int:
     """Tokens of ``text`` that are not words we know."""
-    return sum(1 for m in TOKEN_RE.finditer(text) if not vocab.is_known(m.group()))
+    counts = Counter(TOKEN_RE.findall(text))
+    return sum(n for w, n in counts.items() if not vocab.is_known(w))

@@ -1,11 +1,15 @@
 """Attacks: attack and casualty counts, each with its claimant, reporter and period."""
+from pages.widgets import ensure_navigation
+
+ensure_navigation()
+
 from dataclasses import replace
 
 import streamlit as st
 
 from lib import loaders
 from lib.attack_charts import casualty_chart, claimant_colors, cumulative_chart, disagreements, figure_table, monthly_chart
-from pages.widgets import actor_name, current_filters, download_csv
+from pages.widgets import actor_picker, current_filters, download_csv
 
 st.title("Attacks")
 st.caption("Every number is a claim: who made it, who reported it, for which period. Competing counts sit side by side and are never added together.")
@@ -17,8 +21,8 @@ registry = loaders.registry()
 c1, c2, c3, c4 = st.columns(4)
 units = c1.multiselect("Unit", sorted(figures["unit"].unique()), key="unit", bind="query-params")
 claimants = c2.multiselect("Claimant", sorted(figures["claimant"].dropna().unique()), key="claimant", bind="query-params")
-origins = c3.multiselect("From (origin)", sorted(figures["origin"].dropna().unique()), format_func=actor_name, key="origin", bind="query-params")
-targets = c4.multiselect("Against (target)", sorted(figures["target"].dropna().unique()), format_func=actor_name, key="target", bind="query-params")
+origins = actor_picker("From (origin)", figures["origin"].dropna().unique(), key="origin", container=c3)
+targets = actor_picker("Against (target)", figures["target"].dropna().unique(), key="target", container=c4)
 
 names = {a.id: a.name for a in registry.actors.values()}
 f = replace(current_filters(), units=tuple(units), claimants=tuple(claimants), origins=tuple(origins), targets=tuple(targets), labels={**current_filters().labels, **names})

@@ -1,11 +1,15 @@
 """Overview: the corpus at a glance and the article reader."""
+from pages.widgets import ensure_navigation
+
+ensure_navigation()
+
 import json
 
 import pandas as pd
 import streamlit as st
 
 from lib import loaders
-from lib.highlight import Span, highlight, page_href
+from lib.highlight import Span, escape_markdown, highlight, page_href
 from lib.style import camp_color
 from pages.widgets import actor_name, current_filters, download_csv
 
@@ -51,16 +55,20 @@ ids = list(articles["article_id"])
 if not ids:
     st.info("No article matches the filters.")
     st.stop()
-titles = dict(zip(articles["article_id"], articles["outlet"] + " · " + articles["title"].fillna("(untitled)")))
-article_id = st.selectbox("Article", ids, format_func=lambda a: f"{a} — {titles.get(a, a)}", key="article", bind="query-params")
+article_id = st.selectbox("Article (id, as in the table above)", ids, key="article", bind="query-params")
 art = articles_all.set_index("article_id").loc[article_id]
+st.markdown(f"#### {escape_markdown(art['title'] or '(untitled)')}")
 origin = json.loads(art["meta_from"] or "{}")
 published = art["published"]
+def known(v) -> bool:
+    return v is not None and not (isinstance(v, float) and pd.isna(v)) and v != ""
+
+
 meta_rows = [
-    ("Outlet", art["outlet"] + (f" (republishing {art['original_publisher']})" if art["original_publisher"] else "")),
-    ("Author", art["author"] or "unknown"),
+    ("Outlet", art["outlet"] + (f" (republishing {art['original_publisher']})" if known(art["original_publisher"]) else "")),
+    ("Author", art["author"] if known(art["author"]) else "unknown"),
     ("Published", f"{published} ({art['date_precision']})" if pd.notna(published) else "unknown"),
-    ("Date basis", art["date_basis"] or "—"),
+    ("Date basis", art["date_basis"] if known(art["date_basis"]) else "—"),
     ("Perspective", art["perspective_label"]),
     ("Metadata from", ", ".join(f"{k}: {v}" for k, v in sorted(origin.items())) or "unknown"),
 ]

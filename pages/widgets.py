@@ -16,6 +16,25 @@ from lib.filters import Filters
 GLOBAL_FILTERS_KEY = "_global_filters"
 
 
+def ensure_navigation() -> None:
+    """Make a deep link work as the first request after the server starts.
+
+    With a pages/ folder beside app.py, Streamlit 1.67 serves a session's first
+    run in its legacy pages-folder mode until some run calls st.navigation: a
+    shared link to /attacks would run pages/attacks.py alone, without app.py's
+    navigation, sidebar filters and page config. Every page calls this first;
+    it switches the legacy mode off and reruns through app.py, on the same page
+    (both modes derive the page from its url path) with the same query.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a later Streamlit without the legacy mode
+        return
+    if getattr(PagesManager, "uses_pages_directory", False):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def _date_or_none(v):
     return v if isinstance(v, date) else None
 
@@ -28,11 +47,10 @@ def global_filters() -> Filters:
         st.markdown("**Filters** (shared by every page, kept in the link)")
         outlet_opts = sorted(articles["outlet"].dropna().unique())
         sel_outlets = st.multiselect("Outlets", outlet_opts, key="outlet", bind="query-params")
-        persp_opts = sorted(articles["perspective"].dropna().unique())
-        sel_persp = st.multiselect(
-            "Perspectives", persp_opts, key="perspective", bind="query-params",
-            format_func=lambda p: outlets.perspectives.get(p, p.replace("_", " ").title()),
-        )
+        # Options are the readable labels, so the link says ?perspective=Iraqi.
+        persp_by_label = {perspective_label(p, outlets): p for p in articles["perspective"].dropna().unique()}
+        chosen = st.multiselect("Perspectives", sorted(persp_by_label), key="perspective", bind="query-params")
+        sel_persp = [persp_by_label[label] for label in chosen]
         d_from = st.date_input("From", value=None, key="from", bind="query-params", min_value=date(1990, 1, 1))
         d_to = st.date_input("To", value=None, key="to", bind="query-params", min_value=date(1990, 1, 1))
     labels = dict(outlets.perspectives)
@@ -42,6 +60,17 @@ def global_filters() -> Filters:
     )
     st.session_state[GLOBAL_FILTERS_KEY] = f
     return f
+
+
+def perspective_label(key: str, outlets) -> str:
+    return outlets.perspectives.get(key, key.replace("_", " ").title())
+
+
+def actor_picker(label: str, actor_ids, key: str, container=st) -> list[str]:
+    """Multiselect over actors by name (the link carries names); returns ids."""
+    by_name = {actor_name(a): a for a in actor_ids}
+    chosen = container.multiselect(label, sorted(by_name), key=key, bind="query-params")
+    return [by_name[n] for n in chosen]
 
 
 def current_filters() -> Filters:

@@ -1,0 +1,119 @@
+"""Benchmark: build throughput, peak memory and store size as the corpus grows.
+
+    python -m lib.bench [--sizes 5,1000,10000] [--out bench/results/latest.json]
+
+Each size is built in a fresh subprocess (``python -m lib.pipeline build``)
+whose resident memory is sampled, so the figures are those of a real build.
+Size 5 is the seed corpus; larger sizes come from lib.synth (deterministic).
+A baseline in the same run — a plain regex tokenizer pass over the same texts,
+or spaCy's en_core_web_sm NER when it is installed — gives the ratio.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+from lib.paths import CORPUS_DIR, ROOT
+
+CACHE = ROOT / "bench" / "cache"
+WORD_RE = re.compile(r"\w+")
+
+
+def corpus_for(size: int) -> Path:
+    if size <= 5:
+        return CORPUS_DIR
+    from lib.synth import generate
+
+    out = CACHE / f"synth-{size}"
+    if not out.exists() or len(list(out.glob("*.txt"))) != size:
+        out.mkdir(parents=True, exist_ok=True)
+        for p in out.glob("*.txt"):
+            p.unlink()
+        generate(out, size)
+    return out
+
+
+def measure_build(corpus: Path, workers: int | None) -> dict:
+    store = Path(tempfile.mkdtemp(prefix="bench-store-"))
+    cmd = [sys.executable, "-m", "lib.pipeline", "build", "--corpus", str(corpus), "--out", str(store), "--force"]
+    if workers:
+        cmd += ["--workers", str(workers)]
+    t0 = time.perf_counter()
+    proc = psutil.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    peak = 0
+    while proc.poll() is None:
+        try:
+            rss = proc.memory_info().rss + sum(c.memory_info().rss for c in proc.children(recursive=True))
+            peak = max(peak, rss)
+        except psutil.Error:
+            pass
+        time.sleep(0.05)
+    wall = time.perf_counter() - t0
+    out, err = proc.communicate()
+    if proc.returncode:
+        raise RuntimeError(f"build failed: {err.decode()[-2000:]}")
+    build = store / (store / "CURRENT").read_text().strip()
+    manifest = json.loads((build / "manifest.json").read_text())
+    size = sum(p.stat().st_size for p in build.rglob("*") if p.is_file())
+    return {"wall_s": wall, "build_s": manifest["build_seconds"], "peak_mb": peak / 1e6, "store_mb": size / 1e6, "counts": manifest["counts"]}
+
+
+def baseline(paths: list[Path]) -> dict:
+    """spaCy NER if it is installed, else a regex tokenizer pass over the same texts."""
+    texts = [p.read_text(encoding="utf-8") for p in paths]
+    try:
+        import spacy
+
+        nlp = spacy.load("en_core_web_sm", disable=["parser", "lemmatizer"])
+        t0 = time.perf_counter()
+        for _ in nlp.pipe(texts, batch_size=64):
+            pass
+        return {"name": "spaCy en_core_web_sm NER", "articles_per_s": len(texts) / (time.perf_counter() - t0)}
+    except (ImportError, OSError):
+        t0 = time.perf_counter()
+        for t in texts:
+            WORD_RE.findall(t)
+        return {"name": "regex tokenizer pass", "articles_per_s": len(texts) / (time.perf_counter() - t0)}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m lib.bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="5,1000,10000", help="comma-separated corpus sizes (add 100000 for the full run)")
+    ap.add_argument("--workers", type=int, default=None, help="build workers (default: the pipeline's own choice)")
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.json")
+    args = ap.parse_args(argv)
+    rows = []
+    cores = os.cpu_count() or 1
+    for size in [int(s) for s in args.sizes.split(",") if s]:
+        corpus = corpus_for(size)
+        paths = sorted(corpus.glob("*.txt"))
+        mb = sum(p.stat().st_size for p in paths) / 1e6
+        m = measure_build(corpus, args.workers)
+        base = baseline(paths[: min(len(paths), 2000)])
+        per_s = len(paths) / m["build_s"]
+        rows.append({
+            "articles": len(paths), "input_mb": round(mb, 2), "build_s": round(m["build_s"], 2), "wall_s": round(m["wall_s"], 2),
+            "articles_per_s": round(per_s, 1), "articles_per_s_per_core": round(per_s / min(cores, args.workers or cores), 1),
+            "mb_per_s": round(mb / m["build_s"], 2), "peak_mb": round(m["peak_mb"], 1), "store_mb": round(m["store_mb"], 2),
+            "baseline": base["name"], "baseline_articles_per_s": round(base["articles_per_s"], 1),
+            "ratio_to_baseline": round(per_s / base["articles_per_s"], 4), "rows": m["counts"],
+        })
+        print(f"{len(paths):>7} articles  {mb:8.1f} MB  build {m['build_s']:7.2f} s  {per_s:8.1f} art/s  {mb / m['build_s']:6.2f} MB/s  "
+              f"peak {m['peak_mb']:7.0f} MB  store {m['store_mb']:7.1f} MB  baseline ({base['name']}) {base['articles_per_s']:9.0f} art/s", flush=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"machine": {"cores": cores, "python": sys.version.split()[0]}, "at": time.strftime("%Y-%m-%dT%H:%M:%S"), "builds": rows}, indent=2))
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

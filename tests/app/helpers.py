@@ -1,0 +1,22 @@
+"""Helpers for AppTest assertions."""
+from streamlit.testing.v1 import AppTest
+
+
+def frame_with(at: AppTest, *columns: str):
+    """The first dataframe on the page that has all ``columns`` (AppTest does not expose keys)."""
+    for d in at.dataframe:
+        df = d.value
+        if all(c in df.columns for c in columns):
+            return df
+    raise AssertionError(f"no dataframe with columns {columns}")
+
+
+def plotly_values(v):
+    """Plotly 7 may send arrays as base64 typed arrays; decode to a list."""
+    if isinstance(v, dict) and "bdata" in v:
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"])).tolist()
+    return list(v)

@@ -1,0 +1,36 @@
+"""Attacks page under AppTest: the chart data, the disagreement notice, filters in the URL."""
+import json
+
+from tests.app.helpers import frame_with, plotly_values
+
+
+def monthly_spec(at):
+    for el in at.get("plotly_chart"):
+        spec = json.loads(el.proto.spec)
+        if "Monthly attack counts" in json.dumps(spec.get("layout", {}).get("title", "")):
+            return spec
+    raise AssertionError("monthly chart not found")
+
+
+def test_monthly_chart_has_maariv_and_spotlight_side_by_side(run_page):
+    at = run_page("pages/attacks.py")
+    spec = monthly_spec(at)
+    series = {t["name"]: dict(zip(plotly_values(t["x"]), plotly_values(t["y"]))) for t in spec["data"]}
+    assert series["Maariv — drone attacks"] == {"2024-08": 6, "2024-09": 31, "2024-10": 90, "2024-11": 65}
+    assert series["Militia Spotlight (Washington Institute) — attacks"] == {"2024-07": 13, "2024-08": 6, "2024-09": 35, "2024-10": 47}
+    assert spec["layout"]["barmode"] == "group"
+
+
+def test_disagreement_is_spelled_out(run_page):
+    at = run_page("pages/attacks.py")
+    notes = [w.value for w in at.warning]
+    assert any("September 2024: 31 drone attacks per Maariv (reported by Shafaq News), 35 attacks per Militia Spotlight" in n for n in notes), notes
+    assert not any(n.startswith("Claimants disagree. August 2024") for n in notes)  # 6 and 6 agree
+
+
+def test_filters_from_url_apply_to_table(run_page):
+    at = run_page("pages/attacks.py", {"claimant": "Maariv"})
+    table = frame_with(at, "claim", "claimant", "reader")
+    assert sorted(table["claim"]) == ["31", "6", "65", "90"]
+    assert set(table["reporter"]) == {"Shafaq News"}
+    assert all(link.startswith("./overview?article=002_2f6602b0745822a4&sent=") for link in table["reader"])

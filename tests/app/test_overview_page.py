@@ -1,0 +1,25 @@
+"""Overview page under AppTest."""
+from tests.app.helpers import frame_with
+
+
+def test_overview_renders_corpus_table(run_page):
+    at = run_page("pages/overview.py")
+    assert at.title[0].value == "Crosscurrents"
+    corpus = frame_with(at, "outlet", "perspective", "words")
+    assert len(corpus) == 5
+    assert set(corpus["outlet"]) >= {"Shafaq News", "Al-Fassel"}
+    assert [m.value for m in at.metric][:2] == ["5", "4"]
+
+
+def test_overview_reader_highlights_escaped_mentions(run_page):
+    at = run_page("pages/overview.py", {"article": "002_2f6602b0745822a4"})
+    html = "".join(h.proto.body for h in at.get("html"))
+    assert 'href="./network?actor=kataib_hezbollah"' in html
+    assert "Hezbollah Brigades</mark>" in html
+    assert "<script" not in html
+
+
+def test_overview_filters_by_outlet_in_url(run_page):
+    at = run_page("pages/overview.py", {"outlet": "Shafaq News"})
+    assert list(frame_with(at, "outlet", "perspective", "words")["outlet"]) == ["Shafaq News"]
+    assert any("Showing 1 of 5 articles" in c.value and "Shafaq News" in c.value for c in at.caption)

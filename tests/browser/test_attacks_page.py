@@ -1,0 +1,23 @@
+"""The Attacks page in a real headless Chromium: the charts draw, nothing leaves localhost."""
+
+
+def test_attack_charts_draw(page_probe):
+    page = page_probe.goto("/attacks")
+    charts = page.locator(".js-plotly-plot")
+    charts.first.wait_for(state="visible", timeout=30_000)
+    assert charts.count() == 3
+    # Bars of the monthly chart are drawn as SVG paths: Maariv + Militia Spotlight series.
+    bars = page.locator(".js-plotly-plot").first.locator("g.trace.bars")
+    assert bars.count() == 2
+    texts = page.locator(".js-plotly-plot").first.locator("text.bartext").evaluate_all("els => els.map(e => e.textContent)")
+    assert {"6", "31", "90", "13", "35"} <= {t.replace(" (partial)", "") for t in texts}
+    assert page.get_by_text("September 2024: 31 drone attacks per Maariv").count() == 1
+    page.screenshot(path="/tmp/attacks.png", full_page=True)
+    page_probe.assert_clean()
+
+
+def test_attacks_link_reproduces_the_filter(page_probe):
+    page = page_probe.goto("/attacks?claimant=Maariv")
+    page.locator(".js-plotly-plot").first.wait_for(state="visible", timeout=30_000)
+    assert page.locator(".js-plotly-plot").first.locator("g.trace.bars").count() == 1
+    page_probe.assert_clean()
