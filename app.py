@@ -10,7 +10,7 @@ import pandas  # noqa: F401  (import order matters, see above)
 import plotly.express  # noqa: F401
 import streamlit as st
 
-from pages.widgets import global_filters
+from pages.widgets import global_filters, notice_dropped_parameters, present_mode, require_access, share_panel, url_snapshot
 
 # No page_icon: a material-icon favicon is fetched from a font CDN, and the app must work offline.
 st.set_page_config(page_title="Crosscurrents", layout="wide")
@@ -20,8 +20,15 @@ st.set_page_config(page_title="Crosscurrents", layout="wide")
 PAGES = [
     st.Page("pages/overview.py", title="Overview", url_path="overview", default=True),
     st.Page("pages/attacks.py", title="Attacks", url_path="attacks"),
+    st.Page("pages/search.py", title="Search", url_path="search"),
 ]
 
-nav = st.navigation(PAGES)
+require_access()
+asked = url_snapshot()
+presenting = present_mode()
+nav = st.navigation(PAGES, position="hidden" if presenting else "sidebar")
 global_filters()
 nav.run()
+notice_dropped_parameters(asked)
+if not presenting:
+    share_panel()

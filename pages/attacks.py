@@ -9,7 +9,8 @@ import streamlit as st
 
 from lib import loaders
 from lib.attack_charts import casualty_chart, claimant_colors, cumulative_chart, disagreements, figure_table, monthly_chart
-from pages.widgets import actor_picker, current_filters, download_csv
+from lib.briefing import figure_notes
+from pages.widgets import actor_picker, add_to_briefing, current_filters, download_csv, start_briefing
 
 st.title("Attacks")
 st.caption("Every number is a claim: who made it, who reported it, for which period. Competing counts sit side by side and are never added together.")
@@ -35,12 +36,18 @@ colors = claimant_colors(figures["claimant"].dropna())
 for line in disagreements(table):
     st.warning(f"Claimants disagree. {line}", icon=":material/compare_arrows:")
 
-st.plotly_chart(monthly_chart(table, colors), key="monthly_chart", on_select="rerun", selection_mode="points", config={"displaylogo": False, "toImageButtonOptions": {"filename": "crosscurrents-monthly-attacks"}})
+start_briefing("Attacks")
+monthly, cumulative, casualties = monthly_chart(table, colors), cumulative_chart(table, colors), casualty_chart(table, colors)
+caption = f.describe("figures", len(shown), len(figures))
+add_to_briefing("Monthly attack counts by claimant", "chart", monthly, figure_notes(table[table["granularity"] == "month"]), caption)
+add_to_briefing("Cumulative claims and rates", "chart", cumulative, figure_notes(table[table["granularity"].isin(["cumulative", "rate"])]), caption)
+add_to_briefing("Casualties reported", "chart", casualties, figure_notes(table[table["unit"].isin(["killed", "injured"])]), caption)
+st.plotly_chart(monthly, key="monthly_chart", on_select="rerun", selection_mode="points", config={"displaylogo": False, "toImageButtonOptions": {"filename": "crosscurrents-monthly-attacks"}})
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(cumulative_chart(table, colors), key="cumulative_chart", config={"displaylogo": False})
+    st.plotly_chart(cumulative, key="cumulative_chart", config={"displaylogo": False})
 with right:
-    st.plotly_chart(casualty_chart(table, colors), key="casualty_chart", config={"displaylogo": False})
+    st.plotly_chart(casualties, key="casualty_chart", config={"displaylogo": False})
 
 picked = st.session_state.get("monthly_chart")
 points = (picked or {}).get("selection", {}).get("points", []) if picked else []
@@ -60,4 +67,5 @@ st.dataframe(
     },
 )
 download_csv(table, "crosscurrents-figures", key="figures_csv", label="Download these figures (CSV)")
+add_to_briefing("Every figure shown", "table", display, caption=caption)
 st.caption("Curated figures come from data/figures_curated.csv, each with its citation; extracted figures link to the sentence they came from.")

@@ -9,9 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from lib import loaders
+from lib.frontpage import latest_figures, top_actors, what_changed
 from lib.highlight import Span, escape_markdown, highlight, page_href
 from lib.style import camp_color
-from pages.widgets import actor_name, current_filters, download_csv
+from pages.widgets import actor_name, add_to_briefing, current_filters, download_csv, start_briefing
 
 st.title("Crosscurrents")
 st.caption("How the news covers Iraq between the United States and Iran: who is named, who claims which numbers, and how each outlet tells it.")
@@ -35,6 +36,21 @@ c2.metric("Outlets", articles["outlet"].nunique())
 c3.metric("Actors named", m_shown["actor"].nunique())
 c4.metric("Figures extracted", int(figures["article_id"].isin(shown_ids).sum()))
 
+names = {a.id: a.name for a in registry.actors.values()}
+left, mid, right = st.columns([5, 4, 4])
+with left:
+    st.markdown("**Latest figures, with who claims them**")
+    for r in latest_figures(f.figures(figures, articles_all)).itertuples():
+        period = f"{r.period_start} to {r.period_end}" if pd.notna(r.period_start) else f"up to {r.period_end}"
+        st.markdown(f"- **{r.count:g}** {escape_markdown(r.unit)} ({escape_markdown(period)}): {escape_markdown(r.claimant)}, via {escape_markdown(r.reporter)}")
+with mid:
+    st.markdown("**Most named actors**")
+    st.dataframe(top_actors(mentions, shown_ids, names, 8), hide_index=True, width="stretch", key="top_actors")
+with right:
+    st.markdown("**What changed**")
+    for line in what_changed(articles, mentions, names):
+        st.markdown(escape_markdown(line))
+
 st.subheader("The corpus")
 table = pd.DataFrame({
     "article": articles["article_id"],
@@ -49,6 +65,8 @@ table = pd.DataFrame({
 })
 st.dataframe(table, hide_index=True, width="stretch", key="corpus_table")
 download_csv(table, "crosscurrents-corpus", key="corpus_csv")
+start_briefing("Overview")
+add_to_briefing("The corpus", "table", table, caption=f.describe("articles", len(articles), len(articles_all)))
 
 st.subheader("Article reader")
 ids = list(articles["article_id"])

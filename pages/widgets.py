@@ -86,3 +86,130 @@ def actor_name(actor_id: str | None) -> str:
 
 def download_csv(df: pd.DataFrame, name: str, key: str, label: str = "Download CSV") -> None:
     st.download_button(label, df.to_csv(index=False).encode("utf-8"), file_name=f"{name}.csv", mime="text/csv", key=key)
+
+
+# --- sharing and briefing ------------------------------------------------------
+BRIEF_KEY = "_briefing"
+
+
+def start_briefing(page_title: str) -> None:
+    """A fresh briefing for this run of the page (panels are re-added on each rerun)."""
+    from lib.briefing import Briefing
+
+    st.session_state[BRIEF_KEY] = Briefing(f"Crosscurrents — {page_title}", current_filters().describe("the corpus"))
+
+
+def add_to_briefing(title: str, kind: str, payload, notes=(), caption: str = "") -> None:
+    """Register a panel of the current view for the briefing pack."""
+    from lib.briefing import Panel
+
+    brief = st.session_state.get(BRIEF_KEY)
+    if brief is not None:
+        brief.add(Panel(title, kind, payload, list(notes), caption))
+
+
+def share_panel() -> None:
+    """Sidebar: the link to this exact view, and the briefing pack of it."""
+    from lib.briefing import render
+
+    with st.sidebar:
+        st.markdown("**Share this view**")
+        st.code(st.context.url or "", language=None, wrap_lines=True)
+        st.caption("The link holds every filter and selection: opening it shows this view. Copy it with the button in the box.")
+        brief = st.session_state.get(BRIEF_KEY)
+        if brief is not None and brief.panels:
+            st.download_button(
+                "Briefing pack (HTML)", data=lambda: render(brief).encode("utf-8"), file_name="crosscurrents-briefing.html",
+                mime="text/html", key="briefing_pack", on_click="ignore",
+                help="One self-contained HTML file: interactive charts, tables and the provenance of every figure. Opens offline.",
+            )
+
+
+def present_mode() -> bool:
+    """?present=1: large type, no controls, one panel per screen, for a briefing room."""
+    on = st.query_params.get("present") in ("1", "true", "yes")
+    if on:
+        st.html(
+            "<style>"
+            "section[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl'],header,"
+            "[data-testid='stMultiSelect'],[data-testid='stSelectbox'],[data-testid='stDateInput'],"
+            "[data-testid='stDownloadButton'],[data-testid='stToggle'],[data-testid='stTextInput']{display:none !important}"
+            ".stMainBlockContainer{max-width:100% !important;padding:1rem 3rem !important}"
+            "html{font-size:22px} h1{font-size:3rem !important}"
+            "[data-testid='stPlotlyChart'],[data-testid='stDataFrame'],iframe{min-height:80vh;page-break-after:always}"
+            "</style>"
+        )
+    return on
+
+
+# --- links that ask for something that is not there ----------------------------
+def url_snapshot() -> dict:
+    """The query as the link gave it, before bound widgets correct it."""
+    return {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+
+
+def notice_dropped_parameters(before: dict) -> None:
+    """Bound widgets drop values they do not know (an unknown actor, a malformed
+    date) from the URL; say so instead of silently showing something else."""
+    after = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    for key, values in before.items():
+        kept = after.get(key, [])
+        lost = [v for v in values if v not in kept and v != ""]
+        if lost:
+            st.toast(f"The link asked for {key} = {', '.join(lost)}, which this corpus does not have; it was ignored.", icon="⚠️")
+            st.warning(f"The link asked for **{escape(key)} = {escape(', '.join(lost))}**, which is not available here; showing the view without it.", icon=":material/link_off:")
+
+
+def escape(s: str) -> str:
+    from lib.highlight import escape_markdown
+
+    return escape_markdown(s)
+
+
+# --- access ---------------------------------------------------------------------
+def setting(name: str, default=None):
+    """A deployment setting: environment CROSSCURRENTS_<NAME>, else secrets [crosscurrents] <name>."""
+    import os
+
+    env = os.environ.get(f"CROSSCURRENTS_{name.upper()}")
+    if env is not None:
+        return env
+    try:
+        return st.secrets.get("crosscurrents", {}).get(name, default)
+    except FileNotFoundError:
+        return default
+    except Exception:  # no secrets file at all, or an unreadable one: the default holds
+        return default
+
+
+def require_access() -> None:
+    """Private deployments: Streamlit's OIDC login when [auth] is in secrets,
+    else a password gate when a password is set; public otherwise. Until the
+    visitor is through, nothing of the corpus is shown."""
+    import hmac
+
+    try:
+        oidc = "auth" in st.secrets
+    except Exception:
+        oidc = False
+    if oidc:
+        if not st.user.is_logged_in:
+            st.title("Crosscurrents")
+            st.info("This deployment is private. Log in to continue.")
+            st.button("Log in", on_click=st.login, key="login_button")
+            st.stop()
+        return
+    password = setting("password")
+    if not password:
+        return
+    if st.session_state.get("_access_granted"):
+        return
+    st.title("Crosscurrents")
+    st.info("This deployment is private.")
+    typed = st.text_input("Password", type="password", key="access_password")
+    if typed and hmac.compare_digest(typed.encode(), str(password).encode()):
+        st.session_state["_access_granted"] = True
+        st.rerun()
+    if typed:
+        st.error("That password is not right.")
+    st.stop()

@@ -28,3 +28,14 @@ def run_page():
 
     return run
 
+
+
+@pytest.fixture
+def run_page_raw():
+    """The app's first run with no checks, for pages that may stop early."""
+    def run(timeout: float = 60) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+        at.run()
+        return at
+
+    return run

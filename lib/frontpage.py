@@ -1,0 +1,49 @@
+"""The briefing front page: key numbers, latest claims, who is named, what changed."""
+from __future__ import annotations
+
+import pandas as pd
+
+
+def latest_figures(figures: pd.DataFrame, n: int = 6) -> pd.DataFrame:
+    """The most recent claims, newest period first, each with its claimant."""
+    if figures.empty:
+        return figures
+    df = figures.sort_values(["period_end", "period_start"], ascending=False, na_position="last").head(n)
+    return df
+
+
+def top_actors(mentions: pd.DataFrame, article_ids, names: dict[str, str], n: int = 10) -> pd.DataFrame:
+    m = mentions[mentions["article_id"].isin(set(article_ids))]
+    if m.empty:
+        return pd.DataFrame(columns=["actor", "mentions", "articles"])
+    g = m.groupby("actor").agg(mentions=("sent_id", "size"), articles=("article_id", "nunique")).sort_values(["mentions", "articles"], ascending=False).head(n)
+    return pd.DataFrame({"actor": [names.get(a, a) for a in g.index], "mentions": g["mentions"].values, "articles": g["articles"].values})
+
+
+def what_changed(articles: pd.DataFrame, mentions: pd.DataFrame, names: dict[str, str], top: int = 3) -> list[str]:
+    """Between the two most recent months with articles: which actors gained and
+    lost attention (mentions per article, so a busy month is not a louder one)."""
+    dated = articles.dropna(subset=["published"])
+    if dated.empty:
+        return []
+    months = pd.to_datetime(dated["published"]).dt.to_period("M")
+    recent = sorted(months.unique())[-2:]
+    if len(recent) < 2:
+        return [f"Only one month with dated articles ({recent[0].strftime('%B %Y')}); nothing to compare yet."]
+    before, after = recent
+    ids = {p: set(dated.loc[months == p, "article_id"]) for p in recent}
+    rate = {}
+    for p in recent:
+        m = mentions[mentions["article_id"].isin(ids[p])]
+        rate[p] = m.groupby("actor").size() / max(len(ids[p]), 1)
+    both = pd.concat([rate[before].rename("before"), rate[after].rename("after")], axis=1).fillna(0.0)
+    both["change"] = both["after"] - both["before"]
+    lines = [f"{after.strftime('%B %Y')} ({len(ids[after])} article{'s' * (len(ids[after]) != 1)}) against {before.strftime('%B %Y')} ({len(ids[before])}):"]
+    for label, part in (("More attention", both.sort_values("change", ascending=False).head(top)), ("Less attention", both.sort_values("change").head(top))):
+        items = [f"{names.get(a, a)} ({r.before:.1f} → {r.after:.1f} mentions per article)" for a, r in part.iterrows() if (r.change > 0 if label.startswith("More") else r.change < 0)]
+        if items:
+            lines.append(f"{label}: " + "; ".join(items) + ".")
+    new = [names.get(a, a) for a, r in both.iterrows() if r.before == 0 and r.after > 0]
+    if new:
+        lines.append("Named for the first time in the later month: " + ", ".join(sorted(new)[:8]) + ("…" if len(new) > 8 else "") + ".")
+    return lines

@@ -1,0 +1,51 @@
+"""Search: full text across every article, hits highlighted, each opening the reader."""
+from pages.widgets import ensure_navigation
+
+ensure_navigation()
+
+import html
+
+import pandas as pd
+import streamlit as st
+
+from lib import loaders
+from lib.highlight import page_href
+from lib.search import highlight_hits, search_sentences
+from pages.widgets import actor_picker, add_to_briefing, current_filters, download_csv, start_briefing
+
+st.title("Search")
+articles_all = loaders.table("articles")
+mentions = loaders.table("mentions")
+sentences = loaders.table("sentences")
+
+query = st.text_input("Words or a \"quoted phrase\"", key="q", bind="query-params", placeholder='e.g. drone, "Harir base", Maariv')
+c1, c2 = st.columns(2)
+actors = actor_picker("Sentences naming", mentions["actor"].unique(), key="q_actor", container=c1)
+outlet_opts = sorted(articles_all["outlet"].unique())
+outlets = c2.multiselect("In outlets", outlet_opts, key="q_outlet", bind="query-params")
+
+f = current_filters()
+articles = f.articles(articles_all, mentions)
+if outlets:
+    articles = articles[articles["outlet"].isin(outlets)]
+hits = search_sentences(sentences, query, articles["article_id"])
+if actors:
+    with_actor = mentions[mentions["actor"].isin(actors)][["article_id", "sent_id"]].drop_duplicates()
+    hits = hits.merge(with_actor, on=["article_id", "sent_id"])
+start_briefing("Search")
+if not query:
+    st.info("Type words to search every sentence of the corpus.")
+    st.stop()
+caption = f.describe("articles") + f" Query: {query!r}; {len(hits)} matching sentence(s)."
+st.caption(caption)
+outlet_of = dict(zip(articles_all["article_id"], articles_all["outlet"]))
+for row in hits.itertuples():
+    link = page_href("overview", article=row.article_id, sent=row.sent_id)
+    st.html(
+        f'<div style="margin:.4rem 0;padding:.4rem .6rem;border-left:3px solid #0b5563">'
+        f'<div style="font-size:.8rem;color:#555">{html.escape(outlet_of.get(row.article_id, ""))} · {html.escape(row.article_id)} · sentence {row.sent_id} · '
+        f'<a href="{html.escape(link)}" target="_self">open in the reader</a></div>{highlight_hits(row.text, query)}</div>'
+    )
+table = pd.DataFrame({"article": hits["article_id"], "outlet": hits["article_id"].map(outlet_of), "sentence": hits["sent_id"], "text": hits["text"]})
+download_csv(table, "crosscurrents-search", key="search_csv")
+add_to_briefing("Search results", "table", table, caption=caption)

@@ -1,0 +1,41 @@
+"""Presentation mode, bad links and access control under AppTest."""
+from tests.app.helpers import frame_with
+
+
+def test_present_mode_hides_controls(run_page):
+    at = run_page("pages/attacks.py", {"present": "1"})
+    css = "".join(h.proto.body for h in at.get("html"))
+    assert "stSidebar" in css and "display:none" in css and "font-size:22px" in css
+    assert len(at.get("plotly_chart")) == 3  # the panels are still there
+
+
+def test_normal_mode_has_no_presentation_css(run_page):
+    at = run_page("pages/attacks.py")
+    assert "font-size:22px" not in "".join(h.proto.body for h in at.get("html"))
+
+
+def test_unknown_values_in_a_link_are_reported_not_fatal(run_page):
+    at = run_page("pages/attacks.py", {"claimant": "Nobody Ever", "from": "not-a-date"})
+    notes = " ".join(w.value for w in at.warning)
+    assert "claimant = Nobody Ever" in notes.replace("\\", "")
+    assert "from = not-a-date" in notes.replace("\\", "")
+    # The view falls back to everything instead of an empty or broken page.
+    assert len(frame_with(at, "claim", "claimant")) == 18
+
+
+def test_password_gate_shows_no_data(run_page_raw, monkeypatch):
+    monkeypatch.setenv("CROSSCURRENTS_PASSWORD", "s3cret")
+    at = run_page_raw()
+    assert not at.exception
+    assert at.title[0].value == "Crosscurrents"
+    assert len(at.dataframe) == 0 and len(at.get("plotly_chart")) == 0 and len(at.metric) == 0
+    at.text_input(key="access_password").input("wrong").run()
+    assert len(at.dataframe) == 0 and at.error[0].value == "That password is not right."
+    at.text_input(key="access_password").input("s3cret").run()
+    assert len(at.dataframe) > 0 and not at.exception
+
+
+def test_no_password_means_open(run_page_raw, monkeypatch):
+    monkeypatch.delenv("CROSSCURRENTS_PASSWORD", raising=False)
+    at = run_page_raw()
+    assert len(at.dataframe) > 0
