@@ -3,6 +3,9 @@
 Tables are cached with ``st.cache_resource`` keyed by the build directory, so
 every session shares one read-only copy (``st.cache_data`` would pickle and
 copy a DataFrame for every caller). Callers must never mutate what they get.
+Pages ask only for the columns they draw; large text (article bodies,
+sentences) is read through DuckDB with the filter pushed down to Parquet, so
+no session holds whole text tables in memory.
 """
 from __future__ import annotations
 
@@ -21,16 +24,36 @@ def current_build_id() -> str:
     return store.current_build(STORE_DIR).name
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def _table(name: str, build_id: str):
-    df = store.read_table(name, STORE_DIR)
-    df.flags.allows_duplicate_labels = True
-    return df
+@st.cache_resource(max_entries=48, show_spinner=False)
+def _table(name: str, build_id: str, columns: tuple[str, ...] | None):
+    return store.read_table(name, STORE_DIR, columns=list(columns) if columns else None)
 
 
-def table(name: str):
-    """A processed table (shared, read-only)."""
-    return _table(name, current_build_id())
+def table(name: str, columns=None):
+    """A processed table, or some of its columns (shared, read-only)."""
+    return _table(name, current_build_id(), tuple(columns) if columns else None)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _duck(build_id: str):
+    import duckdb
+
+    con = duckdb.connect()
+    for name in store.TABLES:
+        path = store.table_path(name, STORE_DIR)
+        if path.exists():
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path.as_posix()}')")
+    return con
+
+
+def query(sql: str, params=()):
+    """Run SQL over the store's tables (views named like the tables)."""
+    return _duck(current_build_id()).cursor().execute(sql, list(params)).df()
+
+
+def article_text(article_id: str) -> str:
+    df = query("SELECT text FROM articles WHERE article_id = ?", [article_id])
+    return df["text"].iloc[0] if len(df) else ""
 
 
 def manifest() -> dict:

@@ -8,18 +8,21 @@ import pandas as pd
 from lib.highlight import Span, highlight
 
 
-def search_sentences(sentences: pd.DataFrame, query: str, article_ids=None, limit: int = 200) -> pd.DataFrame:
-    """Sentences containing every word of ``query`` (case-insensitive), or the
-    exact phrase when it is in double quotes."""
-    query = (query or "").strip()
-    if not query:
-        return sentences.iloc[0:0]
-    df = sentences if article_ids is None else sentences[sentences["article_id"].isin(set(article_ids))]
-    text = df["text"].str.lower()
-    keep = pd.Series(True, index=df.index)
+def search_sql(query: str, article_ids=None, limit: int = 200) -> tuple[str, list]:
+    """SQL (DuckDB) for sentences containing every word of ``query``
+    (case-insensitive), or the exact phrase when it is in double quotes,
+    within ``article_ids`` when given (the filter runs in the query, before the limit)."""
+    where, params = [], []
+    if article_ids is not None:
+        where.append("article_id IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(list(article_ids))
     for term in terms(query):
-        keep &= text.str.contains(term.lower(), regex=False)
-    return df[keep].head(limit)
+        where.append("contains(lower(text), ?)")
+        params.append(term.lower())
+    sql = "SELECT article_id, sent_id, text FROM sentences"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return sql + f" ORDER BY article_id, sent_id LIMIT {int(limit)}", params
 
 
 def terms(query: str) -> list[str]:

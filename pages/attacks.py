@@ -10,6 +10,7 @@ import streamlit as st
 from lib import loaders
 from lib.attack_charts import casualty_chart, claimant_colors, cumulative_chart, disagreements, figure_table, monthly_chart
 from lib.briefing import figure_notes
+from lib.highlight import escape_markdown
 from pages.widgets import actor_picker, add_to_briefing, current_filters, download_csv, start_briefing
 
 st.title("Attacks")
@@ -28,13 +29,13 @@ targets = actor_picker("Against (target)", figures["target"].dropna().unique(), 
 names = {a.id: a.name for a in registry.actors.values()}
 f = replace(current_filters(), units=tuple(units), claimants=tuple(claimants), origins=tuple(origins), targets=tuple(targets), labels={**current_filters().labels, **names})
 shown = f.figures(figures, articles)
-st.caption(f.describe("figures", len(shown), len(figures)))
+st.caption(escape_markdown(f.describe("figures", len(shown), len(figures))))
 
 table = figure_table(shown, names)
 colors = claimant_colors(figures["claimant"].dropna())
 
 for line in disagreements(table):
-    st.warning(f"Claimants disagree. {line}", icon=":material/compare_arrows:")
+    st.warning("Claimants disagree. " + escape_markdown(line), icon=":material/compare_arrows:")
 
 start_briefing("Attacks")
 monthly, cumulative, casualties = monthly_chart(table, colors), cumulative_chart(table, colors), casualty_chart(table, colors)
@@ -55,7 +56,8 @@ if points:
     ids = {p.get("customdata") for p in points}
     for _, r in table[table["figure_id"].isin(ids)].iterrows():
         link = f" [Open in the reader]({r['reader']})" if r["reader"] else ""
-        st.info(f"**{r['claim']} {r['unit']}**, {r['period']}, claimed by {r['claimant']}, reported by {r['reporter']}: “{r['evidence']}”{link}")
+        said = escape_markdown(f"{r['period']}, claimed by {r['claimant']}, reported by {r['reporter']}: “{r['evidence']}”")
+        st.info(f"**{escape_markdown(r['claim'] + ' ' + r['unit'])}**, {said}{link}")
 
 st.subheader("Every figure shown")
 display = table.drop(columns=["count", "figure_id", "article_id", "sent_id", "period_start", "period_end", "partial"])

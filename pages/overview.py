@@ -17,7 +17,9 @@ from pages.widgets import actor_name, add_to_briefing, current_filters, download
 st.title("Crosscurrents")
 st.caption("How the news covers Iraq between the United States and Iran: who is named, who claims which numbers, and how each outlet tells it.")
 
-articles_all = loaders.table("articles")
+ARTICLE_COLUMNS = ["article_id", "outlet", "original_publisher", "author", "published", "date_precision", "date_basis",
+                   "perspective", "perspective_label", "n_words", "actors", "title", "source_file", "meta_from", "oov_before", "oov_after", "removed", "repairs"]
+articles_all = loaders.table("articles", ARTICLE_COLUMNS)
 mentions = loaders.table("mentions")
 figures = loaders.table("figures")
 registry = loaders.registry()
@@ -26,9 +28,9 @@ articles = f.articles(articles_all, mentions)
 shown_ids = set(articles["article_id"])
 manifest = loaders.manifest()
 for skipped in manifest.get("skipped", []):
-    st.warning(f"Not in the corpus: {skipped['reason']}", icon=":material/warning:")
+    st.warning("Not in the corpus: " + escape_markdown(skipped["reason"]), icon=":material/warning:")
 
-st.caption(f.describe("articles", len(articles), len(articles_all)))
+st.caption(escape_markdown(f.describe("articles", len(articles), len(articles_all))))
 m_shown = mentions[mentions["article_id"].isin(shown_ids)]
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Articles", len(articles))
@@ -92,7 +94,6 @@ meta_rows = [
 ]
 st.table(pd.DataFrame(meta_rows, columns=["field", "value"]).set_index("field"))
 
-sentences = loaders.table("sentences")
 art_mentions = mentions[mentions["article_id"] == article_id]
 sent_param = st.query_params.get("sent")
 focus = int(sent_param) if sent_param and sent_param.isdigit() else None
@@ -103,16 +104,16 @@ for m in art_mentions.itertuples():
     start, end = (m.raw_start, m.raw_end) if show_raw else (m.start, m.end)
     spans.append(Span(start, end, camp_color(actor.camp if actor else None), f"{actor.name if actor else m.actor} ({m.method})", page_href("network", actor=m.actor)))
 if focus is not None:
-    srow = sentences[(sentences["article_id"] == article_id) & (sentences["sent_id"] == focus)]
+    srow = loaders.query("SELECT text FROM sentences WHERE article_id = ? AND sent_id = ?", [article_id, focus])
     if len(srow):
         s = srow.iloc[0]
-        st.info(f"Evidence sentence {focus}: “{s['text']}”", icon=":material/format_quote:")
+        st.info(f"Evidence sentence {focus}: “{escape_markdown(s['text'])}”", icon=":material/format_quote:")
 if show_raw:
     from lib.paths import CORPUS_DIR
 
     text = (CORPUS_DIR / art["source_file"]).read_text(encoding="utf-8")
 else:
-    text = art["text"]
+    text = loaders.article_text(article_id)
 st.html(f'<div style="line-height:1.7;max-width:60rem">{highlight(text, spans)}</div>')
 st.caption("Highlighted names link to the actor's profile; colours show the actor's camp. The text is escaped: nothing in an article runs as HTML.")
 

@@ -9,14 +9,13 @@ import pandas as pd
 import streamlit as st
 
 from lib import loaders
-from lib.highlight import page_href
-from lib.search import highlight_hits, search_sentences
+from lib.highlight import escape_markdown, page_href
+from lib.search import highlight_hits, search_sql
 from pages.widgets import actor_picker, add_to_briefing, current_filters, download_csv, start_briefing
 
 st.title("Search")
-articles_all = loaders.table("articles")
+articles_all = loaders.table("articles", ["article_id", "outlet", "perspective", "published"])
 mentions = loaders.table("mentions")
-sentences = loaders.table("sentences")
 
 query = st.text_input("Words or a \"quoted phrase\"", key="q", bind="query-params", placeholder='e.g. drone, "Harir base", Maariv')
 c1, c2 = st.columns(2)
@@ -28,7 +27,8 @@ f = current_filters()
 articles = f.articles(articles_all, mentions)
 if outlets:
     articles = articles[articles["outlet"].isin(outlets)]
-hits = search_sentences(sentences, query, articles["article_id"])
+narrowed = None if len(articles) == len(articles_all) else list(articles["article_id"])
+hits = loaders.query(*search_sql(query, narrowed)) if query else articles.iloc[0:0]
 if actors:
     with_actor = mentions[mentions["actor"].isin(actors)][["article_id", "sent_id"]].drop_duplicates()
     hits = hits.merge(with_actor, on=["article_id", "sent_id"])
@@ -37,7 +37,7 @@ if not query:
     st.info("Type words to search every sentence of the corpus.")
     st.stop()
 caption = f.describe("articles") + f" Query: {query!r}; {len(hits)} matching sentence(s)."
-st.caption(caption)
+st.caption(escape_markdown(caption))
 outlet_of = dict(zip(articles_all["article_id"], articles_all["outlet"]))
 for row in hits.itertuples():
     link = page_href("overview", article=row.article_id, sent=row.sent_id)

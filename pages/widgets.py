@@ -156,7 +156,7 @@ def notice_dropped_parameters(before: dict) -> None:
         kept = after.get(key, [])
         lost = [v for v in values if v not in kept and v != ""]
         if lost:
-            st.toast(f"The link asked for {key} = {', '.join(lost)}, which this corpus does not have; it was ignored.", icon="⚠️")
+            st.toast(escape(f"The link asked for {key} = {', '.join(lost)}, which this corpus does not have; it was ignored."), icon="⚠️")
             st.warning(f"The link asked for **{escape(key)} = {escape(', '.join(lost))}**, which is not available here; showing the view without it.", icon=":material/link_off:")
 
 

@@ -10,7 +10,7 @@ def test_search_highlights_hits_and_links_to_reader(run_page):
 
 def test_search_phrase_and_actor_filter(run_page):
     at = run_page("pages/search.py", {"q": '"drone attack"', "q_actor": "Israel"})
-    caption = " ".join(c.value for c in at.caption)
+    caption = " ".join(c.value for c in at.caption).replace("\\", "")
     assert "matching sentence" in caption
     html = "".join(h.proto.body for h in at.get("html"))
     assert "drone attack" in html.lower()
@@ -18,4 +18,12 @@ def test_search_phrase_and_actor_filter(run_page):
 
 def test_search_escapes_untrusted_text(run_page):
     at = run_page("pages/search.py", {"q": "<script>"})
-    assert "0 matching sentence(s)" in " ".join(c.value for c in at.caption)
+    caption = " ".join(c.value for c in at.caption)
+    assert "0 matching sentence" in caption.replace("\\", "")
+    assert "<script>" not in caption  # shown escaped, never as markup
+
+
+def test_search_respects_global_outlet_filter(run_page):
+    at = run_page("pages/search.py", {"q": "Iraq", "outlet": "Al-Fassel"})
+    html = "".join(h.proto.body for h in at.get("html"))
+    assert "004_2274b76a68101a80" in html and "002_2f6602b0745822a4" not in html
