@@ -24,6 +24,13 @@ class Filters:
     claimants: tuple[str, ...] = ()
     origins: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
+    # Events only
+    event_types: tuple[str, ...] = ()
+    # Network only
+    relation_types: tuple[str, ...] = ()
+    camps: tuple[str, ...] = ()
+    actor_types: tuple[str, ...] = ()
+    min_weight: int | None = None  # None: every edge
     labels: dict = field(default_factory=dict, compare=False, hash=False)  # id -> display name
 
     def is_empty(self) -> bool:
@@ -72,6 +79,50 @@ class Filters:
             df = df[df["origin"].isin(self.actors) | df["target"].isin(self.actors) | df["claimant_actor"].isin(self.actors)]
         return df
 
+    def events(self, events: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+        """Reports of the events passing every filter, all reports of each.
+
+        An event passes when one of its reports comes from an article passing
+        the outlet/perspective filters (events with no article, e.g. imported
+        ones, pass only without those filters), its date range meets the date
+        filter, its type is selected and a selected actor took part. Every
+        report of a passing event is kept, so reports can be compared side by side."""
+        df = events
+        if df.empty:
+            return df
+        cid = df["cluster_id"].fillna(df["event_id"])
+        keep = pd.Series(True, index=df.index)
+        if self.outlets or self.perspectives:
+            kept = set(self.articles(articles)["article_id"])
+            keep &= df["article_id"].isin(kept)
+        start = pd.to_datetime(df["cluster_date"].fillna(df["date"]))
+        end = pd.to_datetime(df["cluster_date_end"].fillna(df["date_end"]).fillna(df["cluster_date"]).fillna(df["date"]))
+        if self.date_from is not None:
+            keep &= end.isna() | (end >= pd.Timestamp(self.date_from))
+        if self.date_to is not None:
+            keep &= start.isna() | (start <= pd.Timestamp(self.date_to))
+        if self.event_types:
+            keep &= df["cluster_type"].fillna(df["event_type"]).isin(self.event_types)
+        if self.actors:
+            wanted = set(self.actors)
+            took_part = [
+                bool(wanted & ({s, t, cs, ct} | set(a if a is not None and not isinstance(a, float) else [])))
+                for s, t, cs, ct, a in zip(df["source_actor"], df["target_actor"], df["cluster_source_actor"], df["cluster_target_actor"], df["actors"])
+            ]
+            keep &= pd.Series(took_part, index=df.index)
+        passing = set(cid[keep])
+        return df[cid.isin(passing)]
+
+    def relations(self, relations: pd.DataFrame, articles: pd.DataFrame, mentions: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Relation rows from articles passing the article filters, of the selected types,
+        involving a selected actor (camp and type filters apply to nodes, in lib/network.py)."""
+        df = relations[relations["article_id"].isin(self.articles(articles, mentions)["article_id"])]
+        if self.relation_types:
+            df = df[df["relation"].isin(self.relation_types)]
+        if self.actors:
+            df = df[df["source"].isin(self.actors) | df["target"].isin(self.actors)]
+        return df
+
     # --- words -------------------------------------------------------------
     def _names(self, values) -> str:
         names = [self.labels.get(v, v) for v in values]
@@ -88,6 +139,16 @@ class Filters:
         else:
             head = f"Showing {noun}"
         parts = []
+        if self.event_types:
+            parts.append(f"of type {self._names(self.event_types)}")
+        if self.relation_types:
+            parts.append(f"relations: {self._names(self.relation_types)}")
+        if self.camps:
+            parts.append(f"actors of camp {self._names(self.camps)}")
+        if self.actor_types:
+            parts.append(f"actors of type {self._names(self.actor_types)}")
+        if self.min_weight and self.min_weight > 1:
+            parts.append(f"edges of at least {self.min_weight} sentences")
         if self.units:
             parts.append(f"counting {self._names(self.units)}")
         if self.claimants:

@@ -1,0 +1,252 @@
+"""The Timeline & Map page's tables and charts, built from the events table.
+
+The events table has one row per report (an article's account of an event);
+``event_clusters`` makes one row per event with its sources. Everything shown
+from article text is escaped: hover text, card HTML, labels.
+"""
+from __future__ import annotations
+
+import html
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from lib.events import load_event_types
+from lib.highlight import page_href
+
+OTHER_COLOR = "#8c8c8c"
+MAX_HOVER_SOURCES = 6
+PRECISION_WORDS = {"day": "day", "week": "within a week", "month": "month", "year": "year", "undated": "no date in the text"}
+CLUSTER_COLUMNS = [
+    "cluster_id", "title", "type", "type_label", "date", "date_end", "precision", "date_label", "place", "place_id",
+    "lat", "lon", "killed", "injured", "n_sources", "sources", "source_actor", "target_actor",
+]
+
+
+def type_colors() -> dict[str, str]:
+    return {t.id: t.color for t in load_event_types().values()}
+
+
+def type_labels() -> dict[str, str]:
+    return {t.id: t.label for t in load_event_types().values()}
+
+
+def with_cluster_fields(events: pd.DataFrame) -> pd.DataFrame:
+    """Reports with the cluster columns filled for rows that have none (events
+    imported without linking, e.g. ACLED's, are each their own event)."""
+    df = events.copy()
+    if df.empty:
+        return df
+    df["cluster_id"] = df["cluster_id"].fillna(df["event_id"])
+    df["cluster_type"] = df["cluster_type"].fillna(df["event_type"])
+    df["cluster_date"] = df["cluster_date"].fillna(df["date"])
+    df["cluster_date_end"] = df["cluster_date_end"].fillna(df["date_end"]).fillna(df["cluster_date"])
+    df["cluster_precision"] = df["cluster_precision"].fillna(df["date_precision"])
+    df["cluster_place"] = df["cluster_place"].fillna(df["place"])
+    df["cluster_killed"] = df["cluster_killed"].fillna(df["killed"])
+    df["cluster_injured"] = df["cluster_injured"].fillna(df["injured"])
+    df["cluster_source_actor"] = df["cluster_source_actor"].fillna(df["source_actor"])
+    df["cluster_target_actor"] = df["cluster_target_actor"].fillna(df["target_actor"])
+    df["n_sources"] = df["n_sources"].fillna(1)
+    labels = type_labels()
+    missing = df["cluster_title"].isna()
+    df.loc[missing, "cluster_title"] = [
+        f"{labels.get(t, t)}" + (f", {p}" if isinstance(p, str) and p else "")
+        for t, p in zip(df.loc[missing, "cluster_type"], df.loc[missing, "cluster_place"])
+    ]
+    df["reporter"] = df["reporter"].fillna("imported data")
+    return df
+
+
+def date_label(start, end, precision: str | None) -> str:
+    if start is None or pd.isna(start):
+        return "undated"
+    s = pd.Timestamp(start)
+    e = pd.Timestamp(end) if end is not None and not pd.isna(end) else s
+    if precision == "day" or s == e:
+        return f"{s:%Y-%m-%d}"
+    if precision == "month":
+        return f"{s:%B %Y}" + (" (to date)" if e.day != e.days_in_month else "")
+    if precision == "year":
+        return f"{s:%Y}"
+    return f"{s:%Y-%m-%d} to {e:%Y-%m-%d}"
+
+
+def event_clusters(reports: pd.DataFrame) -> pd.DataFrame:
+    """One row per event: title, date, place, casualties and its sources, by date."""
+    if reports.empty:
+        return pd.DataFrame(columns=CLUSTER_COLUMNS)
+    labels = type_labels()
+    rows = []
+    for cid, g in reports.groupby("cluster_id", sort=False):
+        first = g.iloc[0]
+        sources = []
+        for _, r in g.sort_values(["article_id"]).iterrows():
+            own = r["date_text"] if isinstance(r["date_text"], str) else PRECISION_WORDS["undated"]
+            sources.append(f"{r['reporter']} ({own})")
+        rows.append({
+            "cluster_id": cid,
+            "title": first["cluster_title"],
+            "type": first["cluster_type"],
+            "type_label": labels.get(first["cluster_type"], first["cluster_type"]),
+            "date": first["cluster_date"],
+            "date_end": first["cluster_date_end"],
+            "precision": first["cluster_precision"],
+            "date_label": date_label(first["cluster_date"], first["cluster_date_end"], first["cluster_precision"]),
+            "place": first["cluster_place"],
+            "place_id": first["cluster_place_id"],
+            "lat": first["lat"],
+            "lon": first["lon"],
+            "killed": first["cluster_killed"],
+            "injured": first["cluster_injured"],
+            "n_sources": int(g["article_id"].nunique()) or 1,
+            "sources": "; ".join(sources),
+            "source_actor": first["cluster_source_actor"],
+            "target_actor": first["cluster_target_actor"],
+        })
+    df = pd.DataFrame(rows, columns=CLUSTER_COLUMNS)
+    df["_sort"] = pd.to_datetime(df["date"])
+    return df.sort_values(["_sort", "cluster_id"], na_position="last").drop(columns="_sort").reset_index(drop=True)
+
+
+def event_labels(clusters: pd.DataFrame) -> dict[str, str]:
+    """Cluster id -> "2024-01-28 — Drone attack on Tower 22 ...", unique (the page's link carries it)."""
+    out: dict[str, str] = {}
+    seen: set[str] = set()
+    for cid, d, t in zip(clusters["cluster_id"], clusters["date_label"], clusters["title"]):
+        label = f"{d} — {t}"
+        if label in seen:
+            label = f"{label} ({cid})"
+        seen.add(label)
+        out[cid] = label
+    return out
+
+
+def casualties(killed, injured) -> float:
+    k = 0 if killed is None or pd.isna(killed) else float(killed)
+    i = 0 if injured is None or pd.isna(injured) else float(injured)
+    return k + i
+
+
+def marker_size(killed, injured) -> float:
+    """10 px with no casualties stated, growing with the square root of the toll."""
+    return 10 + 5 * math.sqrt(min(casualties(killed, injured), 400))
+
+
+def hover_text(cluster: dict, reports: pd.DataFrame, actor_names: dict[str, str]) -> str:
+    """The event and each source's own words, escaped, for a plotly hover box."""
+    e = html.escape
+    lines = [f"<b>{e(str(cluster['title']))}</b>", f"{e(cluster['date_label'])} · {e(str(cluster['type_label']))}"]
+    if isinstance(cluster.get("place"), str):
+        lines.append(f"Place: {e(cluster['place'])}")
+    who = [actor_names.get(a, a) for a in (cluster.get("source_actor"), cluster.get("target_actor")) if isinstance(a, str)]
+    if who:
+        lines.append(e(" → ".join(who)))
+    k = cluster.get("killed")
+    i = cluster.get("injured")
+    toll = ", ".join(x for x in (f"{k:g} killed" if k is not None and not pd.isna(k) else "", f"{i:g} injured" if i is not None and not pd.isna(i) else "") if x)
+    if toll:
+        lines.append(e(toll) + " (as stated)")
+    lines.append(f"<b>{int(cluster['n_sources'])} source{'s' if cluster['n_sources'] != 1 else ''}</b>:")
+    for _, r in reports.head(MAX_HOVER_SOURCES).iterrows():
+        own = r["date_text"] if isinstance(r["date_text"], str) else "undated"
+        ev = str(r["evidence"])
+        ev = ev[:157] + "…" if len(ev) > 160 else ev
+        lines.append(f"· {e(str(r['reporter']))} [{e(own)}, {e(str(r['date_precision']))}]: <i>{e(ev)}</i>")
+    if len(reports) > MAX_HOVER_SOURCES:
+        lines.append(f"· …and {len(reports) - MAX_HOVER_SOURCES} more (select the event to see them)")
+    return "<br>".join(lines)
+
+
+def timeline_figure(clusters: pd.DataFrame, reports: pd.DataFrame, actor_names: dict[str, str], *, height: int | None = None) -> go.Figure:
+    """Events on a time axis, one row per type, sized by casualties; a bar shows a date known only to the week, month or year."""
+    fig = go.Figure()
+    dated = clusters[clusters["date"].notna()]
+    if dated.empty:
+        fig.add_annotation(text="No dated events match the filters.", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+        return _layout(fig, height or 260)
+    colors, labels = type_colors(), type_labels()
+    order = [t for t in labels if t in set(dated["type"])] + sorted(set(dated["type"]) - set(labels))
+    by_cluster = {cid: g for cid, g in reports.groupby("cluster_id", sort=False)}
+    for t in order:
+        g = dated[dated["type"] == t]
+        label = labels.get(t, t)
+        # Ranges first, under the markers: "in January" spans the month.
+        xs, ys = [], []
+        for _, c in g.iterrows():
+            if c["precision"] in ("week", "month", "year") and pd.notna(c["date_end"]) and c["date_end"] != c["date"]:
+                xs += [pd.Timestamp(c["date"]), pd.Timestamp(c["date_end"]), None]
+                ys += [label, label, None]
+        if xs:
+            fig.add_scatter(x=xs, y=ys, mode="lines", line=dict(color=colors.get(t, OTHER_COLOR), width=6), opacity=0.35,
+                            hoverinfo="skip", showlegend=False)
+        fig.add_scatter(
+            x=pd.to_datetime(g["date"]), y=[label] * len(g), mode="markers+text", name=label,
+            marker=dict(size=[marker_size(k, i) for k, i in zip(g["killed"], g["injured"])], color=colors.get(t, OTHER_COLOR),
+                        symbol=["diamond" if n > 1 else "circle" for n in g["n_sources"]], line=dict(color="white", width=1)),
+            text=[f"{n} sources" if n > 1 else "" for n in g["n_sources"]], textposition="top center",
+            hovertext=[hover_text(c.to_dict(), by_cluster.get(c["cluster_id"], reports.iloc[0:0]), actor_names) for _, c in g.iterrows()],
+            hoverinfo="text", customdata=g["cluster_id"],
+        )
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed([labels.get(t, t) for t in order])), title=None)
+    fig.update_xaxes(title="date of the event (◆ = reported by several articles; size = people killed or injured, as stated)")
+    return _layout(fig, height or max(260, 130 + 55 * len(order)))
+
+
+def _layout(fig: go.Figure, height: int) -> go.Figure:
+    fig.update_layout(
+        height=height, margin=dict(t=30, l=10, r=10, b=50), hoverlabel=dict(align="left"),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), clickmode="event+select",
+    )
+    return fig
+
+
+def source_card_html(report: dict, article: dict | None, actor_names: dict[str, str]) -> str:
+    """One source's report of an event, in its own words, as escaped HTML."""
+    e = html.escape
+    outlet = report.get("reporter") or "unknown"
+    published = article.get("published") if article else None
+    pub_precision = article.get("date_precision") if article else None
+    own = report.get("date_text") if isinstance(report.get("date_text"), str) else None
+    resolved = date_label(report.get("date"), report.get("date_end"), report.get("date_precision"))
+    rows = [
+        ("Published", f"{published} ({pub_precision})" if published is not None and not pd.isna(published) else "unknown"),
+        ("Its words for the date", f"“{own}”" if own else "none (no date in the text)"),
+        ("Resolved to", f"{resolved} ({PRECISION_WORDS.get(report.get('date_precision'), report.get('date_precision'))})"),
+    ]
+    if isinstance(report.get("date_basis"), str):
+        rows.append(("How", report["date_basis"]))
+    if isinstance(report.get("place_text"), str):
+        rows.append(("Its words for the place", f"“{report['place_text']}” → {report.get('place') or ''}"))
+    who = [f"{role}: {actor_names.get(a, a)}" for role, a in (("by", report.get("source_actor")), ("against", report.get("target_actor"))) if isinstance(a, str)]
+    if who:
+        rows.append(("Actors", "; ".join(who)))
+    toll = [f"{v:g} {u}" for u, v in (("killed", report.get("killed")), ("injured", report.get("injured"))) if v is not None and not pd.isna(v)]
+    if toll:
+        rows.append(("Casualties stated", ", ".join(toll)))
+    table = "".join(f"<tr><th style='text-align:left;padding-right:.6em;vertical-align:top;font-weight:600'>{e(k)}</th><td>{e(str(v))}</td></tr>" for k, v in rows)
+    link = ""
+    if isinstance(report.get("article_id"), str) and report.get("sent_id") is not None and not pd.isna(report.get("sent_id")):
+        href = page_href("overview", article=report["article_id"], sent=int(report["sent_id"]))
+        link = f'<p><a href="{e(href)}" target="_self">Open in the article reader</a></p>'
+    return (
+        "<div style='border:1px solid #ddd;border-radius:6px;padding:.7em .9em;height:100%'>"
+        f"<h4 style='margin:.1em 0 .4em 0'>{e(str(outlet))}</h4>"
+        f"<table style='font-size:.88em;margin-bottom:.5em'>{table}</table>"
+        f"<blockquote style='margin:0;padding-left:.7em;border-left:3px solid #bbb;font-size:.95em'>{e(str(report.get('evidence') or ''))}</blockquote>"
+        f"{link}</div>"
+    )
+
+
+def cluster_export(clusters: pd.DataFrame) -> pd.DataFrame:
+    """The events as shown, for CSV: one row per event with its sources."""
+    cols = ["cluster_id", "title", "type", "date", "date_end", "precision", "place", "lat", "lon", "killed", "injured", "n_sources", "sources", "source_actor", "target_actor"]
+    return clusters[cols].copy()
+
+
+def reports_export(reports: pd.DataFrame) -> pd.DataFrame:
+    """Every report behind the events shown: one row per source, in its own words."""
+    cols = ["cluster_id", "event_id", "article_id", "sent_id", "reporter", "event_type", "date", "date_end", "date_precision",
+            "date_text", "date_basis", "source_actor", "target_actor", "place", "place_text", "weapon", "killed", "injured", "evidence"]
+    return reports[[c for c in cols if c in reports.columns]].copy()

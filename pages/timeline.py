@@ -1,0 +1,120 @@
+"""Timeline & Map: what happened, when and where, and who reported it."""
+from pages.widgets import ensure_navigation
+
+ensure_navigation()
+
+import json
+from dataclasses import replace
+
+import streamlit as st
+
+from lib import loaders
+from lib.geo import events_geojson, map_figure
+from lib.timeline import (
+    cluster_export, event_clusters, event_labels, reports_export, source_card_html, timeline_figure, type_labels, with_cluster_fields,
+)
+from pages.widgets import actor_picker, add_to_briefing, current_filters, download_csv, start_briefing
+
+MAX_CARDS = 12
+
+st.title("Timeline & Map")
+st.caption(
+    "Dated events read from the articles: attacks, strikes, killings, talks, statements, agreements, withdrawals. "
+    "Reports of one event by several outlets are merged into one event; each keeps its own words and its own date precision."
+)
+
+events = with_cluster_fields(loaders.table("events"))
+articles = loaders.table("articles")
+registry = loaders.registry()
+names = {a.id: a.name for a in registry.actors.values()}
+labels = type_labels()
+
+all_clusters = event_clusters(events)
+c1, c2 = st.columns(2)
+type_by_label = {labels.get(t, t): t for t in events["cluster_type"].dropna().unique()} if not events.empty else {}
+chosen_types = c1.multiselect("Event type", sorted(type_by_label), key="tl_type", bind="query-params")
+actor_ids = set()
+for col in ("source_actor", "target_actor", "cluster_source_actor", "cluster_target_actor"):
+    actor_ids |= set(events[col].dropna()) if col in events else set()
+chosen_actors = actor_picker("Actor taking part", sorted(actor_ids), key="tl_actor", container=c2)
+
+base = current_filters()
+f = replace(base, event_types=tuple(type_by_label[t] for t in chosen_types), actors=tuple(chosen_actors), labels={**base.labels, **names, **labels})
+shown = f.events(events, articles) if not events.empty else events
+clusters = event_clusters(shown)
+caption = f.describe("events", len(clusters), len(all_clusters))
+st.caption(caption)
+
+
+def _pick(chart_key: str):
+    """Clicking a point selects its event (and puts it in the link)."""
+    def pick():
+        state = st.session_state.get(chart_key)
+        points = (state or {}).get("selection", {}).get("points", []) if state else []
+        for p in points:
+            cid = p.get("customdata")
+            cid = cid[0] if isinstance(cid, list) else cid
+            if cid in set(all_clusters["cluster_id"]):
+                st.session_state["tl_event"] = cid
+                return
+    return pick
+
+
+start_briefing("Timeline & Map")
+timeline = timeline_figure(clusters, shown, names)
+geo = map_figure(clusters, shown, names)
+add_to_briefing("Timeline of events", "chart", timeline, caption=caption)
+add_to_briefing("Map of located events", "chart", geo, caption=caption)
+st.plotly_chart(timeline, key="tl_timeline", on_select=_pick("tl_timeline"), selection_mode="points",
+                config={"displaylogo": False, "toImageButtonOptions": {"filename": "crosscurrents-timeline"}})
+unlocated = int(clusters["lat"].isna().sum()) if not clusters.empty else 0
+st.plotly_chart(geo, key="tl_map", on_select=_pick("tl_map"), selection_mode="points",
+                config={"displaylogo": False, "scrollZoom": True, "toImageButtonOptions": {"filename": "crosscurrents-map"}})
+st.caption(
+    f"{len(clusters) - unlocated} of {len(clusters)} events have a place in the gazetteer (data/places.yaml) and are on the map. "
+    "Boundaries: Natural Earth 1:50m (public domain), shipped with the app; the map loads nothing from the network. "
+    "A point at a region or a country is only as precise as the text."
+)
+
+st.subheader("Every article that reports an event")
+# The link carries the event's label (a bound selectbox stores what it shows).
+titles = event_labels(all_clusters)
+picked = st.selectbox(
+    "Event", list(all_clusters["cluster_id"]), index=None, format_func=lambda c: titles.get(c, c),
+    key="tl_event", bind="query-params", placeholder="Click an event on the timeline or the map, or choose it here",
+)
+if picked:
+    reports = events[events["cluster_id"] == picked].sort_values("article_id")
+    if picked not in set(clusters["cluster_id"]):
+        st.info("This event is hidden by the filters above; its reports are shown anyway.", icon=":material/filter_alt_off:")
+    head = all_clusters[all_clusters["cluster_id"] == picked].iloc[0]
+    st.markdown(f"**{len(reports)} report{'s' if len(reports) != 1 else ''}**, merged as one event dated {head['date_label']} ({head['precision']})"
+                + (f", at {head['place']}" if isinstance(head["place"], str) else "") + ".")
+    by_article = articles.set_index("article_id")
+    cards = list(reports.head(MAX_CARDS).iterrows())
+    per_row = min(len(cards), 4) or 1
+    for first in range(0, len(cards), per_row):
+        for col, (_, r) in zip(st.columns(per_row), cards[first : first + per_row]):
+            art = by_article.loc[r["article_id"]].to_dict() if r["article_id"] in by_article.index else None
+            with col:
+                st.html(source_card_html(r.to_dict(), art, names))
+    if len(reports) > MAX_CARDS:
+        st.caption(f"…and {len(reports) - MAX_CARDS} more reports of this event: all are in “Every report” (CSV) below.")
+
+st.subheader("Every event shown")
+table = cluster_export(clusters)
+for col in ("source_actor", "target_actor"):
+    table[col] = table[col].map(lambda a: names.get(a, a) if isinstance(a, str) else "")
+table["type"] = table["type"].map(lambda t: labels.get(t, t))
+st.dataframe(table.drop(columns=["cluster_id", "lat", "lon"]), hide_index=True, width="stretch", key="tl_table",
+             column_config={"sources": st.column_config.TextColumn("sources (their own words for the date)", width="large")})
+add_to_briefing("Every event shown", "table", table.drop(columns=["cluster_id", "lat", "lon"]), caption=caption)
+d1, d2, d3 = st.columns(3)
+with d1:
+    download_csv(table, "crosscurrents-events", key="tl_csv", label="Events (CSV)")
+with d2:
+    download_csv(reports_export(shown), "crosscurrents-event-reports", key="tl_reports_csv", label="Every report, in its own words (CSV)")
+with d3:
+    st.download_button("Located events (GeoJSON)", json.dumps(events_geojson(clusters, shown), ensure_ascii=False, indent=1).encode("utf-8"),
+                       file_name="crosscurrents-events.geojson", mime="application/geo+json", key="tl_geojson")
+st.caption("Dates in brackets are each source's own words, resolved against the article's date; data/known_events.yaml dates famous events an article names without a date.")

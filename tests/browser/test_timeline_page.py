@@ -1,0 +1,78 @@
+"""The Timeline & Map page in a real headless Chromium: the map is drawn from
+the shipped boundaries, and no request leaves localhost."""
+from urllib.parse import quote
+
+SOLEIMANI = "2020-01-03 — US drone strike kills Qassem Soleimani and Abu Mahdi al-Muhandis at Baghdad airport"
+
+
+def test_map_draws_with_no_request_leaving_localhost(page_probe):
+    page = page_probe.goto("/timeline")
+    charts = page.locator(".js-plotly-plot")
+    charts.first.wait_for(state="visible", timeout=30_000)
+    assert charts.count() == 2
+    timeline, geo = charts.nth(0), charts.nth(1)
+    # The map: country outlines are an ordinary filled scatter trace (one SVG path
+    # for all rings), drawn on cartesian axes; no geo subplot, no tiles.
+    assert geo.locator("g.geolayer > g, .mapboxgl-map, .maplibregl-map").count() == 0
+    outline = geo.locator("g.trace.scatter").first.locator("path.js-fill")
+    assert outline.count() == 1
+    assert len(outline.get_attribute("d")) > 10_000  # 37 countries' rings, not an empty path
+    # Event markers on the map and on the timeline.
+    assert geo.locator("g.trace.scatter path.point").count() >= 12
+    assert timeline.locator("g.trace.scatter path.point").count() >= 18
+    labels = geo.locator("g.textpoint text").evaluate_all("els => els.map(e => e.textContent)")
+    assert {"SYRIA", "JORDAN", "LEBANON", "Harir Air Base", "Tower 22", "Golan Heights"} <= set(labels), labels
+    assert any("Baghdad International Airport" in t for t in labels), labels
+    page.screenshot(path="/tmp/timeline.png", full_page=True)
+    page_probe.assert_clean()
+    assert page_probe.external_requests == []
+
+
+def test_selected_event_shows_every_report_side_by_side(page_probe):
+    page = page_probe.goto("/timeline?tl_event=" + quote(SOLEIMANI))
+    page.locator(".js-plotly-plot").first.wait_for(state="visible", timeout=30_000)
+    assert page.get_by_text("3 reports", exact=False).count() >= 1
+    cards = page.locator("[data-testid='stHtml'] h4")
+    outlets = cards.evaluate_all("els => els.map(e => e.textContent)")
+    assert sorted(outlets) == ["The Jerusalem Post", "The New York Times", "Unknown Iranian outlet"]
+    for words in ("“in 2020”", "“in January”", "none (no date in the text)"):
+        assert page.get_by_text(words, exact=False).count() >= 1, words
+    page.screenshot(path="/tmp/timeline_selected.png", full_page=True)
+    page_probe.assert_clean()
+
+
+def _click(page, point):
+    """Plotly picks points from the mouse position, not from element clicks."""
+    box = point.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.wait_for_timeout(200)
+    page.mouse.click(x, y)
+
+
+def test_clicking_an_event_selects_it_and_puts_it_in_the_link(page_probe):
+    page = page_probe.goto("/timeline")
+    timeline = page.locator(".js-plotly-plot").first
+    timeline.wait_for(state="visible", timeout=30_000)
+    # The only diamond on the timeline: the killing reported by three outlets.
+    diamond = timeline.locator("g.trace.scatter path.point[d='M6.5,0L0,6.5L-6.5,0L0,-6.5Z']")
+    assert diamond.count() == 1
+    _click(page, diamond)
+    page.wait_for_url("**tl_event=2020-01-03*", timeout=15_000)
+    page_probe.wait_for_app()
+    assert page.locator("[data-testid='stHtml'] h4").count() == 3
+    # Then an event on the map: one report, one card.
+    geo = page.locator(".js-plotly-plot").nth(1)
+    geo.scroll_into_view_if_needed()
+    harir = geo.locator("g.trace.scatter path.point")
+    before = page.url
+    for i in range(harir.count()):
+        _click(page, harir.nth(i))
+        page_probe.wait_for_app()
+        if page.url != before:
+            break
+    assert page.url != before
+    cards = page.locator("[data-testid='stHtml'] h4")
+    cards.first.wait_for(state="visible", timeout=15_000)
+    assert 1 <= cards.count() <= 3
+    page_probe.assert_clean()
