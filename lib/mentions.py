@@ -15,6 +15,7 @@ CANDIDATE_RE = re.compile(
 )
 # Capitalised words that begin sentences or titles rather than names.
 COMMON_ZIPF = 4.6
+LEADING_DETERMINERS = {"The", "A", "An", "This", "That", "These", "Those", "Its", "His", "Her", "Their"}
 
 
 def sentence_index(spans: list[tuple[int, int]]):
@@ -53,12 +54,13 @@ def find_mentions(text: str, spans, registry: Registry, published: date | None):
         mentions.append(
             {"sent_id": sent_of(m.start), "actor": actor, "surface": m.surface, "start": m.start, "end": m.end, "method": m.method}
         )
-    return mentions, find_candidates(text, spans, matches, registry)
+    return mentions, find_candidates(text, spans, matches, registry, known_spans=place_spans)
 
 
-def find_candidates(text: str, spans, matches, registry: Registry, vocab: Vocabulary | None = None):
-    """Capitalised multi-word names that no alias covers: people and groups to add."""
-    covered = [(m.start, m.end) for m in matches]
+def find_candidates(text: str, spans, matches, registry: Registry, vocab: Vocabulary | None = None, known_spans=()):
+    """Capitalised multi-word names that neither an actor alias nor a place
+    covers: people and groups to add to the registry."""
+    covered = sorted([(m.start, m.end) for m in matches] + list(known_spans))
     sent_of = sentence_index(spans)
     zipf = (vocab or _common_vocab()).score
     out = []
@@ -70,6 +72,10 @@ def find_candidates(text: str, spans, matches, registry: Registry, vocab: Vocabu
         if j < len(covered) and covered[j][0] < e:
             continue
         words = re.split(r"[\s-]+", m.group())
+        while words and words[0] in LEADING_DETERMINERS:
+            words = words[1:]  # "The Iranians" is a sentence start, not a name
+        if len(words) < 2:
+            continue
         content = [w for w in words if w.lower() not in {"al", "bin", "ibn", "abu", "abd", "el", "de", "of"}]
         # All ordinary words ("Middle East", "Security Council") are not names.
         if all(zipf(w.strip("’'")) >= COMMON_ZIPF for w in content):

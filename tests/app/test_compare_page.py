@@ -1,0 +1,57 @@
+"""Compare page under AppTest: columns side by side, each tab from the URL, the guard for one column."""
+import json
+
+from tests.app.helpers import frame_with, plotly_values
+
+PAGE = "pages/compare.py"
+
+
+def markdown(at) -> list[str]:
+    return [m.value for m in at.markdown]
+
+
+def test_side_by_side_shows_each_perspectives_words_for_the_pmf(run_page):
+    at = run_page(PAGE)
+    text = markdown(at)
+    assert "#### Iranian state\\-aligned" in text and "#### Israeli" in text
+    assert any(t.startswith("**Named**: popular forces ×4") for t in text), text
+    said = [t for t in text if t.startswith("**Said to be**")]
+    assert "**Said to be**: entirely defensive and legal · part of Iraq’s military" in said
+    assert "**Said to be**: a violent force · critical to Iran’s terrorism\\-exporting enterprise" in said
+    assert [m.value for m in at.metric][:3] == ["+0.27", "+0.13", "-0.12"]
+    assert at.selectbox(key="cmp_focus").value == "Popular Mobilization Forces"
+
+
+def test_same_event_different_words_from_the_link(run_page):
+    at = run_page(PAGE, {"cmp_focus": "Event: Killing of Qassem Soleimani", "cmp_tab": "Same event, different words"})
+    wide = frame_with(at, "Iranian state-aligned", "Israeli", "US mainstream")
+    assert wide["Iranian state-aligned"].tolist() == ["cowardly assassination", "painful assassination"]
+    assert wide["Israeli"].tolist() == ["US airstrike that killed", ""]
+    assert sorted(wide["US mainstream"]) == ["assassinated", "during a drone strike"]
+
+
+def test_framing_matrix_by_outlet(run_page):
+    at = run_page(PAGE, {"cmp_by": "Outlet", "cmp_tab": "Framing matrix", "cmp_top": "5"})
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    heat = spec["data"][0]
+    assert heat["type"] == "heatmap"
+    # the outlets that write about the focus (the PMF) come first; four columns at most
+    assert plotly_values(heat["x"]) == ["Shafaq News", "The Jerusalem Post", "Unknown Iranian outlet", "Al-Fassel"]
+    assert len(plotly_values(heat["y"])) == 5
+    matrix = frame_with(at, "group", "actor", "share", "tone")
+    assert set(matrix["group"]) == {"Shafaq News", "The Jerusalem Post", "Unknown Iranian outlet", "Al-Fassel"}
+
+
+def test_blindspots_and_aligned_passages(run_page):
+    at = run_page(PAGE, {"cmp_tab": "Blindspots"})
+    only = frame_with(at, "item", "only in")
+    assert only.loc[only["item"] == "Mohammad Kazem Al-Sadeq", "only in"].item() == "Iranian state-aligned"
+    at = run_page(PAGE, {"cmp_tab": "Aligned passages", "cmp_ps": "9"})
+    aligned = frame_with(at, "group", "similarity", "shared words")
+    israeli = aligned[aligned["group"] == "Israeli"].iloc[0]
+    assert israeli["text"].startswith("Bilateral ties were also strained in January following the US airstrike")
+
+
+def test_one_column_is_not_a_comparison(run_page):
+    at = run_page(PAGE, {"cmp_cols": ["Iraqi"]})
+    assert [w.value for w in at.warning] == ["Choose at least two columns to compare."]

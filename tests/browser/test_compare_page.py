@@ -1,0 +1,37 @@
+"""The Compare page in a real headless Chromium: columns, heatmap, state in the URL, nothing leaves localhost."""
+from urllib.parse import parse_qs, urlsplit
+
+
+def test_columns_side_by_side(page_probe):
+    page = page_probe.goto("/compare")
+    page.get_by_role("heading", name="Israeli").wait_for(timeout=30_000)
+    main = page.locator('[data-testid="stMain"]')
+    assert main.get_by_text("a violent force", exact=False).count() >= 1
+    assert main.get_by_text("entirely defensive and legal", exact=False).count() >= 1
+    assert main.get_by_text("vehemently anti-American militias", exact=False).count() >= 1
+    page.screenshot(path="/tmp/compare.png", full_page=True)
+    page_probe.assert_clean()
+
+
+def test_framing_matrix_draws_from_the_link(page_probe):
+    page = page_probe.goto("/compare?cmp_tab=Framing+matrix")
+    chart = page.locator(".js-plotly-plot").first
+    chart.wait_for(state="visible", timeout=30_000)
+    assert chart.locator("g.hm, .heatmaplayer image, g.heatmaplayer").count() >= 1
+    texts = chart.locator("text").evaluate_all("els => els.map(e => e.textContent)")
+    assert "Popular Mobilization Forces" in texts and "Iranian state-aligned" in texts
+    page_probe.assert_clean()
+
+
+def test_switching_to_outlets_is_kept_in_the_link(page_probe):
+    page = page_probe.goto("/compare?cmp_focus=Event%3A+Killing+of+Qassem+Soleimani")
+    page.get_by_role("heading", name="Israeli").wait_for(timeout=30_000)
+    assert page.locator('[data-testid="stMain"]').get_by_text("cowardly assassination", exact=False).count() >= 1
+    page.locator('[data-testid="stMain"] button', has_text="Outlet").first.click()
+    page_probe.wait_for_app()
+    page.get_by_role("heading", name="The Jerusalem Post").wait_for(timeout=30_000)
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["cmp_by"] == ["Outlet"]
+    assert query["cmp_focus"] == ["Event: Killing of Qassem Soleimani"]
+    assert page.locator('[data-testid="stMain"]').get_by_text("US airstrike that killed", exact=False).count() >= 1
+    page_probe.assert_clean()
