@@ -20,7 +20,11 @@ st.set_page_config(page_title="Crosscurrents", layout="wide")
 PAGES = [
     st.Page("pages/overview.py", title="Overview", url_path="overview", default=True),
     st.Page("pages/attacks.py", title="Attacks", url_path="attacks"),
+    st.Page("pages/timeline.py", title="Timeline & Map", url_path="timeline"),
     st.Page("pages/search.py", title="Search", url_path="search"),
+    st.Page("pages/compare.py", title="Compare", url_path="compare"),
+    st.Page("pages/network.py", title="Network", url_path="network"),
+    st.Page("pages/add.py", title="Add articles", url_path="add"),
 ]
 
 require_access()

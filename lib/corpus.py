@@ -43,12 +43,12 @@ def sidecar_path(article_path: Path) -> Path:
     return article_path.with_name(article_path.stem + ".meta.yaml")
 
 
-def decode_article(data: bytes, name: str = "article") -> str:
+def decode_article(data: bytes, name: str = "article", limit: int = MAX_ARTICLE_BYTES) -> str:
     """Bytes -> text, or BadArticle saying exactly why not."""
     if not data.strip():
         raise BadArticle(f"{name}: empty file")
-    if len(data) > MAX_ARTICLE_BYTES:
-        raise BadArticle(f"{name}: {len(data):,} bytes is over the {MAX_ARTICLE_BYTES:,}-byte limit for one article")
+    if len(data) > limit:
+        raise BadArticle(f"{name}: {len(data):,} bytes is over the {limit:,}-byte limit for one {'article' if limit == MAX_ARTICLE_BYTES else 'file'}")
     if b"\x00" in data[:8192] or _control_share(data[:8192]) > 0.1:
         raise BadArticle(f"{name}: binary data, not text")
     try:

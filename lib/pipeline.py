@@ -61,10 +61,12 @@ def finalize(rows: dict[str, list[dict]], ctx: Context) -> dict[str, list[dict]]
     """Corpus-level steps after every article is processed: curated figures
     join the extracted ones; the same event reported by several articles
     becomes one event with several sources."""
-    from lib import events, figures
+    from lib import acled, events, figures
 
-    rows["figures"] = [r for r in rows["figures"] if r.get("source") != "curated"] + figures.curated_rows()
-    rows["events"] = events.link_across_articles(rows["events"], ctx)
+    # ACLED rows (data/acled_events.csv) sit beside the article-derived ones, never merged with them.
+    rows["figures"] = [r for r in rows["figures"] if r.get("source") not in ("curated", "acled")] + figures.curated_rows() + acled.figure_rows(ctx)
+    article_events = [e for e in rows["events"] if not acled.is_acled_event(e)]
+    rows["events"] = events.link_across_articles(article_events, ctx) + acled.event_rows(ctx)
     return rows
 
 
@@ -147,6 +149,8 @@ def process_article(src: ArticleSource, ctx: Context) -> dict[str, list[dict]]:
     rows = {"articles": [article], "sentences": sentences, "mentions": mentions, "candidates": candidates}
     for name, extract in _extractors().items():
         rows[name] = extract(article, sentences, mentions, ctx)
+    if meta["linked_to"]:  # a republished copy: its claims are counted once, with its original
+        rows["figures"], rows["events"] = [], []
     return rows
 
 
@@ -185,9 +189,13 @@ class BuildFailed(RuntimeError):
     pass
 
 
-def build(corpus_dir: Path = CORPUS_DIR, store_dir: Path = STORE_DIR, strict: bool = False, force: bool = False, log=print) -> dict:
-    """Build the store if it is stale. Returns a report of what was done."""
+def build(corpus_dir: Path = CORPUS_DIR, store_dir: Path = STORE_DIR, strict: bool = False, force: bool = False, log=print, hold_lock: bool = True) -> dict:
+    """Build the store if it is stale. Returns a report of what was done.
+    Holds the store's writer lock (lib/store.py) unless the caller already does."""
     corpus_dir, store_dir = Path(corpus_dir), Path(store_dir)
+    if hold_lock:
+        with store.lock(store_dir, timeout=600):
+            return build(corpus_dir, store_dir, strict, force, log, hold_lock=False)
     digest = input_hash(corpus_dir)
     manifest = store.read_manifest(store_dir)
     if not force and manifest and manifest.get("input_hash") == digest and manifest.get("schema_version") == store.SCHEMA_VERSION:

@@ -1,5 +1,1068 @@
-"""Typed relations between actors (issue #4). Placeholder until the module lands."""
+"""Typed, directed relations between registry actors, read from sentences by rule.
+
+For each sentence the actor mentions become *slots* (plus slots for anaphors
+such as "the group" or "those militias", and for state adjectives in front of
+nouns such as "Israeli sites", "Iranian officials"). A trigger lexicon
+(data/relation_triggers.yaml) marks the words that state a relation. A verb
+takes its subject from the left (skipping actors inside prepositional phrases,
+following "which"/"that" back to their antecedent) and its object from the
+right; a passive verb swaps them and takes its agent from "by X". A noun takes
+its source from a modifier ("US attack", "Iran's support", "Israeli threats"),
+from "by X" or "from X", or from the clause subject when a light verb links
+them ("Israel has taken military action against ..."), and its target from a
+preposition ("attack on X", "support for X") or a hyphenated pair
+("US-Iraq talks"). Coordinated actors ("US and Iraqi forces") each get the
+relation; coordinated verbs ("threatening and attacking US forces") share the
+object. Compounds in a mention ("Iran-backed armed groups", "pro-Iranian
+factions", "Iran's proxies", "anti-American militias") give relations of
+their own (method "compound").
+
+Each relation says whether the clause negates it ("did not", "no", "avoid",
+"denied" ...) and whether it is hypothetical ("should", "could", "if",
+"seek to" ...): such rows are kept, flagged, and left out of the graph by
+default. A reporting verb ("X said", "X accused Y of ...", "according to X")
+records who claims the relation (``claimed_by``).
+
+Rules, not a parser: fast (well under a millisecond a sentence) and
+explainable, at the price of missing what needs real syntax or coreference.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import yaml
+
+from lib.paths import DATA_DIR
+
+TRIGGERS_FILE = DATA_DIR / "relation_triggers.yaml"
+MAX_SUBJECT_DISTANCE = 16
+MAX_OBJECT_GAP = 6
+ANAPHOR_WINDOW = 3  # sentences back
+
+TOKEN_RE = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Za-z0-9]+(?:['’][A-Za-z]+)*|[^\sA-Za-z0-9]")
+STRONG_BREAKS = {";", ":", "—", "–", "(", ")", "[", "]", '"', "“", "”", "?", "!"}
+RELATIVES = {"which", "who", "whom", "that"}
+SUBORDINATORS = {"because", "while", "whereas", "although", "though", "but", "when", "if", "unless", "where", "until", "whether", "so"}
+DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "this", "these", "those", "both", "either", "any", "such",
+               "some", "all", "top", "senior", "key", "several", "many", "other", "another", "every", "each", "one", "two",
+               "three", "few", "new", "recent", "further", "more", "daily", "repeated", "latest", "alleged"}
+QUANTIFIERS = {"one", "two", "three", "four", "five", "six", "some", "many", "most", "all", "several", "each", "none",
+               "hundreds", "dozens", "thousands", "series", "number", "members", "part", "rest"}
+PREPOSITIONS = {"on", "against", "in", "at", "from", "to", "into", "of", "with", "for", "by", "inside", "within", "across",
+                "toward", "towards", "between", "among", "over", "under", "through", "near", "about", "including", "like",
+                "than", "regarding", "via", "throughout", "upon", "onto", "despite", "during", "after", "before", "since"}
+LOCATIVES = {"in", "inside", "within", "at", "across", "near", "throughout"}
+AUXILIARIES = {"is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "will", "would", "can", "could",
+               "should", "may", "might", "must", "do", "does", "did", "to", "not", "n't", "also", "already", "then", "never"}
+BE_FORMS = {"is", "are", "was", "were", "be", "been", "being", "get", "got", "gets"}
+NOUN_SIGNALS = {"the", "a", "an", "its", "their", "his", "her", "our", "'s", "this", "these", "those", "any", "such", "no",
+                "of", "for", "in", "with", "by", "from", "against", "daily", "recent", "further", "new", "repeated", "latest"}
+COORDINATORS = {"and", "or", "nor"}
+COORD_FILLERS = {",", "and", "or", "nor", "the", "both", "either", "its", "their", "as", "well", "-", "–"}
+POSSESSIVE_PRONOUNS = {"its", "their"}
+ANAPHOR_RE = re.compile(
+    r"\b(?:(?:one|some|many|most|all) of )?(?P<det>the|these|those|such|this|that)\s+(?:[\w’'-]+\s+){0,3}?"
+    r"(?P<noun>militias|militia|factions|faction|armed groups|group|coalition|movement)\b(?!\s+(?:of|in|that|which|who)\b)",
+    re.IGNORECASE,
+)
+WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)*")
+ANAPHOR_HINTS = ("militia", "faction", "group", "coalition", "movement")
+PLURAL_ANAPHORS = {"militias", "factions", "armed groups"}
+ANAPHOR_TYPES = {"armed group", "facade group", "party/coalition"}
+ADVERB_RE = re.compile(r"^[a-z]+ly$")
+MODALS_AND_CONDITIONALS = {"should", "would", "could", "may", "might", "if", "unless", "whether", "provided that"}
+ARTICLES_AND_POSSESSIVES = {"the", "a", "an", "its", "their", "his", "her", "this", "these", "those", "'s"}
+TAIL_WORDS = {"on", "in", "a", "statement", "sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}
+PRONOUNS = {"it", "they", "he", "she", "we", "i", "you", "who", "which", "that"}
+
+
+# ---------------------------------------------------------------- lexicon
+@dataclass(frozen=True)
+class Trigger:
+    relation: str
+    kind: str  # "verb" | "noun"
+    head: tuple[str, ...]
+    tail: tuple[str, ...] = ()  # "hold * responsible": the object sits between head and tail
+    participle: bool = False
+    base: str = ""
+
+
+@dataclass
+class Lexicon:
+    relations: dict
+    structural: dict
+    index: dict[str, list[Trigger]]
+    target_preps: dict[str, PhraseSet]
+    object_preps: dict[str, frozenset]
+    directed: dict[str, bool]
+    reciprocal: frozenset
+    compound_words: dict[str, str]  # "backed" -> "supports"
+    proxy_words: frozenset
+    demonyms: dict[str, str]  # "Iranian" -> "iran" (case-sensitive)
+    demonym_heads: frozenset
+    light_verbs: PhraseSet
+    negation: PhraseSet
+    hedges: PhraseSet
+    reporting: PhraseSet
+    noun_hedges: PhraseSet
+    compound_res: tuple = ()  # compiled (compound, pro/anti, proxy) patterns
+    demonym_re: re.Pattern | None = None  # any state word, to skip sentences with none
+    phrase_words: dict = field(default_factory=dict)  # first word -> word sets of the trigger phrases it starts
+    compound_hint_re: re.Pattern | None = None  # "-backed", "pro-", "anti-", "proxies": a compound may be there
+
+    def may_have_trigger(self, text: str) -> bool:
+        """Cheap test before tokenizing: are all the words of some trigger phrase in the sentence?"""
+        words = set(WORD_RE.findall(text.lower().replace("’", "'")))
+        return any(need <= words for w in words & self.phrase_words.keys() for need in self.phrase_words[w])
+
+    def labels(self) -> dict[str, str]:
+        return {**{k: v["label"] for k, v in self.relations.items()}, **{k: v["label"] for k, v in self.structural.items()}}
+
+    def colors(self) -> dict[str, str]:
+        return {**{k: v["color"] for k, v in self.relations.items()}, **{k: v["color"] for k, v in self.structural.items()}}
+
+
+def inflections(base: str) -> dict[str, bool]:
+    """Regular forms of a verb -> whether the form can be a past participle."""
+    v = "aeiou"
+    if base.endswith(("s", "x", "z", "ch", "sh")):
+        third = base + "es"
+    elif base.endswith("y") and base[-2] not in v:
+        third = base[:-1] + "ies"
+    else:
+        third = base + "s"
+    if base.endswith("e"):
+        past, ing = base + "d", (base[:-1] if not base.endswith("ee") else base) + "ing"
+    elif base.endswith("y") and base[-2] not in v:
+        past, ing = base[:-1] + "ied", base + "ing"
+    else:
+        past, ing = base + "ed", base + "ing"
+    return {base: False, third: False, past: True, ing: False}
+
+
+def _phrase(s: str) -> tuple[str, ...]:
+    return tuple(t.lower().replace("’", "'") for t in s.split())
+
+
+@lru_cache(maxsize=2)
+def load_lexicon(path: str | None = None) -> Lexicon:
+    spec = yaml.safe_load(open(path or TRIGGERS_FILE, encoding="utf-8"))
+    irregular = {k: list(v) for k, v in (spec.get("irregular") or {}).items()}
+    index: dict[str, list[Trigger]] = {}
+    target_preps, object_preps, directed, reciprocal = {}, {}, {}, set()
+
+    def add(t: Trigger):
+        index.setdefault(t.head[0], []).append(t)
+
+    for rel, r in spec["relations"].items():
+        directed[rel] = bool(r.get("directed", True))
+        target_preps[rel] = PhraseSet(_phrase(p) for p in r.get("target_preps") or ())
+        object_preps[rel] = frozenset(r.get("object_preps") or ())
+        reciprocal.update(r.get("reciprocal_verbs") or ())
+        for verb in r.get("verbs") or ():
+            words = verb.split()
+            star = words.index("*") if "*" in words else None
+            head_words, tail = (words[:star], tuple(words[star + 1:])) if star is not None else (words, ())
+            first = head_words[0].lower()
+            forms = inflections(first)
+            for extra in irregular.get(first, ()):
+                forms[extra] = not extra.endswith("ing") and not (extra.endswith("s") and extra != first)
+            for form, participle in forms.items():
+                add(Trigger(rel, "verb", (form, *_phrase(" ".join(head_words[1:]))), _phrase(" ".join(tail)), participle, first))
+        for noun in r.get("nouns") or ():
+            add(Trigger(rel, "noun", _phrase(noun), base=noun))
+    for k in index:
+        index[k].sort(key=lambda t: -len(t.head))
+    comp = spec.get("compounds") or {}
+    compound_words = {w: rel for rel, words in comp.items() if rel != "proxy_words" for w in words}
+    demonyms = {alias: actor for actor, aliases in (spec.get("demonyms") or {}).items() for alias in aliases}
+    return Lexicon(
+        relations=spec["relations"], structural=spec.get("structural") or {}, index=index, target_preps=target_preps,
+        object_preps=object_preps, directed=directed, reciprocal=frozenset(reciprocal), compound_words=compound_words,
+        proxy_words=frozenset(comp.get("proxy_words") or ()), demonyms=demonyms,
+        demonym_heads=frozenset(spec.get("demonym_heads") or ()),
+        light_verbs=PhraseSet(_phrase(p) for p in spec.get("light_verbs") or ()),
+        negation=PhraseSet(_phrase(p) for p in spec.get("negation") or ()),
+        hedges=PhraseSet(_phrase(p) for p in spec.get("hedges") or ()),
+        reporting=PhraseSet(_phrase(p) for p in spec.get("reporting") or ()),
+        noun_hedges=PhraseSet(_phrase(p) for p in spec.get("hedges") or () if p not in MODALS_AND_CONDITIONALS),
+        compound_res=_compound_patterns(compound_words, frozenset(comp.get("proxy_words") or ()), demonyms),
+        phrase_words=_phrase_words(index),
+        compound_hint_re=re.compile(r"[-–](?:" + "|".join(map(re.escape, compound_words)) + r")\b|\b(?:[Pp]ro|[Aa]nti)[-–]|\b[Pp]rox(?:y|ies)\b"),
+        demonym_re=re.compile(r"(?<![A-Za-z])(?:" + "|".join(sorted(map(re.escape, demonyms), key=len, reverse=True)) + r")(?![A-Za-z])"),
+    )
+
+
+def _phrase_words(index: dict[str, list[Trigger]]) -> dict[str, list[frozenset]]:
+    out: dict[str, set] = {}
+    for first, triggers in index.items():
+        for t in triggers:
+            out.setdefault(first, set()).add(frozenset(t.head) | frozenset(t.tail))
+    return {k: list(v) for k, v in out.items()}
+
+
+def _compound_patterns(compound_words, proxy_words, demonyms):
+    words_re = "|".join(sorted(map(re.escape, compound_words), key=len, reverse=True))
+    state_re = "|".join(sorted(map(re.escape, demonyms), key=len, reverse=True))
+    return (
+        re.compile(rf"\b(?P<state>{state_re})[-–](?P<word>{words_re})\b"),
+        re.compile(rf"\b(?P<kind>[Pp]ro|[Aa]nti)[-–](?P<state>{state_re})\b"),
+        re.compile(rf"\b(?P<state>{state_re})(?:['’]s)?(?:\s+regime['’]s)?\s+(?:{'|'.join(map(re.escape, proxy_words))})\b"),
+    )
+
+
+# ---------------------------------------------------------------- sentence model
+@dataclass(slots=True)
+class Tok:
+    text: str
+    norm: str
+    start: int
+    end: int
+
+
+@dataclass
+class Slot:
+    actors: tuple[str, ...]
+    first: int
+    last: int
+    surface: str
+    kind: str  # mention | anaphor | demonym
+    object_of: bool = False
+
+
+@dataclass
+class Found:
+    trigger: Trigger
+    first: int
+    last: int
+    sources: list = field(default_factory=list)
+    targets: list = field(default_factory=list)
+    method: str = ""
+    clause_window: bool = False  # negation/hedge read over the clause (verbs) or just before the noun
+
+
+def tokenize(text: str) -> list[Tok]:
+    out = []
+    for m in TOKEN_RE.finditer(text):
+        t, s = m.group(), m.start()
+        if "'" not in t and "’" not in t:
+            out.append(Tok(t, t.lower(), s, s + len(t)))
+            continue
+        low = t.lower().replace("’", "'")
+        if low.endswith("'s") and len(t) > 2:
+            out.append(Tok(t[:-2], low[:-2], s, s + len(t) - 2))
+            out.append(Tok(t[-2:], "'s", s + len(t) - 2, s + len(t)))
+        elif low.endswith("n't") and len(t) > 3:
+            out.append(Tok(t[:-3], low[:-3], s, s + len(t) - 3))
+            out.append(Tok(t[-3:], "n't", s + len(t) - 3, s + len(t)))
+        else:
+            out.append(Tok(t, low, s, s + len(t)))
+    return out
+
+
+def _match_phrase(toks: list[Tok], i: int, phrase: tuple[str, ...]) -> bool:
+    return i + len(phrase) <= len(toks) and all(toks[i + k].norm == w for k, w in enumerate(phrase))
+
+
+class PhraseSet:
+    """Phrases indexed by their first word, so a lookup at a token costs one dict probe."""
+
+    def __init__(self, phrases):
+        self.by_first: dict[str, list[tuple[str, ...]]] = {}
+        for p in phrases:
+            self.by_first.setdefault(p[0], []).append(p)
+        for v in self.by_first.values():
+            v.sort(key=len, reverse=True)
+
+    def __iter__(self):
+        return (p for v in self.by_first.values() for p in v)
+
+
+def _phrase_at(toks, i, phrases: PhraseSet) -> tuple[str, ...] | None:
+    if i < 0 or i >= len(toks):
+        return None
+    for p in phrases.by_first.get(toks[i].norm, ()):
+        if _match_phrase(toks, i, p):
+            return p
+    return None
+
+
+class SentenceRelations:
+    """Relations of one sentence. Built once per sentence; cheap."""
+
+    def __init__(self, text: str, toks: list[Tok], slots: list[Slot], lex: Lexicon):
+        self.text, self.toks, self.slots, self.lex = text, toks, slots, lex
+        n = len(toks)
+        self.slot_end = [None] * n
+        self.slot_start = [None] * n
+        self.in_slot = [None] * n
+        for s in slots:
+            self.slot_end[s.last] = s
+            self.slot_start[s.first] = s
+            for k in range(s.first, s.last + 1):
+                self.in_slot[k] = s
+        self.groups = self._groups()
+        self.triggers = self._triggers()
+        self._reports = None
+        self.trigger_at = {}
+        for f in self.triggers:
+            for k in range(f.first, f.last + 1):
+                self.trigger_at[k] = f
+
+    # -- structure ---------------------------------------------------------
+    def _groups(self) -> dict[int, list[Slot]]:
+        """Coordinated slots ("Iran and the United States", "US-Iraq") -> shared group."""
+        ordered = sorted(self.slots, key=lambda s: s.first)
+        chains, cur, has_conj = [], [], False
+        for s in ordered:
+            if cur:
+                between = [t.norm for t in self.toks[cur[-1].last + 1 : s.first]]
+                joined = between and all(w in COORD_FILLERS for w in between)
+                adjacent_hyphen = between == ["-"] or between == ["–"]
+                if joined and (set(between) & COORDINATORS or "," in between or adjacent_hyphen):
+                    cur.append(s)
+                    has_conj = has_conj or bool(set(between) & COORDINATORS) or adjacent_hyphen
+                    continue
+                chains.append((cur, has_conj))
+            cur, has_conj = [s], False
+        if cur:
+            chains.append((cur, has_conj))
+        groups = {}
+        for chain, _ in chains:
+            # "Lebanon, Syria, Iraq, and Yemen" is a list; "Iraq and Syria, the group" is not:
+            # cut the chain after its last link that has "and"/"or" or a hyphen.
+            cut = 0
+            for k in range(1, len(chain)):
+                between = {t.norm for t in self.toks[chain[k - 1].last + 1 : chain[k].first]}
+                if between & COORDINATORS or between <= {"-", "–"}:
+                    cut = k
+            for part in (chain[: cut + 1], *([x] for x in chain[cut + 1 :])):
+                for s in part:
+                    groups[id(s)] = part
+        return groups
+
+    def group(self, slot: Slot) -> list[Slot]:
+        return self.groups.get(id(slot), [slot])
+
+    def _triggers(self) -> list[Found]:
+        toks, out, i, n = self.toks, [], 0, len(self.toks)
+        while i < n:
+            if self.in_slot[i] is not None:
+                i += 1
+                continue
+            cands = self.lex.index.get(toks[i].norm)
+            if not cands:
+                i += 1
+                continue
+            hit = None
+            for t in cands:
+                if not _match_phrase(toks, i, t.head):
+                    continue
+                last = i + len(t.head) - 1
+                if t.tail:
+                    tail_end = self._tail_match(last, t.tail)
+                    if tail_end is None:
+                        continue
+                if any(self.in_slot[k] is not None for k in range(i, last + 1)):
+                    continue
+                if t.kind == "verb" and i > 0 and toks[i - 1].norm in ARTICLES_AND_POSSESSIVES:
+                    continue  # "the fight to eradicate ISIS": a noun use of a verb trigger
+                if t.kind == "verb" and t.head[0] == t.base and not self._finite_context(i):
+                    continue  # a bare "back", "target", "strike": only after a subject, "to" or a modal
+                if hit is None or len(t.head) > len(hit.head) or (len(t.head) == len(hit.head) and self._prefer(t, hit, i, last)):
+                    hit = t
+            if hit is None:
+                i += 1
+                continue
+            last = i + len(hit.head) - 1
+            out.append(Found(hit, i, last))
+            i = last + 1
+        return out
+
+    def _finite_context(self, i: int) -> bool:
+        if i == 0:
+            return False
+        prev = self.toks[i - 1].norm
+        return self.slot_end[i - 1] is not None or prev in AUXILIARIES or prev in PRONOUNS or prev in COORDINATORS or bool(ADVERB_RE.match(prev))
+
+    def _tail_match(self, last: int, tail) -> int | None:
+        s = self.slot_after(last + 1)
+        if s is None:
+            return None
+        k = s.last + 1
+        return k + len(tail) - 1 if _match_phrase(self.toks, k, tail) else None
+
+    def _prefer(self, a: Trigger, b: Trigger, i: int, last: int) -> bool:
+        """Same words as a verb and as a noun ("attack", "support"): decide from the context."""
+        if a.kind == b.kind:
+            return False
+        noun = a if a.kind == "noun" else b
+        prev = self.toks[i - 1].norm if i > 0 else ""
+        if prev in AUXILIARIES or prev in PRONOUNS or ADVERB_RE.match(prev):
+            is_noun = False
+        elif prev in NOUN_SIGNALS or self._followed_by_target_prep(noun, last):
+            is_noun = True
+        elif self.slot_after(last + 1) is not None:
+            is_noun = False  # a direct object: "a letter warning Iraq"
+        else:
+            is_noun = not (i > 0 and self.slot_end[i - 1] is not None)  # "Iran supports ...", "militias attack ..."
+        return (a.kind == "noun") == is_noun
+
+    def _followed_by_target_prep(self, t: Trigger, last: int) -> bool:
+        preps = self.lex.target_preps.get(t.relation)
+        return preps is not None and _phrase_at(self.toks, last + 1, preps) is not None
+
+    # -- helpers -----------------------------------------------------------
+    def prep_at(self, slot: Slot) -> tuple[str | None, int]:
+        """The preposition governing a slot ("on" in "attack on one of those militias") and its index."""
+        k = slot.first - 1
+        while k >= 0:
+            w = self.toks[k].norm
+            if w in DETERMINERS or w == "'s" or w.isdigit():
+                k -= 1
+                continue
+            if w == "of" and k > 0 and self.toks[k - 1].norm in QUANTIFIERS:
+                k -= 2
+                continue
+            if w in COORDINATORS:
+                # "in Gaza and Lebanon": a preposition shortly before a coordinated non-actor
+                for b in range(k - 1, max(-1, k - 4), -1):
+                    wb = self.toks[b].norm
+                    if wb in STRONG_BREAKS or wb == "," or self.slot_end[b] is not None:
+                        break
+                    if wb in PREPOSITIONS:
+                        return wb, b
+                return None, -1
+            return (w, k) if w in PREPOSITIONS else (None, -1)
+        return None, -1
+
+    def slot_after(self, k: int) -> Slot | None:
+        """The slot starting at k, or after the determiners from k ("by the ...", "the group")."""
+        while k < len(self.toks):
+            if self.slot_start[k] is not None:
+                return self.slot_start[k]
+            if self.toks[k].norm not in DETERMINERS:
+                return None
+            k += 1
+        return None
+
+    def prep_before(self, slot: Slot) -> str | None:
+        return self.prep_at(slot)[0]
+
+    def group_prep(self, slot: Slot) -> tuple[str | None, int]:
+        """The preposition of a coordinated group is the one before its first member."""
+        return self.prep_at(self.group(slot)[0])
+
+    def _adverbs_between(self, a: int, b: int) -> bool:
+        return all(ADVERB_RE.match(t.norm) or t.norm in ("also", "already", "then", "repeatedly", "hard", "to", "n't", "not")
+                   for t in self.toks[a:b])
+
+    def _clause_bounds(self, i: int) -> tuple[int, int]:
+        toks = self.toks
+        lo = i
+        while lo > 0:
+            w = toks[lo - 1].norm
+            if w in STRONG_BREAKS:
+                break
+            if w in SUBORDINATORS or w in RELATIVES:
+                lo -= 1
+                if lo > 0:
+                    lo -= 1  # "provided that", "even if": the word before belongs to the cue
+                break
+            lo -= 1
+        hi = i
+        while hi < len(toks) - 1:
+            w = toks[hi + 1].norm
+            if w in STRONG_BREAKS or w in SUBORDINATORS or w in RELATIVES:
+                break
+            hi += 1
+        return lo, hi
+
+    def _has_cue(self, a: int, b: int, cues) -> bool:
+        for k in range(max(0, a), min(b, len(self.toks))):
+            if self.toks[k].norm.endswith("n't") and cues is self.lex.negation:
+                return True
+            if _phrase_at(self.toks, k, cues):
+                return True
+        return False
+
+    def _relative_antecedent(self, j: int) -> Slot | None:
+        """Slot that "which/who/that" at j refers to, skipping a locative ("militias in Iraq, which ...")."""
+        k = j - 1
+        if k >= 0 and self.toks[k].norm == ",":
+            k -= 1
+        noun = self.trigger_at.get(k)
+        if noun is not None and noun.trigger.kind == "noun" and noun.sources:
+            return noun.sources  # "the US airstrike that killed ..."
+        s = self.slot_end[k] if k >= 0 else None
+        while s is not None and self.prep_before(s) in LOCATIVES:
+            k = s.first - 1
+            while k >= 0 and self.toks[k].norm in DETERMINERS:
+                k -= 1
+            k -= 1  # the locative itself
+            s = self.slot_end[k] if k >= 0 else None
+        return s
+
+    # -- arguments ---------------------------------------------------------
+    def subject_left(self, i: int) -> list[Slot] | None:
+        """Subject of a verb starting at token i."""
+        j, floor = i - 1, max(0, i - MAX_SUBJECT_DISTANCE)
+        while j >= floor:
+            w = self.toks[j].norm
+            if w in STRONG_BREAKS:
+                return None
+            s = self.slot_end[j]
+            if s is not None:
+                adjacent = self._adverbs_between(s.last + 1, i)
+                if s.object_of and not adjacent and not self._controls(s, i):
+                    j = s.first - 1
+                    continue
+                prep, _ = self.group_prep(s)
+                # "with Washington targeting ...": an absolute construction; "launches by X hit ..."
+                infinitive = [t.norm for t in self.toks[s.last + 1 : i]] == ["to"]
+                if prep and prep != "by" and not (adjacent and prep == "with") and not (prep == "for" and infinitive):
+                    j = self.group(s)[0].first - 1
+                    continue
+                return self.group(s)
+            if w in RELATIVES:
+                ante = self._relative_antecedent(j)
+                if isinstance(ante, list):
+                    return ante
+                if ante is None:
+                    return None
+                return self.group(ante) if self.group_prep(ante)[0] is None else [ante]
+            if w in SUBORDINATORS:
+                return None
+            if j + 1 < i and _phrase_at(self.toks, j, self.lex.reporting) and self.trigger_at.get(j) is None:
+                return None
+            j -= 1
+        return None
+
+    def _controls(self, s: Slot, i: int) -> bool:
+        """An object that is the subject of the next verb: "enabling Iran to strike", "accused Iraq of enabling"."""
+        between = [t.norm for t in self.toks[s.last + 1 : i]]
+        return between in (["to"], ["of"])
+
+    def object_right(self, f: Found) -> list[Slot] | None:
+        rel = f.trigger.relation
+        needs = self.lex.object_preps.get(rel) or frozenset()
+        # A phrase ending in a preposition ("crack down on", "mediate between") has taken it already.
+        consumed = len(f.trigger.head) > 1 and f.trigger.head[-1] in PREPOSITIONS
+        j, gap, n = f.last + 1, 0, len(self.toks)
+        while j < n and gap <= MAX_OBJECT_GAP:
+            w = self.toks[j].norm
+            if w in STRONG_BREAKS or w == "," or w in SUBORDINATORS or w in RELATIVES:
+                return None
+            other = self.trigger_at.get(j)
+            if other is not None and other is not f:
+                between = {t.norm for t in self.toks[f.last + 1 : other.first]}
+                if other.trigger.kind == "verb" and between <= {"and", "or", ","}:
+                    j, gap = other.last + 1, 0
+                    continue
+                return None
+            s = self.slot_start[j]
+            if s is not None:
+                prep, at = self.group_prep(s)
+                if prep is not None and at <= f.last:
+                    prep = None  # the preposition is part of the trigger ("stood by", "crack down on")
+                if (consumed and prep is None) or (prep in needs) or (not needs and prep is None):
+                    if f.trigger.relation == "kills" and self.group(s)[-1].last + 1 < len(self.toks) and self.toks[self.group(s)[-1].last + 1].norm == "'s":
+                        return None  # "killed one of Iran's commanders": not Iran itself
+                    return self.group(s)
+                j = self.group(s)[-1].last + 1
+                gap += 1
+                continue
+            j += 1
+            gap += 1
+        return None
+
+    def agent_by(self, f: Found) -> list[Slot] | None:
+        j = f.last + 1
+        while j < len(self.toks) and j <= f.last + 14:
+            w = self.toks[j].norm
+            if w in STRONG_BREAKS or w in SUBORDINATORS or w in RELATIVES:
+                return None
+            if w == "by":
+                s = self.slot_after(j + 1)
+                return self.group(s) if s else None
+            j += 1
+        return None
+
+    def noun_target(self, f: Found) -> list[Slot] | None:
+        preps = self.lex.target_preps.get(f.trigger.relation) or PhraseSet(())
+        consumed = len(f.trigger.head) > 1 and f.trigger.head[-1] in PREPOSITIONS
+        for off in range(0, 3):
+            j = f.last + 1 + off
+            if j >= len(self.toks) or self.toks[j].norm in STRONG_BREAKS:
+                return None
+            p = None if consumed and off == 0 else _phrase_at(self.toks, j, preps)
+            if consumed and off == 0:
+                k = j
+            elif p is None:
+                continue
+            else:
+                k = j + len(p)
+            gap = 0
+            while k < len(self.toks) and gap <= 5:
+                s = self.slot_start[k]
+                if s is not None:
+                    return self.group(s)
+                w = self.toks[k].norm
+                if w in STRONG_BREAKS or w in PREPOSITIONS - {"of"} or w in RELATIVES or w == ",":
+                    break
+                k += 1
+                gap += 1
+            return None
+        return None
+
+    def noun_source(self, f: Found) -> tuple[list[Slot] | None, str]:
+        i = f.first
+        # "US attack", "Iran's support", "US advisory support", "Israeli threats"
+        for back in (1, 2, 3):
+            k = i - back
+            if k < 0:
+                break
+            w = self.toks[k].norm
+            s = self.slot_end[k]
+            if s is not None:
+                return [s], "noun"
+            if w == "'s":
+                continue
+            if w in POSSESSIVE_PRONOUNS:
+                return self.subject_left(k), "noun"
+            if back == 1 and w.isalpha() and w not in DETERMINERS and w not in PREPOSITIONS and w not in AUXILIARIES:
+                continue  # one adjective: "US advisory support"
+            break
+        # "US-Iraq talks", "US-Iraqi consultations" (a hyphenated pair before the noun)
+        return None, ""
+
+    def hyphen_pair(self, f: Found) -> tuple[Slot, Slot] | None:
+        for back in (1, 2):
+            k = f.first - back
+            s2 = self.slot_end[k] if k >= 0 else None
+            if s2 is None:
+                continue
+            if s2.first >= 2 and self.toks[s2.first - 1].norm in ("-", "–"):
+                s1 = self.slot_end[s2.first - 2]
+                if s1 is not None and self.toks[s1.last].end == self.toks[s2.first - 1].start:
+                    return s1, s2
+            return None
+        return None
+
+    def from_source(self, f: Found) -> list[Slot] | None:
+        for off in (1, 2):
+            j = f.last + off
+            if j < len(self.toks) and self.toks[j].norm == "from":
+                s = self.slot_after(j + 1)
+                return self.group(s) if s else None
+        return None
+
+    def light_verb_subject(self, f: Found) -> list[Slot] | None:
+        subj = self.subject_left(f.first)
+        if not subj:
+            return None
+        start = subj[-1].last + 1
+        for k in range(start, f.first):
+            if _phrase_at(self.toks, k, self.lex.light_verbs):
+                return subj
+        return None
+
+    def initial_clause_subject(self, f: Found) -> list[Slot] | None:
+        """ "Initially targeting US bases, the group ...", "With attacks on US forces, militias ...": the main subject follows."""
+        toks = self.toks
+        first_word = toks[0].norm if toks else ""
+        if not (toks[f.first].norm.endswith("ing") or first_word == "with"):
+            return None
+        if any(t.norm in (",",) for t in toks[: f.first]):
+            return None
+        j = f.last + 1
+        while j < len(toks) and toks[j].norm != ",":
+            if toks[j].norm in STRONG_BREAKS:
+                return None
+            j += 1
+        s = self.slot_after(j + 1)
+        return self.group(s) if s else None
+
+    def is_passive(self, f: Found) -> bool:
+        if not f.trigger.participle:
+            return False
+        k = f.first - 1
+        while k >= 0 and (ADVERB_RE.match(self.toks[k].norm) or self.toks[k].norm in ("also", "already", "then", "reportedly")):
+            k -= 1
+        return k >= 0 and self.toks[k].norm in BE_FORMS
+
+    # -- the pass ----------------------------------------------------------
+    def run(self) -> list[Found]:
+        for f in self.triggers:
+            t = f.trigger
+            if t.kind == "verb":
+                if self.is_passive(f):
+                    f.targets = self.subject_left(f.first) or []
+                    f.sources = self.agent_by(f) or []
+                    f.method = "passive"
+                    f.clause_window = True
+                else:
+                    f.clause_window = True
+                    f.sources = self.subject_left(f.first) or self.initial_clause_subject(f) or []
+                    if t.tail:
+                        f.targets = self.group(self.slot_after(f.last + 1))
+                    else:
+                        f.targets = self.object_right(f) or []
+                    f.method = "verb"
+            else:
+                f.method = "noun"
+                pair = self.hyphen_pair(f)
+                if pair:
+                    f.sources, f.targets = [pair[0]], [pair[1]]
+                else:
+                    src, _ = self.noun_source(f)
+                    f.targets = self.noun_target(f) or []
+                    if not src:
+                        src = self.agent_by(f)
+                    if not src:
+                        src = self.from_source(f)
+                        if src and not f.targets:
+                            f.targets = self.light_verb_subject(f) or []  # "Iraq is under pressure from Iran"
+                    if not src:
+                        src = self.light_verb_subject(f)
+                        f.clause_window = bool(src)
+                        if not src:
+                            src = self.initial_clause_subject(f)
+                    f.sources = src or []
+            for s in f.targets:
+                s.object_of = True
+        return self.triggers
+
+    def negated_hedged(self, f: Found) -> tuple[bool, bool]:
+        if f.trigger.kind == "verb" or f.clause_window:
+            lo, hi = self._clause_bounds(f.first)
+            right = f.last
+            while right < hi and self.toks[right + 1].norm != ",":
+                right += 1
+            negated = self._has_cue(lo, f.first, self.lex.negation)
+            hedged = self._has_cue(lo, right + 1, self.lex.hedges)
+        else:
+            # A noun ("Iran's support for ...") presupposes its relation: only words right before it count.
+            start = min([f.first] + [s.first for s in f.sources])
+            negated = self._has_cue(start - 2, f.first, self.lex.negation)
+            hedged = self._has_cue(start - 3, f.first, self.lex.noun_hedges)
+        if self.toks and self.toks[0].norm in ("if", "unless", "should", "were") and f.first > 0:
+            hedged = True
+        return negated, hedged
+
+    @property
+    def reports(self) -> list[tuple[int, tuple[str, ...]]]:
+        if self._reports is None:
+            toks, rep = self.toks, self.lex.reporting
+            self._reports = [(k, p) for k in range(len(toks)) if (p := _phrase_at(toks, k, rep)) is not None]
+        return self._reports
+
+    def claimant(self, f: Found) -> str | None:
+        """Who the sentence says asserts this relation: "X said ...", "..., X said", "according to X"."""
+        toks = self.toks
+        for k, p in self.reports:
+            if f.first <= k <= f.last:
+                continue
+            if p == ("according", "to"):
+                s = self.slot_start[k + 2] if k + 2 < len(toks) else None
+                if s is None and k + 3 < len(toks) and toks[k + 2].norm in DETERMINERS:
+                    s = self.slot_start[k + 3]
+                if s is not None:
+                    return s.actors[0]
+                continue
+            if k < f.first:
+                # "X (has) said ...", "X accused Y of ..." before the relation
+                other = self.trigger_at.get(k)
+                if other is not None:
+                    if other.sources and other is not f:
+                        return other.sources[0].actors[0]
+                    continue
+                subj = self.subject_left(k)
+                if subj:
+                    return subj[0].actors[0]
+            else:
+                # "..., X said." / "..., said X." closing the sentence
+                s = self.slot_end[k - 1] if k > 0 else None
+                rest = k + len(p)
+                if s is None and k + 1 < len(toks):
+                    s = self.slot_start[k + 1]
+                    rest = s.last + 1 if s is not None else rest
+                tail = [t.norm for t in toks[rest:]]
+                if s is not None and len(tail) <= 4 and all(not w.isalpha() or w in TAIL_WORDS for w in tail):
+                    return s.actors[0]
+        return None
+
+
+# ---------------------------------------------------------------- slots
+class ArticleSlots:
+    """Builds the slots of each sentence, remembering recent armed groups for anaphors."""
+
+    def __init__(self, registry, lex: Lexicon):
+        self.registry, self.lex = registry, lex
+        self.recent: list[tuple[int, str, bool, int]] = []  # (sent_id, actor, collective, weight)
+
+    def _remember(self, sent_id: int, actor: str, weight: int = 1):
+        a = self.registry.actors.get(actor)
+        if a is not None and a.type in ANAPHOR_TYPES:
+            collective = "collectively" in a.name
+            self.recent.append((sent_id, actor, collective, weight))
+
+    def _resolve(self, sent_id: int, plural: bool) -> str | None:
+        """Most salient armed group of the last sentences: a sentence's first actor counts double
+        (it is usually the subject); ties go to the most recent."""
+        window = [r for r in self.recent if sent_id - ANAPHOR_WINDOW <= r[0] <= sent_id]
+        if plural:
+            coll = [r[1] for r in window if r[2]]
+            if coll:
+                return coll[-1]
+        else:
+            window = [r for r in window if not r[2]]  # "the group" is one group, not "the militias"
+        if not window:
+            return None
+        score = Counter()
+        for r in window:
+            score[r[1]] += r[3]
+        best = max(score.values())
+        return next(r[1] for r in reversed(window) if score[r[1]] == best)
+
+    def note(self, sent_id: int, mentions: list[dict]) -> None:
+        """Remember a sentence's actors without building its slots (a sentence that cannot hold a relation)."""
+        for n, m in enumerate(sorted(mentions, key=lambda m: m["start"])):
+            self._remember(sent_id, m["actor"], 2 if n == 0 else 1)
+        self.recent = [r for r in self.recent if r[0] > sent_id - ANAPHOR_WINDOW]
+
+    def build(self, sent: dict, toks: list[Tok], mentions: list[dict]) -> list[Slot]:
+        base = sent["start"]
+        text = sent["text"]
+        slots: list[Slot] = []
+        taken = [False] * len(toks)
+        starts = {t.start: k for k, t in enumerate(toks)}
+        ends = {t.end: k for k, t in enumerate(toks)}
+        for m in sorted(mentions, key=lambda m: m["start"]):
+            a, b = m["start"] - base, m["end"] - base
+            i, j = starts.get(a), ends.get(b)
+            if i is None or j is None or any(taken[i : j + 1]):
+                continue
+            slots.append(Slot((m["actor"],), i, j, m["surface"], "mention"))
+            for k in range(i, j + 1):
+                taken[k] = True
+        sid = sent["sent_id"]
+        # Anaphors resolve against earlier sentences, and against this one's mentions before them.
+        low = text.lower()
+        anaphors = ANAPHOR_RE.finditer(text) if any(w in low for w in ANAPHOR_HINTS) else ()
+        for mt in anaphors:
+            i, j = starts.get(mt.start()), ends.get(mt.end())
+            if i is None or j is None or any(taken[i : j + 1]):
+                continue
+            if mt.group("det").lower() in ("this", "that") and mt.group("noun").lower() in PLURAL_ANAPHORS:
+                continue
+            before = [s for s in slots if s.last < i]
+            mark = len(self.recent)
+            for s in before:
+                self._remember(sid, s.actors[0])
+            actor = self._resolve(sid, mt.group("noun").lower() in PLURAL_ANAPHORS)
+            del self.recent[mark:]
+            if actor is None:
+                continue
+            slots.append(Slot((actor,), i, j, mt.group(), "anaphor"))
+            for k in range(i, j + 1):
+                taken[k] = True
+        # State adjectives: "Israeli sites", "Iranian officials", "American and Iranian-backed forces".
+        demonyms, heads = self.lex.demonyms, self.lex.demonym_heads
+        candidates = [k for k, t in enumerate(toks) if t.text in demonyms] if self.lex.demonym_re.search(text) else ()
+        for k in candidates:
+            t = toks[k]
+            if taken[k] or demonyms[t.text] not in self.registry.actors:
+                continue
+            nxt = toks[k + 1].norm if k + 1 < len(toks) else ""
+            nxt2 = toks[k + 2].norm if k + 2 < len(toks) else ""
+            head = None
+            if nxt in heads:
+                head = nxt
+            elif nxt2 in heads and nxt.isalpha() and not taken[k + 1]:
+                head = nxt2
+            elif nxt in self.lex.index and any(tr.kind == "noun" for tr in self.lex.index[nxt]):
+                head = ""
+            elif t.text.endswith("s") and t.text[:-1] in demonyms:  # "Iranians", "Israelis"
+                head = ""
+            elif nxt in COORDINATORS and k + 2 < len(toks) and taken[k + 2]:
+                ahead = next((s for s in slots if s.first == k + 2), None)
+                if ahead is not None and toks[ahead.last].norm in heads:
+                    head = toks[ahead.last].norm  # "American and Iranian-backed forces"
+            elif nxt in ("-", "–") and k + 2 < len(toks) and toks[k + 2].norm in self.lex.index:
+                head = ""  # "US-Iraqi consultations"
+            if head is None:
+                continue
+            actor = demonyms[t.text]
+            if head:
+                hits = self.registry.matcher.find(f"{t.text} {head}")
+                if len(hits) == 1 and not hits[0].target.startswith("role:") and hits[0].end == len(t.text) + 1 + len(head):
+                    actor = hits[0].target
+            slots.append(Slot((actor,), k, k, t.text, "demonym"))
+            taken[k] = True
+        slots.sort(key=lambda s: s.first)
+        for n, s in enumerate(slots):
+            self._remember(sid, s.actors[0], 2 if n == 0 else 1)
+        self.recent = [r for r in self.recent if r[0] > sid - ANAPHOR_WINDOW]
+        slots.sort(key=lambda s: s.first)
+        return slots
+
+
+# ---------------------------------------------------------------- compounds
+def compound_relations(sent: dict, toks: list[Tok], slots: list[Slot], lex: Lexicon, registry) -> list[dict]:
+    """ "Iran-backed militias", "pro-Iranian factions", "Iran's proxies", "Iran-aligned IRI", "anti-American militias"."""
+    out = []
+    demonyms = lex.demonyms
+    compound, pro_anti, proxy = lex.compound_res
+    by_first = {s.first: s for s in slots}
+
+    def state_of(word: str) -> str | None:
+        actor = demonyms.get(word)
+        return actor if actor in registry.actors else None
+
+    for s in slots:
+        surface = s.surface
+        found = []
+        if "-" not in surface and "–" not in surface and "prox" not in surface.lower() and not (
+                s.kind == "mention" and s.last + 1 < len(toks) and toks[s.last + 1].norm in ("-", "–")):
+            continue
+        for m in compound.finditer(surface):
+            found.append((state_of(m.group("state")), lex.compound_words[m.group("word")], m.group()))
+        for m in pro_anti.finditer(surface):
+            found.append((state_of(m.group("state")), "supports" if m.group("kind").lower() == "pro" else "opposes", m.group()))
+        for m in proxy.finditer(surface):
+            found.append((state_of(m.group("state")), "supports", m.group()))
+        if not found and any(w in lex.proxy_words for w in surface.lower().split()):
+            # "its proxy militias": the owner is the nearest actor before "its".
+            k = s.first - 1
+            if k >= 0 and toks[k].norm in POSSESSIVE_PRONOUNS:
+                owner = next((o for o in reversed(slots) if o.last < k), None)
+                if owner is not None:
+                    found.append((owner.actors[0], "supports", f"{toks[k].text} {surface}"))
+        # "Iran-aligned Islamic Resistance in Iraq": a state mention, a compound word, then the actor.
+        if s.kind == "mention" and s.last + 3 < len(toks) + 1:
+            k = s.last + 1
+            if k + 1 < len(toks) and toks[k].norm in ("-", "–") and toks[k + 1].norm in lex.compound_words:
+                nxt = by_first.get(k + 2)
+                if nxt is not None and nxt.actors[0] != s.actors[0]:
+                    rel = lex.compound_words[toks[k + 1].norm]
+                    out.append(_compound_row(sent, toks, s.actors[0], nxt, rel, f"{s.surface}-{toks[k + 1].text}"))
+        for state, rel, trig in found:
+            if state is None:
+                continue
+            targets = [s]
+            appositive = by_first.get(s.last + 1)
+            if appositive is not None and appositive.kind == "mention":
+                targets.append(appositive)  # "Iran-aligned Iraqi militia Harakat al-Nujaba"
+            for t in targets:
+                if t.actors[0] != state:
+                    if rel == "opposes":
+                        out.append(_compound_row(sent, toks, t.actors[0], t, rel, trig, swap=True, state=state))
+                    elif rel == "affiliated_with":
+                        out.append(_compound_row(sent, toks, t.actors[0], t, rel, trig, swap=True, state=state))
+                    else:
+                        out.append(_compound_row(sent, toks, state, t, rel, trig))
+    return out
+
+
+def _compound_row(sent, toks, source, target_slot: Slot, rel, trigger, swap=False, state=None) -> dict:
+    a, b = toks[target_slot.first].start, toks[target_slot.last].end
+    src, tgt = (target_slot.actors[0], state) if swap else (source, target_slot.actors[0])
+    return {
+        "source": src, "target": tgt, "relation": rel, "negated": False, "hedged": False, "trigger": trigger,
+        "start": sent["start"] + a, "end": sent["start"] + b, "method": "compound",
+        "source_surface": None, "target_surface": target_slot.surface,
+    }
+
+
+# ---------------------------------------------------------------- entry points
+def sentence_relations(sent: dict, mentions: list[dict], registry, lex: Lexicon | None = None, slots_builder: ArticleSlots | None = None) -> list[dict]:
+    """Relations in one sentence (dicts without article_id)."""
+    lex = lex or load_lexicon()
+    builder = slots_builder or ArticleSlots(registry, lex)
+    text = sent["text"]
+    # Most of the cost is tokenizing: skip sentences that can hold neither a trigger nor a compound.
+    compound_hint = lex.compound_hint_re.search(text) is not None
+    if not compound_hint and (not mentions and not any(w in text.lower() for w in ANAPHOR_HINTS) or not lex.may_have_trigger(text)):
+        builder.note(sent["sent_id"], mentions)
+        return []
+    toks = tokenize(text)
+    slots = builder.build(sent, toks, mentions)
+    rows = compound_relations(sent, toks, slots, lex, registry)
+    if not slots:
+        return _finish(rows, sent)
+    sr = SentenceRelations(sent["text"], toks, slots, lex)
+    for f in sr.run():
+        rel = f.trigger.relation
+        sources, targets = f.sources, f.targets
+        pairs = []
+        if sources and targets:
+            pairs = [(s, t) for s in sources for t in targets]
+        elif len(sources) > 1 and (not lex.directed.get(rel, True) or f.trigger.base in lex.reciprocal):
+            # "Iraq and the US discuss ...", "US and Iraqi officials began talks": each with each.
+            pairs = [(a, b) for x, a in enumerate(sources) for b in sources[x + 1 :]]
+            if f.trigger.base in lex.reciprocal:
+                pairs += [(b, a) for a, b in pairs]
+        elif len(targets) > 1 and not sources and not lex.directed.get(rel, True):
+            pairs = [(a, b) for x, a in enumerate(targets) for b in targets[x + 1 :]]
+        if not pairs:
+            continue
+        negated, hedged = sr.negated_hedged(f)
+        claimed = sr.claimant(f)
+        trig_text = sent["text"][toks[f.first].start : toks[f.last].end]
+        for s, t in pairs:
+            for sa in s.actors:
+                for ta in t.actors:
+                    if sa == ta:
+                        continue
+                    rows.append({
+                        "source": sa, "target": ta, "relation": rel, "negated": negated, "hedged": hedged,
+                        "trigger": trig_text, "start": sent["start"] + toks[f.first].start,
+                        "end": sent["start"] + toks[f.last].end, "method": f.method,
+                        "claimed_by": claimed if claimed not in (sa,) else None,
+                        "source_surface": s.surface, "target_surface": t.surface,
+                    })
+    return _finish(rows, sent)
+
+
+def _finish(rows: list[dict], sent: dict) -> list[dict]:
+    seen, out = set(), []
+    for r in rows:
+        key = (r["source"], r["target"], r["relation"], r["negated"], r["hedged"])
+        if key in seen or r["source"] == r["target"]:
+            continue
+        seen.add(key)
+        r["sent_id"] = sent["sent_id"]
+        r["evidence"] = sent["text"]
+        out.append(r)
+    return out
 
 
 def extract(article, sentences, mentions, ctx):
-    return []
+    """Pipeline extractor: relation rows for one article."""
+    lex = load_lexicon()
+    by_sent: dict[int, list[dict]] = {}
+    for m in mentions:
+        by_sent.setdefault(m["sent_id"], []).append(m)
+    builder = ArticleSlots(ctx.registry, lex)
+    rows = []
+    for sent in sentences:
+        for r in sentence_relations(sent, by_sent.get(sent["sent_id"], []), ctx.registry, lex, builder):
+            r["article_id"] = article["article_id"]
+            rows.append(r)
+    return rows
+
+
+def registry_rows(registry) -> list[dict]:
+    """Structural edges from the registry's parents (part_of, affiliated_with, facade_of, brand_of); no article."""
+    rows = []
+    for a in registry.actors.values():
+        for parent, rel in a.parents:
+            if parent in registry.actors:
+                rows.append({"article_id": None, "sent_id": None, "source": a.id, "target": parent, "relation": rel,
+                             "negated": False, "hedged": False, "evidence": None, "trigger": None, "start": None,
+                             "end": None, "method": "registry", "claimed_by": None})
+    return rows

@@ -33,17 +33,32 @@ FIGURES = pa.schema([
 RELATIONS = pa.schema([
     ("article_id", S), ("sent_id", I), ("source", S), ("target", S), ("relation", S), ("negated", B),
     ("hedged", B), ("evidence", S), ("trigger", S), ("start", I), ("end", I), ("method", S),
+    ("claimed_by", S), ("source_surface", S), ("target_surface", S),
 ])
 QUOTES = pa.schema([
-    ("article_id", S), ("sent_id", I), ("speaker", S), ("speaker_actor", S), ("role", S), ("quote", S),
-    ("kind", S), ("start", I), ("end", I),
+    # kind: direct | reported; method: how the speaker was found (speech verb, pronoun, continuation, ...).
+    ("article_id", S), ("sent_id", I), ("speaker", S), ("speaker_actor", S), ("role", S), ("affiliation", S),
+    ("quote", S), ("kind", S), ("method", S), ("start", I), ("end", I),
 ])
 LABELS = pa.schema([
+    # kind: name | modifier | apposition | predicate | event; tone: VADER compound of the sentence (lib/tone.py);
+    # resolved: mention | back-reference | event pattern; event: id in data/loaded_terms.yaml (kind event).
     ("article_id", S), ("sent_id", I), ("actor", S), ("label", S), ("kind", S), ("tone", F), ("evidence", S),
+    ("start", I), ("end", I), ("resolved", S), ("event", S),
 ])
 EVENTS = pa.schema([
-    ("event_id", S), ("article_id", S), ("sent_id", I), ("date", D), ("date_precision", S), ("event_type", S),
-    ("source_actor", S), ("target_actor", S), ("place", S), ("killed", F), ("injured", F), ("evidence", S),
+    # One row per report (an article's account of an event), in the source's own words and date precision.
+    ("event_id", S), ("article_id", S), ("sent_id", I), ("sent_ids", pa.list_(I)), ("event_type", S), ("trigger", S),
+    ("date", D), ("date_end", D), ("date_precision", S), ("date_text", S), ("date_basis", S),
+    ("source_actor", S), ("target_actor", S), ("actors", pa.list_(S)),
+    ("place_id", S), ("place", S), ("place_text", S), ("origin_place_id", S), ("weapon", S),
+    ("killed", F), ("injured", F), ("known_event", S), ("evidence", S),
+    ("start", I), ("end", I), ("raw_start", I), ("raw_end", I), ("reporter", S),
+    # The merged event the report belongs to (same values on every report of it).
+    ("cluster_id", S), ("cluster_title", S), ("cluster_type", S), ("cluster_date", D), ("cluster_date_end", D),
+    ("cluster_precision", S), ("cluster_source_actor", S), ("cluster_target_actor", S),
+    ("cluster_place_id", S), ("cluster_place", S), ("lat", F), ("lon", F),
+    ("cluster_killed", F), ("cluster_injured", F), ("n_sources", I),
 ])
 
 SCHEMAS = {

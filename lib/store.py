@@ -9,14 +9,19 @@ A build is written to a temporary directory, renamed into place, and only then
 is CURRENT replaced (os.replace is atomic), so a reader sees the old build or
 the new one, never half of one. Older builds are pruned, keeping one spare for
 readers that opened it a moment ago.
+
+Writers (a build, an ingest commit) hold ``lock(store_dir)``, an exclusive
+``flock`` on ``<store>/.lock``, so two of them never interleave.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow as pa
@@ -27,6 +32,35 @@ from lib.paths import STORE_DIR
 SCHEMA_VERSION = 1
 TABLES = ("articles", "sentences", "mentions", "candidates", "figures", "relations", "quotes", "labels", "events")
 KEEP_BUILDS = 2
+LOCK_FILE = ".lock"
+
+
+class StoreLocked(TimeoutError):
+    """Another writer held the store for longer than we were willing to wait."""
+
+
+@contextmanager
+def lock(store_dir: Path | None = None, timeout: float = 60.0):
+    """Hold the store's writer lock. The lock is tied to the open file, so it
+    is released when the holder exits, even if it crashes. Not re-entrant:
+    a holder must not take it again (a second flock in the same process waits
+    for the first)."""
+    store = Path(store_dir or STORE_DIR)
+    store.mkdir(parents=True, exist_ok=True)
+    fd = os.open(store / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise StoreLocked(f"the store in {store} is busy (another build or commit held it for {timeout:g} s); try again") from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)
 
 
 def current_build(store_dir: Path | None = None) -> Path | None:

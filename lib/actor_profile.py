@@ -1,0 +1,105 @@
+"""An actor's profile, as Militia Spotlight's profiles do it: who the registry
+says it is, how the corpus names it, when, with whom, and how each outlet
+describes what it does. Tables and charts only; the Network page draws them."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from lib.highlight import page_href
+from lib.network import outlet_label, relation_styles
+
+
+CHILD_HEADINGS = {"part_of": "members and units", "affiliated_with": "affiliates", "facade_of": "facades", "brand_of": "brands"}
+
+
+def registry_facts(actor_id: str, registry) -> dict:
+    """Type, camp, description, parents and the actors that name it as their parent."""
+    a = registry.actors[actor_id]
+    styles = relation_styles()
+    parents = [(registry.actors[p].name if p in registry.actors else p, styles.get(rel, {}).get("label", rel), p) for p, rel in a.parents]
+    # The actors naming it as parent, grouped by how: "members and units: ...", "facades: ...".
+    children: dict[str, list[str]] = {}
+    for b in sorted(registry.actors.values(), key=lambda b: b.name):
+        for p, rel in b.parents:
+            if p == actor_id:
+                children.setdefault(CHILD_HEADINGS.get(rel, rel), []).append(b.name)
+    return {
+        "name": a.name, "type": a.type, "camp": registry.camp_labels.get(a.camp, a.camp), "camp_id": a.camp,
+        "description": a.description, "parents": parents, "children": children, "aliases": list(a.aliases),
+    }
+
+
+def _with_outlets(df: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    meta = articles[["article_id", "outlet", "original_publisher", "published", "title"]].copy()
+    meta["reported_by"] = [outlet_label(o, p) for o, p in zip(meta["outlet"], meta["original_publisher"])]
+    return df.merge(meta[["article_id", "reported_by", "published", "title"]], on="article_id", how="left")
+
+
+def aliases_seen(actor_id: str, mentions: pd.DataFrame) -> pd.DataFrame:
+    m = mentions[mentions["actor"] == actor_id]
+    out = m.groupby("surface").agg(mentions=("article_id", "size"), articles=("article_id", "nunique")).reset_index()
+    return out.sort_values(["mentions", "surface"], ascending=[False, True], ignore_index=True)
+
+
+def first_last(actor_id: str, mentions: pd.DataFrame, articles: pd.DataFrame) -> dict:
+    """First and last dated article naming the actor (None when no article has a date)."""
+    arts = articles[articles["article_id"].isin(mentions.loc[mentions["actor"] == actor_id, "article_id"])]
+    dated = arts.dropna(subset=["published"]).sort_values("published")
+    if dated.empty:
+        return {"first": None, "last": None, "n_articles": len(arts)}
+    first, last = dated.iloc[0], dated.iloc[-1]
+    pick = lambda r: {"date": r["published"], "article_id": r["article_id"], "outlet": outlet_label(r["outlet"], r["original_publisher"]),
+                      "precision": r.get("date_precision"), "href": page_href("overview", article=r["article_id"])}
+    return {"first": pick(first), "last": pick(last), "n_articles": len(arts)}
+
+
+def mentions_by_month(actor_id: str, mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    m = _with_outlets(mentions[mentions["actor"] == actor_id][["article_id", "sent_id"]], articles).dropna(subset=["published"])
+    if m.empty:
+        return pd.DataFrame(columns=["month", "reported_by", "mentions"])
+    m["month"] = pd.to_datetime(m["published"]).dt.to_period("M").dt.to_timestamp()
+    return m.groupby(["month", "reported_by"]).size().rename("mentions").reset_index()
+
+
+def mentions_chart(by_month: pd.DataFrame, title: str = "") -> go.Figure:
+    fig = go.Figure()
+    for outlet, g in by_month.groupby("reported_by"):
+        fig.add_bar(x=g["month"], y=g["mentions"], name=str(outlet), hovertemplate="%{x|%b %Y}: %{y} mentions<extra>%{fullData.name}</extra>")
+    fig.update_layout(barmode="stack", height=260, margin=dict(l=10, r=10, t=30, b=10), title=title, legend_title_text="outlet",
+                      xaxis_title="month of publication", yaxis_title="mentions")
+    return fig
+
+
+def relations_of(actor_id: str, relation_rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Every relation the actor takes part in, as a table grouped by type and outlet, with the
+    sentence behind it and a link to it in the reader."""
+    styles = relation_styles()
+    r = relation_rows[(relation_rows["source"] == actor_id) | (relation_rows["target"] == actor_id)]
+    if r.empty:
+        return pd.DataFrame(columns=["relation", "direction", "other", "outlet", "words", "flags", "sentence", "reader"])
+    out = pd.DataFrame({
+        "relation": r["relation"].map(lambda x: styles.get(x, {}).get("label", x)),
+        "direction": ["acts on" if s == actor_id else "acted on by" for s in r["source"]],
+        "other": [names.get(t if s == actor_id else s, t if s == actor_id else s) for s, t in zip(r["source"], r["target"])],
+        "outlet": r["reported_by"],
+        "words": r["trigger"],
+        "flags": [", ".join(f for f, on in (("negated", n), ("hedged", h)) if on) for n, h in zip(r["negated"].fillna(False), r["hedged"].fillna(False))],
+        "sentence": r["evidence"],
+        "reader": [page_href("overview", article=a, sent=int(s)) for a, s in zip(r["article_id"], r["sent_id"])],
+    })
+    return out.sort_values(["relation", "outlet", "direction", "other"], ignore_index=True)
+
+
+def outlet_words(actor_id: str, labels: pd.DataFrame, mentions: pd.DataFrame, articles: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The words each outlet uses for the actor: the labels table (issue 5) when built, else the
+    names it is mentioned by. Returns (table, what it is)."""
+    lab = labels[labels["actor"] == actor_id] if labels is not None and not labels.empty and "actor" in labels else None
+    if lab is not None and not lab.empty:
+        df = _with_outlets(lab[["article_id", "label", "kind", "tone"]], articles)
+        out = df.groupby(["reported_by", "label", "kind"]).agg(times=("article_id", "size"), tone=("tone", "mean")).reset_index()
+        out["tone"] = out["tone"].round(2)
+        return out.sort_values(["reported_by", "times"], ascending=[True, False], ignore_index=True), "labels"
+    df = _with_outlets(mentions[mentions["actor"] == actor_id][["article_id", "surface"]], articles)
+    out = df.groupby(["reported_by", "surface"]).size().rename("times").reset_index().rename(columns={"surface": "label"})
+    return out.sort_values(["reported_by", "times"], ascending=[True, False], ignore_index=True), "names"

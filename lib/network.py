@@ -1,0 +1,529 @@
+"""The actor network: edges from the processed tables, a networkx graph with
+centrality and communities, an offline vis-network page, and exports.
+
+Three kinds of edge:
+  * relations (lib/relations.py): typed and directed, weighted by the number of
+    sentences that state them; hedged and negated ones are left out unless asked;
+  * co-mentions: two actors named in the same sentence, weighted by sentence count;
+  * registry links (part_of, affiliated_with, facade_of, brand_of) from data/actors.yaml.
+
+Rendering uses pyvis only to hold the nodes, edges and options; the page itself
+is written here, with vis-network's JS and CSS (shipped inside the pyvis
+package) inlined and every URL scheme removed, because pyvis's own template
+fetches Bootstrap from a CDN even with ``cdn_resources="in_line"``, switches
+every tooltip to HTML when any title contains "href", and inserts the heading
+unescaped. Labels are drawn on a canvas (text only); tooltips are plain strings,
+which vis-network 9.1 sets with ``innerText``; the graph data are JSON with
+``<``, ``>`` and ``&`` escaped so no article text can close the script.
+"""
+from __future__ import annotations
+
+import html
+import io
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import combinations
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+
+from lib.relations import load_lexicon
+from lib.style import CAMP_COLORS, camp_color
+
+CO_MENTION = "co_mention"
+STRUCTURAL = ("part_of", "affiliated_with", "facade_of", "brand_of")
+CO_MENTION_STYLE = {"label": "named in the same sentence", "color": "#b8b8b8"}
+# vis-network shapes whose size follows `size` and whose label sits below.
+TYPE_SHAPES = {
+    "state": ("square", False), "government body": ("hexagon", False), "armed forces": ("triangle", False),
+    "armed group": ("diamond", False), "facade group": ("triangleDown", False), "person": ("dot", False),
+    "party/coalition": ("star", False), "international body": ("hexagon", True), "media outlet": ("square", True),
+    "institution": ("dot", True),
+}
+PHYSICS_NODE_LIMIT = 300  # above this the layout is computed here and physics stays off
+STABILIZATION_ITERATIONS = 200
+MAX_TOOLTIP_EVIDENCE = 3
+EVIDENCE_CHARS = 220
+
+
+# ---------------------------------------------------------------- edges
+def relation_styles() -> dict[str, dict]:
+    """relation -> {label, color, directed} for every relation and structural link."""
+    lex = load_lexicon()
+    out = {k: {"label": v["label"], "color": v["color"], "directed": bool(v.get("directed", True))} for k, v in lex.relations.items()}
+    out.update({k: {"label": v["label"], "color": v["color"], "directed": True} for k, v in lex.structural.items()})
+    out[CO_MENTION] = {**CO_MENTION_STYLE, "directed": False}
+    return out
+
+
+def outlet_label(outlet: str | None, original_publisher: str | None) -> str:
+    """ "The New York Times (via Unknown aggregator)": who wrote it, then who carried it."""
+    if original_publisher and isinstance(original_publisher, str):
+        return f"{original_publisher} (via {outlet})"
+    return outlet or "Unknown outlet"
+
+
+def relation_rows(relations: pd.DataFrame, articles: pd.DataFrame, *, include_hedged=False, include_negated=False) -> pd.DataFrame:
+    """Relation rows (already filtered, see Filters.relations) with the outlet and date of their article.
+    Hedged and negated relations are dropped unless asked for."""
+    df = relations
+    if not include_hedged:
+        df = df[~df["hedged"].fillna(False).astype(bool)]
+    if not include_negated:
+        df = df[~df["negated"].fillna(False).astype(bool)]
+    meta = articles[["article_id", "outlet", "original_publisher", "published"]].copy()
+    meta["reported_by"] = [outlet_label(o, p) for o, p in zip(meta["outlet"], meta["original_publisher"])]
+    return df.merge(meta.drop(columns=["outlet", "original_publisher"]), on="article_id", how="left")
+
+
+def aggregate_relations(rows: pd.DataFrame) -> pd.DataFrame:
+    """One edge per (source, target, relation): weight = sentences stating it."""
+    cols = ["source", "target", "relation", "weight", "articles", "outlets", "triggers", "evidence", "hedged", "negated"]
+    if rows.empty:
+        return pd.DataFrame(columns=cols)
+    rows = rows.copy()
+    # Reciprocal relations ("negotiates") are one edge whichever actor the sentence named first.
+    styles = relation_styles()
+    undirected = rows["relation"].map(lambda r: not styles.get(r, {}).get("directed", True))
+    swap = undirected & (rows["source"] > rows["target"])
+    rows.loc[swap, ["source", "target"]] = rows.loc[swap, ["target", "source"]].to_numpy()
+    rows["sentence"] = rows["article_id"].astype(str) + "#" + rows["sent_id"].astype(str)
+    g = rows.groupby(["source", "target", "relation"], sort=True)
+    out = g.agg(
+        weight=("sentence", "nunique"),
+        articles=("article_id", "nunique"),
+        outlets=("reported_by", lambda s: sorted(set(s.dropna()))),
+        triggers=("trigger", lambda s: sorted(set(s.dropna()), key=str.lower)),
+        evidence=("evidence", lambda s: list(dict.fromkeys(s.dropna()))),
+        hedged=("hedged", lambda s: int(s.fillna(False).astype(bool).sum())),
+        negated=("negated", lambda s: int(s.fillna(False).astype(bool).sum())),
+    ).reset_index()
+    return out
+
+
+def co_mention_edges(mentions: pd.DataFrame, article_ids) -> pd.DataFrame:
+    """Actors named in the same sentence: weight = number of such sentences."""
+    m = mentions[mentions["article_id"].isin(set(article_ids))][["article_id", "sent_id", "actor"]].drop_duplicates()
+    counts: dict[tuple[str, str], int] = {}
+    arts: dict[tuple[str, str], set] = {}
+    for (aid, _), actors in m.groupby(["article_id", "sent_id"])["actor"]:
+        for a, b in combinations(sorted(set(actors)), 2):
+            counts[(a, b)] = counts.get((a, b), 0) + 1
+            arts.setdefault((a, b), set()).add(aid)
+    rows = [{"source": a, "target": b, "relation": CO_MENTION, "weight": n, "articles": len(arts[(a, b)])} for (a, b), n in counts.items()]
+    return pd.DataFrame(rows, columns=["source", "target", "relation", "weight", "articles"])
+
+
+def registry_edges(registry, actors=None) -> pd.DataFrame:
+    """part_of / affiliated_with / facade_of / brand_of links, between ``actors`` only when given."""
+    keep = set(actors) if actors is not None else set(registry.actors)
+    rows = [{"source": a.id, "target": p, "relation": rel, "weight": 1, "articles": 0}
+            for a in registry.actors.values() for p, rel in a.parents if a.id in keep and p in keep]
+    return pd.DataFrame(rows, columns=["source", "target", "relation", "weight", "articles"])
+
+
+def graph_edges(relation_rows_: pd.DataFrame, mentions: pd.DataFrame, article_ids, registry, *, co_mentions=False,
+                registry_links=False) -> pd.DataFrame:
+    """All the edges the graph draws: relations, and optionally co-mentions and registry links
+    (among the actors named in these articles)."""
+    parts = [aggregate_relations(relation_rows_)]
+    if co_mentions:
+        parts.append(co_mention_edges(mentions, article_ids))
+    if registry_links:
+        named = mentions.loc[mentions["article_id"].isin(set(article_ids)), "actor"].unique()
+        parts.append(registry_edges(registry, named))
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return aggregate_relations(relation_rows_)
+    return pd.concat(parts, ignore_index=True)
+
+
+# ---------------------------------------------------------------- graph
+@dataclass(frozen=True)
+class GraphOptions:
+    """What the graph shows beyond the article filters (kept hashable for caching)."""
+
+    camps: tuple[str, ...] = ()
+    actor_types: tuple[str, ...] = ()
+    min_weight: int = 1
+    top_n: int = 150
+
+
+def build_graph(edges: pd.DataFrame, registry, mention_counts: dict[str, int], options: GraphOptions = GraphOptions()) -> nx.MultiDiGraph:
+    """A MultiDiGraph of actors: one edge per (source, target, relation), with
+    degree and betweenness centrality and a community on every node. The top_n
+    most central actors are kept (the rest dropped) so large graphs stay usable."""
+    G = nx.MultiDiGraph()
+    keep_actor = lambda a: a in registry.actors and (not options.camps or registry.actors[a].camp in options.camps) and (
+        not options.actor_types or registry.actors[a].type in options.actor_types)
+    for r in edges.itertuples(index=False):
+        structural = r.relation in STRUCTURAL
+        if (r.weight < options.min_weight and not structural) or r.source == r.target or not (keep_actor(r.source) and keep_actor(r.target)):
+            continue
+        attrs = {"relation": r.relation, "weight": int(r.weight), "articles": int(getattr(r, "articles", 0) or 0)}
+        for flag in ("hedged", "negated"):
+            v = getattr(r, flag, 0)
+            if isinstance(v, (int, float)) and v == v and v > 0:
+                attrs[flag] = int(v)
+        for col in ("outlets", "triggers", "evidence"):
+            v = getattr(r, col, None)
+            if isinstance(v, (list, tuple)):
+                attrs[col] = list(v)
+        G.add_edge(r.source, r.target, key=r.relation, **attrs)
+    if G.number_of_nodes() == 0:
+        return G
+    simple = _weighted_simple(G)
+    degree = nx.degree_centrality(simple) if simple.number_of_nodes() > 1 else {n: 0.0 for n in simple}
+    strength = dict(simple.degree(weight="weight"))
+    if len(G) > options.top_n:
+        ranked = sorted(G.nodes, key=lambda n: (-degree[n], -strength[n], n))[: options.top_n]
+        G = G.subgraph(ranked).copy()
+        simple = _weighted_simple(G)
+        degree = nx.degree_centrality(simple) if simple.number_of_nodes() > 1 else {n: 0.0 for n in simple}
+    n = simple.number_of_nodes()
+    k = None if n <= 500 else 200  # sampled betweenness keeps big graphs fast
+    between = nx.betweenness_centrality(simple, k=k, seed=0, weight=None)
+    communities = nx.community.louvain_communities(simple, weight="weight", seed=0) if simple.number_of_edges() else [{x} for x in simple]
+    community = {node: i for i, c in enumerate(sorted(communities, key=lambda c: (-len(c), min(c)))) for node in c}
+    for node in G.nodes:
+        a = registry.actors[node]
+        G.nodes[node].update(
+            label=a.name, type=a.type, camp=a.camp, camp_label=registry.camp_labels.get(a.camp, a.camp),
+            mentions=int(mention_counts.get(node, 0)), degree=round(degree.get(node, 0.0), 4),
+            betweenness=round(between.get(node, 0.0), 4), community=community.get(node, -1),
+        )
+    return G
+
+
+def _weighted_simple(G: nx.MultiDiGraph) -> nx.Graph:
+    simple = nx.Graph()
+    simple.add_nodes_from(G.nodes)
+    for u, v, d in G.edges(data=True):
+        w = d.get("weight", 1)
+        if simple.has_edge(u, v):
+            simple[u][v]["weight"] += w
+        else:
+            simple.add_edge(u, v, weight=w)
+    return simple
+
+
+def neighbourhood(G: nx.MultiDiGraph, actor: str, radius: int = 1) -> nx.MultiDiGraph:
+    if actor not in G:
+        return nx.MultiDiGraph()
+    keep = nx.single_source_shortest_path_length(G.to_undirected(as_view=True), actor, cutoff=radius)
+    return G.subgraph(keep).copy()
+
+
+def node_table(G: nx.MultiDiGraph) -> pd.DataFrame:
+    rows = [{"actor": n, **{k: d.get(k) for k in ("label", "type", "camp_label", "mentions", "degree", "betweenness", "community")}}
+            for n, d in G.nodes(data=True)]
+    cols = ["actor", "label", "type", "camp_label", "mentions", "degree", "betweenness", "community"]
+    return pd.DataFrame(rows, columns=cols).sort_values(["degree", "mentions"], ascending=False, ignore_index=True)
+
+
+def edge_table(G: nx.MultiDiGraph, names: dict[str, str] | None = None) -> pd.DataFrame:
+    names = names or {}
+    styles = relation_styles()
+    rows = []
+    for u, v, d in G.edges(data=True):
+        rel = d["relation"]
+        rows.append({
+            "source": u, "source_name": names.get(u, u), "relation": rel,
+            "relation_label": styles.get(rel, {}).get("label", rel), "target": v, "target_name": names.get(v, v),
+            "weight": d.get("weight", 1), "articles": d.get("articles", 0), "outlets": "; ".join(d.get("outlets", [])),
+            "triggers": "; ".join(d.get("triggers", [])),
+        })
+    cols = ["source", "source_name", "relation", "relation_label", "target", "target_name", "weight", "articles", "outlets", "triggers"]
+    return pd.DataFrame(rows, columns=cols).sort_values(["weight", "source_name"], ascending=[False, True], ignore_index=True)
+
+
+# ---------------------------------------------------------------- layout
+def precomputed_layout(G: nx.MultiDiGraph, scale: float = 1000.0) -> dict[str, tuple[float, float]]:
+    """Positions for graphs too big for in-browser physics (computed once, cached by the caller)."""
+    simple = _weighted_simple(G)
+    if simple.number_of_nodes() == 0:
+        return {}
+    iters = 30 if simple.number_of_nodes() <= 1000 else 15
+    pos = nx.forceatlas2_layout(simple, seed=0, max_iter=iters, weight="weight")
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
+    x0, y0, span = float(min(xs)), float(min(ys)), float(span)
+    return {n: (round((float(p[0]) - x0) / span * scale, 1), round((float(p[1]) - y0) / span * scale, 1)) for n, p in pos.items()}
+
+
+# ---------------------------------------------------------------- rendering
+def _tooltip_node(d: dict) -> str:
+    return "\n".join([
+        d.get("label", ""), f"{d.get('type', '')} · {d.get('camp_label', '')}", f"mentions: {d.get('mentions', 0)}",
+        f"degree centrality: {d.get('degree', 0):.3f} · betweenness: {d.get('betweenness', 0):.3f}",
+        f"community {d.get('community', -1) + 1}",
+    ])
+
+
+def _clip(s: str, n: int = EVIDENCE_CHARS) -> str:
+    s = " ".join(str(s).split())
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def _tooltip_edge(u_label: str, v_label: str, d: dict, style: dict) -> str:
+    lines = [f"{u_label} — {style['label']} — {v_label}", f"{d.get('weight', 1)} sentence(s) in {d.get('articles', 0)} article(s)"]
+    flagged = [f"{d[k]} {k}" for k in ("hedged", "negated") if d.get(k)]
+    if flagged:
+        lines.append("of which " + ", ".join(flagged) + " (hypothetical or denied)")
+    if d.get("outlets"):
+        lines.append("outlets: " + ", ".join(d["outlets"]))
+    if d.get("triggers"):
+        lines.append("words: " + ", ".join(d["triggers"][:8]))
+    for ev in (d.get("evidence") or [])[:MAX_TOOLTIP_EVIDENCE]:
+        lines.append("“" + _clip(ev) + "”")
+    return "\n".join(lines)
+
+
+def to_pyvis(G: nx.MultiDiGraph, *, positions: dict | None = None, height: int = 640):
+    """A pyvis Network with nodes and edges filled directly (``from_nx`` is ~70x slower on big graphs)."""
+    from pyvis.network import Network
+
+    net = Network(height=f"{height}px", width="100%", directed=True, cdn_resources="remote")
+    styles = relation_styles()
+    max_m = max([d.get("mentions", 0) for _, d in G.nodes(data=True)] + [1])
+    for n, d in G.nodes(data=True):
+        shape, dashed = TYPE_SHAPES.get(d.get("type"), ("dot", False))
+        node = {
+            "id": n, "label": d.get("label", n), "title": _tooltip_node(d), "shape": shape,
+            "color": camp_color(d.get("camp")), "size": round(8 + 28 * math.sqrt(d.get("mentions", 0) / max_m), 1),
+            "borderWidth": 2 if dashed else 1, "shapeProperties": {"borderDashes": [4, 3] if dashed else False},
+            "font": {"size": 14},
+        }
+        if positions and n in positions:
+            node["x"], node["y"] = positions[n]
+        net.nodes.append(node)
+        net.node_ids.append(n)
+        net.node_map[n] = node
+    max_w = max([d.get("weight", 1) for *_, d in G.edges(data=True)] + [1])
+    for i, (u, v, d) in enumerate(G.edges(data=True)):
+        style = styles.get(d["relation"], {"label": d["relation"], "color": "#888888", "directed": True})
+        net.edges.append({
+            "id": f"e{i}", "from": u, "to": v, "title": _tooltip_edge(G.nodes[u].get("label", u), G.nodes[v].get("label", v), d, style),
+            "color": style["color"], "width": round(1 + 5 * math.log1p(d.get("weight", 1)) / math.log1p(max_w), 2),
+            "arrows": "to" if style["directed"] else "", "dashes": d["relation"] == CO_MENTION,
+        })
+    big = positions is not None
+    net.options = {
+        "physics": {
+            "enabled": not big, "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 110, "avoidOverlap": 0.4},
+            "stabilization": {"enabled": not big, "iterations": STABILIZATION_ITERATIONS, "updateInterval": 50, "fit": True},
+        },
+        "edges": {"smooth": False, "selectionWidth": 2, "arrows": {"to": {"scaleFactor": 0.6}}},
+        "nodes": {"font": {"face": "sans-serif"}},
+        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": len(G) > 150, "navigationButtons": False},
+        "layout": {"improvedLayout": len(G) <= 100, "randomSeed": 7},
+    }
+    return net
+
+
+@lru_cache(maxsize=1)
+def _vis_assets() -> tuple[str, str]:
+    """vis-network's JS and CSS from the pyvis package, with no URL left in them."""
+    import pyvis
+
+    lib = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
+    js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
+    css = (lib / "vis-network.css").read_text(encoding="utf-8")
+    # The SVG namespace is an identifier, never fetched; "\/" keeps it byte-for-byte
+    # the same string in JS while the page text holds no "http://" at all.
+    js = js.replace('"http://www.w3.org/2000/svg"', '"http:\\/\\/www.w3.org/2000/svg"')
+    # What remains are licence and error-message links: keep the text, drop the scheme.
+    js = re.sub(r"https?://", "", js)
+    js = re.sub(r"//# sourceMappingURL=\S*", "", js)  # devtools would ask the page's origin for the map
+    css = re.sub(r"https?://", "", css)
+    assert "http://" not in js + css and "https://" not in js + css
+    return js, css
+
+
+def _script_json(value) -> str:
+    """JSON that is safe inside <script>: no '<', '>' or '&' can end the element or open a comment."""
+    s = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _legend_shape_svg(shape: str, dashed: bool, color: str = "#777") -> str:
+    dash = ' stroke-dasharray="3,2"' if dashed else ""
+    common = f'fill="{color}" stroke="#333" stroke-width="1"{dash}'
+    pts = {
+        "square": "3,3 15,3 15,15 3,15", "diamond": "9,1 17,9 9,17 1,9", "triangle": "9,2 17,16 1,16",
+        "triangleDown": "1,2 17,2 9,16", "hexagon": "5,2 13,2 17,9 13,16 5,16 1,9",
+        "star": "9,1 11,7 17,7 12,11 14,17 9,13 4,17 6,11 1,7 7,7",
+    }
+    body = f'<circle cx="9" cy="9" r="7" {common}/>' if shape == "dot" else f'<polygon points="{pts[shape]}" {common}/>'
+    return f'<svg width="18" height="18" viewBox="0 0 18 18" aria-hidden="true">{body}</svg>'
+
+
+def legend_html(G: nx.MultiDiGraph, camp_labels: dict[str, str]) -> str:
+    """Camps (colour), types (shape), relations (edge colour) present in the graph; all text escaped."""
+    e = html.escape
+    camps = sorted({d.get("camp") for _, d in G.nodes(data=True)}, key=lambda c: list(CAMP_COLORS).index(c) if c in CAMP_COLORS else 99)
+    types = sorted({d.get("type") for _, d in G.nodes(data=True)})
+    styles = relation_styles()
+    rels = sorted({d["relation"] for *_, d in G.edges(data=True)}, key=lambda r: list(styles).index(r) if r in styles else 99)
+    items = ['<span class="lg-h">Camp (colour)</span>']
+    items += [f'<span class="lg"><i style="background:{e(camp_color(c))}"></i>{e(camp_labels.get(c, c or ""))}</span>' for c in camps]
+    items.append('<span class="lg-h">Type (shape)</span>')
+    items += [f'<span class="lg">{_legend_shape_svg(*TYPE_SHAPES.get(t, ("dot", False)))}{e(t or "")}</span>' for t in types]
+    items.append('<span class="lg-h">Relation (edge)</span>')
+    for r in rels:
+        st = styles.get(r, {"label": r, "color": "#888", "directed": True})
+        arrow = " →" if st["directed"] else ""
+        dash = "border-top:2px dashed" if r == CO_MENTION else "border-top:3px solid"
+        items.append(f'<span class="lg"><b style="{dash} {e(st["color"])}"></b>{e(st["label"])}{arrow}</span>')
+    items.append('<span class="lg-h">Size = mentions; width = sentences</span>')
+    return '<div id="legend">' + "".join(items) + "</div>"
+
+
+PAGE_TEMPLATE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; font-src data:">
+<title>__TITLE__</title>
+<style>__CSS__</style>
+<style>
+body{margin:0;font-family:sans-serif;color:#222}
+h1{font-size:15px;font-weight:600;margin:4px 6px}
+#network{width:100%;height:__HEIGHT__px;border:1px solid #ddd;background:#fff;position:relative}
+#status{font-size:12px;color:#666;margin:2px 6px}
+#legend{font-size:12px;display:flex;flex-wrap:wrap;gap:4px 12px;margin:6px;align-items:center}
+#legend .lg{display:inline-flex;align-items:center;gap:4px}
+#legend .lg-h{font-weight:600;margin-left:6px}
+#legend i{display:inline-block;width:12px;height:12px;border-radius:6px}
+#legend b{display:inline-block;width:22px;height:0}
+div.vis-tooltip{white-space:pre-wrap;max-width:440px;font-family:sans-serif;font-size:12px;line-height:1.35}
+</style></head>
+<body>
+<h1>__HEADING__</h1>
+<div id="network" data-nodes="__N_NODES__" data-edges="__N_EDGES__"></div>
+<div id="status">__STATUS__</div>
+__LEGEND__
+<script>__JS__</script>
+<script>
+(function () {
+  var data = __DATA__;
+  var container = document.getElementById("network");
+  var nodes = new vis.DataSet(data.nodes);
+  var edges = new vis.DataSet(data.edges);
+  var network = new vis.Network(container, {nodes: nodes, edges: edges}, data.options);
+  var status = document.getElementById("status");
+  function freeze() {
+    network.setOptions({physics: {enabled: false}});
+    container.setAttribute("data-stable", "1");
+    status.textContent = status.textContent.replace(" Laying out…", "");
+  }
+  if (data.options.physics && data.options.physics.enabled) {
+    network.once("stabilizationIterationsDone", freeze);
+    setTimeout(freeze, 15000);  // never keep the CPU busy for good
+  } else {
+    container.setAttribute("data-stable", "1");
+  }
+  window.crosscurrentsNetwork = network;
+})();
+</script>
+</body></html>
+"""
+
+
+def graph_html(G: nx.MultiDiGraph, *, heading: str = "", camp_labels: dict[str, str] | None = None, height: int = 640,
+               positions: dict | None = None) -> str:
+    """A standalone HTML page drawing ``G`` with vis-network, with no external URL."""
+    if positions is None and len(G) > PHYSICS_NODE_LIMIT:
+        positions = precomputed_layout(G)
+    net = to_pyvis(G, positions=positions, height=height)
+    nodes, edges, _, _, _, options = net.get_network_data()
+    js, css = _vis_assets()
+    laying = " Laying out…" if positions is None and len(G) else ""
+    status = f"{len(G)} actors, {G.number_of_edges()} edges. Hover for details; drag to move; scroll to zoom.{laying}"
+    data = {"nodes": nodes, "edges": edges, "options": json.loads(options) if isinstance(options, str) else options}
+    values = {
+        "__TITLE__": html.escape(heading or "Actor network"), "__HEADING__": html.escape(heading),
+        "__HEIGHT__": str(int(height)), "__N_NODES__": str(len(G)), "__N_EDGES__": str(G.number_of_edges()),
+        "__STATUS__": html.escape(status), "__LEGEND__": legend_html(G, camp_labels or {}),
+        "__CSS__": css, "__DATA__": _script_json(data), "__JS__": js,
+    }
+    # One pass over the template: inserted text is never scanned for placeholders again.
+    return re.sub(r"__[A-Z_]+__", lambda m: values[m.group(0)], PAGE_TEMPLATE)
+
+
+# ---------------------------------------------------------------- exports
+def _flat(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Copy with only scalar attributes (GraphML and GEXF take no lists)."""
+    H = nx.MultiDiGraph()
+    for n, d in G.nodes(data=True):
+        H.add_node(n, **{k: v for k, v in d.items() if isinstance(v, (str, int, float, bool))})
+    for u, v, k, d in G.edges(keys=True, data=True):
+        attrs = {}
+        for a, val in d.items():
+            if isinstance(val, (list, tuple)):
+                attrs[a] = " | ".join(map(str, val))
+            elif isinstance(val, (str, int, float, bool)):
+                attrs[a] = val
+        H.add_edge(u, v, key=k, **attrs)
+    return H
+
+
+def to_graphml(G: nx.MultiDiGraph) -> bytes:
+    buf = io.BytesIO()
+    nx.write_graphml(_flat(G), buf, encoding="utf-8")
+    return buf.getvalue()
+
+
+def to_gexf(G: nx.MultiDiGraph) -> bytes:
+    buf = io.BytesIO()
+    nx.write_gexf(_flat(G), buf, encoding="utf-8")
+    return buf.getvalue()
+
+
+def to_edge_csv(G: nx.MultiDiGraph, names: dict[str, str] | None = None) -> bytes:
+    return edge_table(G, names).to_csv(index=False).encode("utf-8")
+
+
+# ---------------------------------------------------------------- evidence
+def edge_evidence(source: str, target: str, relation: str, rows: pd.DataFrame, mentions: pd.DataFrame,
+                  sentences: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """The sentences behind one edge, each with its outlet, date and a link to it in the reader."""
+    from lib.highlight import page_href
+
+    cols = ["outlet", "published", "words", "flags", "sentence", "reader"]
+    if relation == CO_MENTION:
+        m = mentions[mentions["article_id"].isin(articles["article_id"])]
+        a = m[m["actor"] == source][["article_id", "sent_id"]].drop_duplicates()
+        b = m[m["actor"] == target][["article_id", "sent_id"]].drop_duplicates()
+        both = a.merge(b).merge(sentences[["article_id", "sent_id", "text"]], how="left")
+        both = both.rename(columns={"text": "evidence"}).assign(trigger="", negated=False, hedged=False)
+        meta = articles[["article_id", "outlet", "original_publisher", "published"]]
+        both = both.merge(meta, how="left")
+        both["reported_by"] = [outlet_label(o, p) for o, p in zip(both["outlet"], both["original_publisher"])]
+        r = both
+    else:
+        directed = relation_styles().get(relation, {}).get("directed", True)
+        same = (rows["source"] == source) & (rows["target"] == target)
+        if not directed:
+            same |= (rows["source"] == target) & (rows["target"] == source)
+        r = rows[same & (rows["relation"] == relation)]
+    if r.empty:
+        return pd.DataFrame(columns=cols)
+    out = pd.DataFrame({
+        "outlet": r["reported_by"].to_numpy(),
+        "published": r["published"].to_numpy(),
+        "words": r["trigger"].fillna("").to_numpy(),
+        "flags": [", ".join(f for f, on in (("negated", n), ("hedged", h)) if on) for n, h in zip(r["negated"].fillna(False), r["hedged"].fillna(False))],
+        "sentence": r["evidence"].to_numpy(),
+        "reader": [page_href("overview", article=a, sent=int(s)) for a, s in zip(r["article_id"], r["sent_id"])],
+    })
+    return out.drop_duplicates(subset=["sentence", "reader"]).sort_values(["outlet", "published"], ignore_index=True)
+
+
+def text_relation_types() -> list[str]:
+    """Relation types read from text, in lexicon order (structural links and co-mentions excluded)."""
+    return list(load_lexicon().relations)

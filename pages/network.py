@@ -1,0 +1,157 @@
+"""Network: who is named with, and acts on, whom; and each actor's profile."""
+from pages.widgets import ensure_navigation
+
+ensure_navigation()
+
+from dataclasses import replace
+
+import streamlit as st
+
+from lib import actor_profile, loaders, network
+from lib.highlight import escape_markdown
+from pages.widgets import add_to_briefing, current_filters, download_csv, start_briefing
+
+st.title("Actor network")
+st.caption("Who is named with, and acts on, whom. Every edge rests on sentences: pick an edge in the table under the graph to read them, each linked to its place in the article.")
+
+registry = loaders.registry()
+articles_all, mentions, relations = loaders.table("articles"), loaders.table("mentions"), loaders.table("relations")
+styles = network.relation_styles()
+names = {a.id: a.name for a in registry.actors.values()}
+if st.query_params.get("actor") in names:
+    # The reader links by id (./network?actor=pmf); the picker's link carries the name.
+    query = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    st.switch_page("pages/network.py", query_params={**query, "actor": names[st.query_params.get("actor")]})
+start_briefing("Network")
+
+
+@st.cache_data(max_entries=24, show_spinner="Drawing the network…")
+def draw(build_id: str, f, options: network.GraphOptions, co: bool, reg: bool, loose: bool, focus: str | None = None, height: int = 640):
+    """(graph, html) for these filters; cached because every rerun would re-send the whole page (~1 MB)."""
+    arts = f.articles(articles_all, mentions)
+    rows = network.relation_rows(f.relations(relations, articles_all, mentions), arts, include_hedged=loose, include_negated=loose)
+    edges = network.graph_edges(rows, mentions, arts["article_id"], registry, co_mentions=co, registry_links=reg)
+    counts = mentions[mentions["article_id"].isin(arts["article_id"])]["actor"].value_counts().to_dict()
+    G = network.build_graph(edges, registry, counts, options)
+    if focus is not None:
+        G = network.neighbourhood(G, focus)
+    heading = f"Around {names.get(focus, focus)}" if focus else ""
+    return G, rows, network.graph_html(G, heading=heading, camp_labels=registry.camp_labels, height=height)
+
+
+@st.fragment
+def graph_section():
+    c = st.columns(4)
+    rel = c[0].multiselect("Relations", network.text_relation_types(), format_func=lambda r: styles[r]["label"], key="net_rel", bind="query-params")
+    camps = c[1].multiselect("Camps", list(registry.camp_labels), format_func=lambda k: registry.camp_labels[k], key="net_camp", bind="query-params")
+    types = c[2].multiselect("Actor types", list(registry.type_labels), key="net_type", bind="query-params")
+    min_w = c[3].slider("Minimum sentences per edge", 1, 10, 1, key="net_min", bind="query-params")
+    c = st.columns(4)
+    top = c[0].slider("Most central actors shown", 10, 1000, 150, step=10, key="net_top", bind="query-params",
+                      help="Large graphs keep the actors with the highest degree centrality, so the browser stays responsive.")
+    co = c[1].toggle("Co-mentions (same sentence)", key="net_co", bind="query-params")
+    reg = c[2].toggle("Registry links (part of, affiliated)", key="net_reg", bind="query-params")
+    loose = c[3].toggle("Include hedged and negated relations", key="net_all", bind="query-params")
+    base = current_filters()
+    f = replace(base, relation_types=tuple(rel), camps=tuple(camps), actor_types=tuple(types), min_weight=min_w if min_w > 1 else None,
+                labels={**base.labels, **names, **registry.camp_labels, **{k: v["label"] for k, v in styles.items()}})
+    options = network.GraphOptions(camps=f.camps, actor_types=f.actor_types, min_weight=min_w, top_n=top)
+    G, rows, html = draw(loaders.current_build_id(), f, options, co, reg, loose)
+    st.caption(escape_markdown(f.describe("actors", len(G), None) + f" {G.number_of_edges()} edges; hedged and negated relations {'included' if loose else 'left out'}."))
+    if len(G) == 0:
+        st.info("No relation matches these filters. Widen them, or switch on co-mentions.")
+        return
+    st.iframe(html, height=780)
+    add_to_briefing("Actor network", "document", html, caption=f.describe("actors", len(G), None))
+
+    st.markdown("**Edges.** Select one to read the sentences behind it.")
+    edges = network.edge_table(G, names)
+    shown = edges.drop(columns=["source", "target", "relation"]).rename(columns={"source_name": "from", "relation_label": "relation", "target_name": "to", "weight": "sentences"})
+    picked = st.dataframe(shown, hide_index=True, width="stretch", key="net_edges", on_select="rerun", selection_mode="single-row", height=260)
+    sel = picked.selection.rows if picked else []
+    if sel:
+        e = edges.iloc[sel[0]]
+        ev = network.edge_evidence(e["source"], e["target"], e["relation"], rows, mentions, loaders.table("sentences"), f.articles(articles_all, mentions))
+        st.markdown(escape_markdown(f"**{e['source_name']} — {e['relation_label']} — {e['target_name']}**: {len(ev)} sentence(s)"))
+        st.dataframe(ev, hide_index=True, width="stretch", key="net_evidence", column_config={
+            "sentence": st.column_config.TextColumn("sentence", width="large"),
+            "reader": st.column_config.LinkColumn("in the article", display_text="open")})
+    c = st.columns(4)
+    c[0].download_button("GraphML (Gephi, yEd)", data=lambda: network.to_graphml(G), file_name="crosscurrents-network.graphml",
+                         mime="application/graphml+xml", key="net_dl_graphml", on_click="ignore")
+    c[1].download_button("GEXF (Gephi)", data=lambda: network.to_gexf(G), file_name="crosscurrents-network.gexf",
+                         mime="application/xml", key="net_dl_gexf", on_click="ignore")
+    c[2].download_button("Edge list (CSV)", data=lambda: network.to_edge_csv(G, names), file_name="crosscurrents-edges.csv",
+                         mime="text/csv", key="net_dl_csv", on_click="ignore")
+    c[3].download_button("Graph (standalone HTML)", data=html.encode("utf-8"), file_name="crosscurrents-network.html",
+                         mime="text/html", key="net_dl_html", on_click="ignore")
+    with st.expander("Actors by centrality"):
+        nodes = network.node_table(G)
+        st.dataframe(nodes, hide_index=True, width="stretch", key="net_nodes")
+        download_csv(nodes, "crosscurrents-actors", key="net_nodes_csv")
+
+
+graph_section()
+
+# ---------------------------------------------------------------- profile
+st.divider()
+st.subheader("Actor profile")
+named = sorted({names[a] for a in mentions["actor"].unique() if a in names})
+
+
+@st.fragment
+def profile_section():
+    # In a fragment: picking another actor does not re-send the graph above.
+    choice = st.selectbox("Actor (the graph cannot send clicks back: pick here)", named, index=None, placeholder="Pick an actor…", key="actor", bind="query-params")
+    if choice:
+        profile(next(a for a, n in names.items() if n == choice))
+
+
+def profile(actor: str):
+    facts = actor_profile.registry_facts(actor, registry)
+    span = actor_profile.first_last(actor, mentions, articles_all)
+    st.markdown(f"**{escape_markdown(facts['name'])}**: {escape_markdown(facts['type'])}, camp {escape_markdown(facts['camp'])}. {escape_markdown(facts['description'])}")
+    c = st.columns(3)
+    c[0].metric("Articles naming it", span["n_articles"])
+    c[1].metric("Mentions", int((mentions["actor"] == actor).sum()))
+    c[2].metric("Relations read", int(((relations["source"] == actor) | (relations["target"] == actor)).sum()))
+    links = [f"{rel} **{escape_markdown(n)}**" for n, rel, _ in facts["parents"]]
+    links += [f"{head}: " + ", ".join(f"**{escape_markdown(n)}**" for n in members) for head, members in facts["children"].items()]
+    if links:
+        st.markdown("In the registry: " + "; ".join(links) + ".")
+    for which in ("first", "last"):
+        if span[which]:
+            s = span[which]
+            st.markdown(f"{which.title()} mention: {s['date']} ({escape_markdown(s['precision'] or '')}), {escape_markdown(s['outlet'])} — [open]({s['href']})")
+
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Names it goes by in the corpus**")
+        st.dataframe(actor_profile.aliases_seen(actor, mentions), hide_index=True, width="stretch", key="net_aliases", height=220)
+    with right:
+        by_month = actor_profile.mentions_by_month(actor, mentions, articles_all)
+        st.plotly_chart(actor_profile.mentions_chart(by_month, "Mentions over time, by outlet"), key="net_profile_time", config={"displaylogo": False})
+
+    st.markdown("**Neighbourhood** (actors one edge away, with the sidebar filters)")
+    _, _, ego_html = draw(loaders.current_build_id(), current_filters(), network.GraphOptions(top_n=1000), False, False, False, actor, 420)
+    st.iframe(ego_html, height=540)
+
+    st.markdown("**Relations, by type and outlet**")
+    rows = network.relation_rows(current_filters().relations(relations, articles_all, mentions), articles_all, include_hedged=True, include_negated=True)
+    rel_table = actor_profile.relations_of(actor, rows, names)
+    if rel_table.empty:
+        st.info("No relation with this actor was read from the articles shown.")
+    else:
+        st.dataframe(rel_table.pivot_table(index="relation", columns="outlet", values="sentence", aggfunc="count", fill_value=0),
+                     width="stretch", key="net_profile_pivot")
+        st.dataframe(rel_table, hide_index=True, width="stretch", key="net_profile_relations", column_config={
+            "sentence": st.column_config.TextColumn("sentence", width="large"),
+            "reader": st.column_config.LinkColumn("in the article", display_text="open")})
+        download_csv(rel_table, f"crosscurrents-{actor}-relations", key="net_profile_csv")
+
+    words, kind = actor_profile.outlet_words(actor, loaders.table("labels"), mentions, articles_all)
+    st.markdown("**Words each outlet uses for it**" + (" (labels and tone of the sentence)" if kind == "labels" else " (names used; labels not built yet)"))
+    st.dataframe(words, hide_index=True, width="stretch", key="net_profile_words")
+
+
+profile_section()

@@ -1,0 +1,104 @@
+"""The Network page in a real headless Chromium: the vis-network canvas draws the
+seed graph with nothing fetched off the machine, the reader's actor links open the
+profile, and an article full of script payloads shows them as text, running none."""
+from __future__ import annotations
+
+import pytest
+
+from tests.fixtures.datadir import ROOT, env_for, make_template, redirect
+
+PAYLOAD_ARTICLE = """Militias strike US base near Erbil
+
+Kataib Hezbollah attacked US forces near Erbil on Monday <script>window.__xss=1</script> <img src="http://evil.example/x.png" onerror="window.__xss=2"> <img src=x onerror=window.__xss=5> according to officials.
+
+Iran-backed militias threatened Israel again </script><script>window.__xss=3</script><svg/onload="window.__xss=4"> in a statement.
+"""
+PAYLOAD_META = """outlet: "Payload Outlet <b onmouseover=window.__xss=6>x</b>"
+published: 2024-03-01
+date_precision: day
+perspective: iraqi
+language: en
+"""
+
+
+def graph_frame(page, timeout_ms: int = 30_000):
+    """The frame holding the vis-network graph, once its layout has come to rest."""
+    page.locator("iframe").first.wait_for(state="attached", timeout=timeout_ms)
+    for _ in range(100):
+        for frame in page.frames:
+            try:
+                if frame.locator("#network").count():
+                    frame.wait_for_selector('#network[data-stable="1"]', timeout=timeout_ms)
+                    return frame
+            except Exception:  # a frame navigating away while we look
+                continue
+        page.wait_for_timeout(200)
+    raise AssertionError("no vis-network graph on the page")
+
+
+def test_graph_draws_offline(page_probe):
+    page = page_probe.goto("/network")
+    frame = graph_frame(page)
+    canvas = frame.locator("#network canvas")
+    assert canvas.count() == 1
+    box = canvas.bounding_box()
+    assert box["width"] > 600 and box["height"] > 500
+    assert frame.evaluate("window.crosscurrentsNetwork.body.data.nodes.length") == 22
+    assert frame.evaluate("window.crosscurrentsNetwork.body.data.edges.length") == 44
+    # physics was switched off once the layout came to rest
+    assert frame.evaluate("window.crosscurrentsNetwork.physics.physicsEnabled") is False
+    assert "Iran-aligned / Axis of Resistance" in frame.locator("#legend").inner_text()
+    page.screenshot(path="/tmp/network.png", full_page=True)
+    page_probe.assert_clean()
+
+
+def test_reader_link_opens_the_profile(page_probe):
+    page = page_probe.goto("/network?actor=pmf")
+    graph_frame(page)
+    page.get_by_text("members and units:").first.wait_for(timeout=30_000)
+    assert "actor=Popular+Mobilization+Forces" in page.url
+    frames = [f for f in page.frames if f.locator("#network").count()]
+    assert sorted(f.evaluate("window.crosscurrentsNetwork.body.data.nodes.length") for f in frames) == [4, 22]
+    page_probe.assert_clean()
+
+
+@pytest.fixture(scope="module")
+def payload_server(streamlit_launcher, tmp_path_factory):
+    from lib import pipeline
+
+    data = make_template(tmp_path_factory.mktemp("browser-network") / "data")
+    (data / "corpus" / "900_payload.txt").write_text(PAYLOAD_ARTICLE, encoding="utf-8")
+    (data / "corpus" / "900_payload.meta.yaml").write_text(PAYLOAD_META, encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        redirect(mp, data)
+        pipeline.build(data / "corpus", data / "processed", log=lambda *_: None)
+    return streamlit_launcher(ROOT / "app.py", env=env_for(data))
+
+
+def test_script_payloads_in_an_article_do_not_run(payload_server, probe_factory):
+    probe = probe_factory(payload_server.url)
+    page = probe.goto("/network?outlet=Payload+Outlet+%3Cb+onmouseover%3Dwindow.__xss%3D6%3Ex%3C%2Fb%3E")
+    frame = graph_frame(page)
+    assert frame.evaluate("window.crosscurrentsNetwork.body.data.nodes.length") == 5  # KH, US forces, Iran, the militias, Israel
+    # Hover the middle of the edge whose tooltip quotes the payload sentence.
+    point = frame.evaluate("""() => {
+        const net = window.crosscurrentsNetwork;
+        const edge = net.body.data.edges.get({filter: e => e.from === "kataib_hezbollah" && e.to === "us_armed_forces"})[0];
+        const p = net.getPositions([edge.from, edge.to]);
+        const mid = net.canvasToDOM({x: (p[edge.from].x + p[edge.to].x) / 2, y: (p[edge.from].y + p[edge.to].y) / 2});
+        const box = document.getElementById("network").getBoundingClientRect();
+        return {x: box.left + mid.x, y: box.top + mid.y};
+    }""")
+    frame_box = page.locator("iframe").first.bounding_box()
+    page.mouse.move(frame_box["x"] + point["x"] + 2, frame_box["y"] + point["y"] + 2)
+    tooltip = frame.locator("div.vis-tooltip")
+    tooltip.wait_for(state="visible", timeout=10_000)
+    text = tooltip.inner_text()
+    assert "<script>window.__xss=1</script>" in text and "Payload Outlet <b onmouseover=window.__xss=6>x</b>" in text
+    assert set(tooltip.evaluate("el => [...el.querySelectorAll('*')].map(e => e.tagName)")) <= {"BR"}
+    page.wait_for_timeout(500)
+    for f in page.frames:
+        assert f.evaluate("typeof window.__xss") == "undefined", f.url
+    assert not any("evil.example" in r for r in probe.external_requests)
+    page.screenshot(path="/tmp/network_payload.png", full_page=True)
+    probe.assert_clean()
