@@ -43,7 +43,6 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 import yaml
 
 from lib import corpus, paths, pipeline, schema, store
@@ -332,7 +331,7 @@ def known_articles(store_dir=None) -> list[KnownArticle]:
 @lru_cache(maxsize=4)
 def _known_in_build(build: str) -> tuple[KnownArticle, ...]:
     # A build directory never changes once written, so its name is a safe cache key.
-    t = pq.read_table(Path(build) / "articles.parquet", columns=["article_id", "title", "content_hash", "text"]).to_pylist()
+    t = store.read_arrow("articles", columns=["article_id", "title", "content_hash", "text"], build=Path(build)).to_pylist()
     return tuple(KnownArticle(r["article_id"], r["title"], r["content_hash"], shingles(r["text"] or "")) for r in t)
 
 
@@ -608,7 +607,7 @@ def _incremental_tables(change: Change, corpus_dir: Path, store_dir: Path) -> tu
     cannot be computed from the stored rows (the full rebuild then does it)."""
     ctx = pipeline.load_context()
     current = store.current_build(store_dir)
-    base = {name: pq.read_table(current / f"{name}.parquet") for name in schema.SCHEMAS}
+    base = {name: store.read_arrow(name, store_dir) for name in schema.SCHEMAS}
     if any(not base[name].schema.equals(s) for name, s in schema.SCHEMAS.items()):
         return None, "the stored tables have an older schema"
     new: dict[str, list[dict]] = {name: [] for name in schema.SCHEMAS}

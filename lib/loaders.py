@@ -40,9 +40,8 @@ def _duck(build_id: str):
 
     con = duckdb.connect()
     for name in store.TABLES:
-        path = store.table_path(name, STORE_DIR)
-        if path.exists():
-            con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path.as_posix()}')")
+        if store.table_path(name, STORE_DIR).exists():
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM {store.duckdb_source(name, STORE_DIR)}")
     return con
 
 

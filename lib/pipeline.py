@@ -1,6 +1,7 @@
 """Raw articles -> processed tables. Plain functions, runnable as a CLI.
 
     python -m lib.pipeline build [--corpus DIR] [--out DIR] [--strict] [--force]
+                                 [--workers N] [--engine local|dask [--scheduler ADDRESS]]
     python -m lib.pipeline status
 """
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -16,7 +18,7 @@ from pathlib import Path
 
 from lib import schema, store
 from lib.cleaning import Boilerplate, clean, load_boilerplate
-from lib.corpus import ArticleSource, parse_date, read_corpus
+from lib.corpus import ArticleSource, BadArticle, article_files, parse_date, read_article
 from lib.mentions import find_mentions
 from lib.paths import CORPUS_DIR, DATA_DIR, ROOT, STORE_DIR
 from lib.registry import Outlets, Registry, load_outlets, load_registry
@@ -163,13 +165,17 @@ def dictionary_files() -> list[Path]:
 
 
 def input_hash(corpus_dir: Path) -> str:
-    """Hash of everything a build depends on: corpus, dictionaries and code."""
+    """Hash of everything a build depends on: corpus, dictionaries and code.
+
+    Corpus files count by name, size and modification time (reading every
+    byte of a large corpus at each staleness check would be slow);
+    dictionaries and code, which are small, count by content.
+    """
     h = hashlib.sha256(f"schema={store.SCHEMA_VERSION};code={CODE_VERSION}".encode())
-    for group, paths in (
-        ("corpus", sorted(p for p in Path(corpus_dir).iterdir() if p.is_file())),
-        ("data", dictionary_files()),
-        ("code", code_files()),
-    ):
+    for p in sorted(p for p in Path(corpus_dir).iterdir() if p.is_file()):
+        st = p.stat()
+        h.update(f"\0corpus/{p.name}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+    for group, paths in (("data", dictionary_files()), ("code", code_files())):
         for p in paths:
             h.update(f"\0{group}/{p.name}\0".encode())
             h.update(p.read_bytes())
@@ -189,42 +195,113 @@ class BuildFailed(RuntimeError):
     pass
 
 
-def build(corpus_dir: Path = CORPUS_DIR, store_dir: Path = STORE_DIR, strict: bool = False, force: bool = False, log=print, hold_lock: bool = True) -> dict:
+# finalize() needs every row of these at once; the other tables stream to disk.
+CORPUS_LEVEL_TABLES = ("figures", "events")
+CHUNK_ARTICLES = 500
+_WORKER_CONTEXT: list[Context] = []
+
+
+def _worker_context() -> Context:
+    if not _WORKER_CONTEXT:
+        _WORKER_CONTEXT.append(load_context())
+    return _WORKER_CONTEXT[0]
+
+
+def process_files(paths: list[str]) -> tuple[dict[str, list[dict]], list[tuple[str, str]]]:
+    """Read and process a chunk of article files: rows per table, and
+    ``(file, reason)`` for each file skipped. Runs in build workers."""
+    ctx = _worker_context()
+    rows: dict[str, list[dict]] = {name: [] for name in schema.SCHEMAS}
+    skipped = []
+    for path in map(Path, paths):
+        try:
+            src = read_article(path)
+        except BadArticle as err:
+            skipped.append((path.name, str(err)))
+            continue
+        except OSError as err:
+            skipped.append((path.name, f"{path.name}: cannot be read ({err.strerror})"))
+            continue
+        for name, table_rows in process_article(src, ctx).items():
+            rows[name].extend(table_rows)
+    return rows, skipped
+
+
+def _local_chunks(chunks: list[list[str]], workers: int):
+    """Chunk results in order, in this process or a pool of processes."""
+    if workers <= 1:
+        yield from map(process_files, chunks)
+        return
+    import multiprocessing
+
+    # spawn, not fork: the caller may be a threaded server (the app rebuilds the store).
+    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+        yield from pool.imap(process_files, chunks)
+
+
+def build(corpus_dir: Path = CORPUS_DIR, store_dir: Path = STORE_DIR, strict: bool = False, force: bool = False, log=print,
+          hold_lock: bool = True, workers: int | None = None, engine: str = "local", scheduler: str | None = None) -> dict:
     """Build the store if it is stale. Returns a report of what was done.
-    Holds the store's writer lock (lib/store.py) unless the caller already does."""
+
+    Articles are processed in chunks, by ``workers`` processes (default: one
+    per core for large corpora) or on Dask (``engine="dask"``, a LocalCluster
+    or the scheduler at ``scheduler``); each chunk's rows go to disk at once,
+    so memory stays bounded by the chunk, not the corpus. Holds the store's
+    writer lock (lib/store.py) unless the caller already does.
+    """
     corpus_dir, store_dir = Path(corpus_dir), Path(store_dir)
     if hold_lock:
         with store.lock(store_dir, timeout=600):
-            return build(corpus_dir, store_dir, strict, force, log, hold_lock=False)
+            return build(corpus_dir, store_dir, strict, force, log, False, workers, engine, scheduler)
     digest = input_hash(corpus_dir)
     manifest = store.read_manifest(store_dir)
     if not force and manifest and manifest.get("input_hash") == digest and manifest.get("schema_version") == store.SCHEMA_VERSION:
         log(f"store is up to date ({manifest['counts']['articles']} articles, built {manifest['built_at']})")
         return {"built": False, **manifest}
     t0 = time.perf_counter()
-    sources, skipped = read_corpus(corpus_dir)
-    for _, reason in skipped:
-        log(f"skipped {reason}")
-    if skipped and strict:
-        raise BuildFailed(f"{len(skipped)} bad corpus file(s); not building (--strict)")
-    ctx = load_context()
-    rows: dict[str, list[dict]] = {name: [] for name in schema.SCHEMAS}
-    for src in sources:
-        for name, table_rows in process_article(src, ctx).items():
-            rows[name].extend(table_rows)
-    rows = finalize(rows, ctx)
-    tables = {name: schema.to_table(name, r) for name, r in rows.items()}
-    seconds = time.perf_counter() - t0
-    manifest = {
-        "input_hash": digest,
-        "corpus_dir": str(corpus_dir),
-        "counts": {name: t.num_rows for name, t in tables.items()},
-        "skipped": [{"file": f, "reason": r} for f, r in skipped],
-        "build_seconds": round(seconds, 3),
-        "built_on": date.today().isoformat(),
-    }
-    final = store.write_store(tables, manifest, store_dir)
-    log(f"built {len(sources)} articles in {seconds:.2f}s -> {final}")
+    paths = [str(p) for p in article_files(corpus_dir)]
+    chunks = [paths[i : i + CHUNK_ARTICLES] for i in range(0, len(paths), CHUNK_ARTICLES)]
+    if workers is None:
+        workers = 1 if len(paths) < 2 * CHUNK_ARTICLES else min(os.cpu_count() or 1, len(chunks))
+    corpus_level: dict[str, list[dict]] = {name: [] for name in CORPUS_LEVEL_TABLES}
+    skipped: list[tuple[str, str]] = []
+    with store.BuildWriter(store_dir) as writer:
+        if engine == "dask":
+            from lib.dask_engine import run_chunks
+
+            results = run_chunks(chunks, writer, scheduler=scheduler)
+        else:
+            results = ((rows, bad, None) for rows, bad in _local_chunks(chunks, workers))
+        for rows, bad, streamed in results:
+            skipped.extend(bad)
+            for name in CORPUS_LEVEL_TABLES:
+                corpus_level[name].extend(rows.pop(name))
+            if streamed is None:
+                writer.append({name: schema.to_table(name, r) for name, r in rows.items()})
+            else:
+                for name, n in streamed.items():
+                    writer.rows[name] = writer.rows.get(name, 0) + n
+        for _, reason in skipped:
+            log(f"skipped {reason}")
+        if skipped and strict:
+            raise BuildFailed(f"{len(skipped)} bad corpus file(s); not building (--strict)")
+        corpus_level = finalize(corpus_level, load_context())
+        writer.append({name: schema.to_table(name, r) for name, r in corpus_level.items()})
+        if engine != "dask":
+            writer.append({name: schema.to_table(name, []) for name in schema.SCHEMAS})  # every table exists, even empty
+        seconds = time.perf_counter() - t0
+        manifest = {
+            "input_hash": digest,
+            "corpus_dir": str(corpus_dir),
+            "counts": {name: writer.rows.get(name, 0) for name in schema.SCHEMAS},
+            "skipped": [{"file": f, "reason": r} for f, r in skipped],
+            "build_seconds": round(seconds, 3),
+            "built_on": date.today().isoformat(),
+            "engine": engine,
+            "workers": workers if engine == "local" else None,
+        }
+        final = writer.commit(manifest)
+    log(f"built {len(paths) - len(skipped)} articles in {seconds:.2f}s ({engine} engine) -> {final}")
     return {"built": True, **manifest}
 
 
@@ -236,6 +313,9 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--out", type=Path, default=STORE_DIR)
     b.add_argument("--strict", action="store_true", help="fail if any corpus file is bad")
     b.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    b.add_argument("--workers", type=int, default=None, help="processes for the local engine (default: one per core for large corpora)")
+    b.add_argument("--engine", choices=("local", "dask"), default="local", help="where per-article work runs (default: local)")
+    b.add_argument("--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster on this machine)")
     s = sub.add_parser("status", help="say whether the store is up to date")
     s.add_argument("--corpus", type=Path, default=CORPUS_DIR)
     s.add_argument("--out", type=Path, default=STORE_DIR)
@@ -245,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         print("stale" if stale else "up to date")
         return 1 if stale else 0
     try:
-        build(args.corpus, args.out, strict=args.strict, force=args.force)
+        build(args.corpus, args.out, strict=args.strict, force=args.force, workers=args.workers, engine=args.engine, scheduler=args.scheduler)
     except BuildFailed as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -79,38 +79,112 @@ def read_manifest(store_dir: Path | None = None) -> dict | None:
     return json.loads((build / "manifest.json").read_text())
 
 
+PARTITION_COLUMNS = ("part_month", "part_outlet")
+
+
 def table_path(name: str, store_dir: Path | None = None) -> Path:
+    """``<name>.parquet`` (local builds), or the directory of a partitioned
+    table ``<name>/part_month=YYYY-MM/part_outlet=X/*.parquet`` (Dask builds)."""
     build = current_build(store_dir)
     if build is None:
         raise FileNotFoundError(f"no processed store in {store_dir or STORE_DIR}; run `python -m lib.pipeline build`")
-    return build / f"{name}.parquet"
+    return table_in_build(build, name)
+
+
+def table_in_build(build: Path, name: str) -> Path:
+    single = Path(build) / f"{name}.parquet"
+    return single if single.exists() or not (Path(build) / name).is_dir() else Path(build) / name
+
+
+def read_arrow(name: str, store_dir: Path | None = None, columns=None, build: Path | None = None) -> pa.Table:
+    """One table as Arrow, whichever layout it was written in (of the current
+    build, or of ``build`` when given)."""
+    path = table_in_build(build, name) if build is not None else table_path(name, store_dir)
+    if path.is_dir():
+        import pyarrow.dataset as ds
+
+        data = ds.dataset(path, format="parquet", partitioning="hive")
+        keep = columns or [c for c in data.schema.names if c not in PARTITION_COLUMNS]
+        return data.to_table(columns=list(keep))
+    return pq.read_table(path, columns=columns)
 
 
 def read_table(name: str, store_dir: Path | None = None, columns=None):
     """One table as a pandas DataFrame."""
-    return pq.read_table(table_path(name, store_dir), columns=columns).to_pandas()
+    return read_arrow(name, store_dir, columns).to_pandas()
+
+
+def duckdb_source(name: str, store_dir: Path | None = None) -> str:
+    """A DuckDB table expression reading the table, with partition columns left out."""
+    path = table_path(name, store_dir)
+    if path.is_dir():
+        return (f"(SELECT * EXCLUDE ({', '.join(PARTITION_COLUMNS)}) FROM "
+                f"read_parquet('{path.as_posix()}/**/*.parquet', hive_partitioning = true, union_by_name = true))")
+    return f"read_parquet('{path.as_posix()}')"
+
+
+class BuildWriter:
+    """Writes a build table by table, chunk by chunk, into a temporary
+    directory; ``commit`` publishes it atomically, leaving the store untouched
+    until then (and untouched for good if the build fails)."""
+
+    def __init__(self, store_dir: Path | None = None):
+        self.store = Path(store_dir or STORE_DIR)
+        self.store.mkdir(parents=True, exist_ok=True)
+        self.tmp = self.store / f".tmp-{uuid.uuid4().hex}"
+        self.tmp.mkdir()
+        self._writers: dict[str, pq.ParquetWriter] = {}
+        self.rows: dict[str, int] = {}
+        self._done = False
+
+    def append(self, tables: dict[str, pa.Table]) -> None:
+        for name, table in tables.items():
+            if name not in self._writers:
+                self._writers[name] = pq.ParquetWriter(self.tmp / f"{name}.parquet", table.schema, compression="zstd")
+            if table.num_rows:
+                self._writers[name].write_table(table)
+            self.rows[name] = self.rows.get(name, 0) + table.num_rows
+
+    def partition_dir(self, name: str) -> Path:
+        """Where a partitioned writer (the Dask engine's workers) puts a table."""
+        return self.tmp / name
+
+    def commit(self, manifest: dict) -> Path:
+        for w in self._writers.values():
+            w.close()
+        manifest = {**manifest, "schema_version": SCHEMA_VERSION, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+        (self.tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
+        final = self.store / f"build-{manifest['input_hash'][:12]}-{time.time_ns()}"
+        os.rename(self.tmp, final)
+        self._done = True
+        pointer_tmp = self.store / f".CURRENT-{uuid.uuid4().hex}"
+        pointer_tmp.write_text(final.name)
+        os.replace(pointer_tmp, self.store / "CURRENT")
+        _prune(self.store, final)
+        return final
+
+    def abort(self) -> None:
+        for w in self._writers.values():
+            try:
+                w.close()
+            except Exception:
+                pass
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        self._done = True
+
+    def __enter__(self) -> "BuildWriter":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if not self._done:
+            self.abort()
 
 
 def write_store(tables: dict[str, pa.Table], manifest: dict, store_dir: Path | None = None) -> Path:
-    store = Path(store_dir or STORE_DIR)
-    store.mkdir(parents=True, exist_ok=True)
-    tmp = store / f".tmp-{uuid.uuid4().hex}"
-    tmp.mkdir()
-    try:
-        for name, table in tables.items():
-            pq.write_table(table, tmp / f"{name}.parquet", compression="zstd")
-        manifest = {**manifest, "schema_version": SCHEMA_VERSION, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
-        final = store / f"build-{manifest['input_hash'][:12]}-{time.time_ns()}"
-        os.rename(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    pointer_tmp = store / f".CURRENT-{uuid.uuid4().hex}"
-    pointer_tmp.write_text(final.name)
-    os.replace(pointer_tmp, store / "CURRENT")
-    _prune(store, final)
-    return final
+    """Publish a whole build at once (incremental ingest commits use this)."""
+    with BuildWriter(store_dir) as writer:
+        writer.append(tables)
+        return writer.commit(manifest)
 
 
 def _prune(store: Path, keep: Path) -> None:

@@ -1,0 +1,96 @@
+"""The build: bad files reported and skipped, strict mode, staleness, atomic
+publication, and the local-parallel and Dask engines giving the same tables."""
+import shutil
+
+import pytest
+
+from lib import pipeline, store
+from lib.paths import CORPUS_DIR
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    d = tmp_path / "corpus"
+    shutil.copytree(CORPUS_DIR, d)
+    return d
+
+
+def tables(store_dir, name, sort):
+    return store.read_table(name, store_dir).sort_values(sort).reset_index(drop=True)
+
+
+def test_bad_files_are_reported_and_skipped(corpus, tmp_path):
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "binary.txt").write_bytes(b"\x00\x01\x02PNG" * 50)
+    (corpus / "arabic.txt").write_bytes("تقرير عن العراق".encode("cp1256"))
+    (corpus / "badmeta.txt").write_text("A fine article about Iraq and Iran.", encoding="utf-8")
+    (corpus / "badmeta.meta.yaml").write_text("outlet: [unclosed", encoding="utf-8")
+    report = pipeline.build(corpus, tmp_path / "store", log=lambda *_: None)
+    reasons = {r["file"]: r["reason"] for r in report["skipped"]}
+    assert reasons["empty.txt"] == "empty.txt: empty file"
+    assert reasons["binary.txt"] == "binary.txt: binary data, not text"
+    assert reasons["arabic.txt"].startswith("arabic.txt: not UTF-8")
+    assert reasons["badmeta.txt"].startswith("badmeta.meta.yaml: metadata is not valid YAML")
+    assert report["counts"]["articles"] == 5
+
+
+def test_strict_fails_and_leaves_the_store_alone(corpus, tmp_path):
+    out = tmp_path / "store"
+    pipeline.build(corpus, out, log=lambda *_: None)
+    before = (out / "CURRENT").read_text()
+    (corpus / "empty.txt").write_bytes(b"")
+    with pytest.raises(pipeline.BuildFailed, match="1 bad corpus file"):
+        pipeline.build(corpus, out, strict=True, log=lambda *_: None)
+    assert (out / "CURRENT").read_text() == before
+    assert not list(out.glob(".tmp-*"))
+
+
+def test_staleness_follows_inputs(corpus, tmp_path):
+    out = tmp_path / "store"
+    pipeline.build(corpus, out, log=lambda *_: None)
+    assert not pipeline.is_stale(corpus, out)
+    assert pipeline.build(corpus, out, log=lambda *_: None)["built"] is False
+    (corpus / "new.txt").write_text("2024-01-01 - From: Shafaq News\n\nKataib Hezbollah fired rockets.", encoding="utf-8")
+    assert pipeline.is_stale(corpus, out)
+
+
+def test_a_crash_mid_build_keeps_the_previous_store(corpus, tmp_path, monkeypatch):
+    out = tmp_path / "store"
+    pipeline.build(corpus, out, log=lambda *_: None)
+    before = (out / "CURRENT").read_text()
+
+    def boom(paths):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(pipeline, "process_files", boom)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        pipeline.build(corpus, out, force=True, log=lambda *_: None)
+    assert (out / "CURRENT").read_text() == before
+    assert not list(out.glob(".tmp-*"))
+    assert len(store.read_table("articles", out)) == 5
+
+
+def test_parallel_workers_give_the_same_tables(tmp_path, monkeypatch):
+    from lib.synth import generate
+
+    corpus = tmp_path / "synth"
+    generate(corpus, 40, seed=3)
+    monkeypatch.setattr(pipeline, "CHUNK_ARTICLES", 10)
+    one = pipeline.build(corpus, tmp_path / "one", workers=1, log=lambda *_: None)
+    two = pipeline.build(corpus, tmp_path / "two", workers=2, log=lambda *_: None)
+    assert one["counts"] == two["counts"] and one["counts"]["articles"] == 40
+    for name, key in (("mentions", ["article_id", "start"]), ("figures", ["figure_id"]), ("sentences", ["article_id", "sent_id"])):
+        assert tables(tmp_path / "one", name, key).equals(tables(tmp_path / "two", name, key)), name
+
+
+def test_dask_engine_writes_partitioned_tables_equal_to_local(corpus, tmp_path):
+    local = pipeline.build(corpus, tmp_path / "local", log=lambda *_: None)
+    dask = pipeline.build(corpus, tmp_path / "dask", engine="dask", log=lambda *_: None)
+    assert dask["counts"] == local["counts"]
+    build = store.current_build(tmp_path / "dask")
+    months = sorted(p.name for p in (build / "articles").iterdir())
+    assert months == ["part_month=2020-06", "part_month=2024-02", "part_month=2024-09", "part_month=2024-11", "part_month=2025-07"]
+    assert (build / "articles" / "part_month=2024-11" / "part_outlet=shafaq_news").is_dir()
+    for name, key in (("articles", ["article_id"]), ("mentions", ["article_id", "start"]), ("relations", ["article_id", "sent_id", "source", "target", "relation"])):
+        a, b = tables(tmp_path / "local", name, key), tables(tmp_path / "dask", name, key)
+        assert a.equals(b[a.columns]), name
