@@ -12,6 +12,7 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
+from lib.highlight import page_href
 from lib.style import CLAIMANT_PALETTE
 
 ATTACK_UNITS = ("attacks", "drone attacks", "rocket attacks", "missile attacks", "strikes", "launches")
@@ -50,7 +51,7 @@ def figure_table(figures: pd.DataFrame, actor_names: dict[str, str], articles: p
     df["origin"] = df["origin"].map(lambda a: actor_names.get(a, a) if isinstance(a, str) else "")
     df["target"] = df["target"].map(lambda a: actor_names.get(a, a) if isinstance(a, str) else "")
     df["reader"] = [
-        f"./overview?article={a}&sent={int(s)}" if isinstance(a, str) and pd.notna(s) else None
+        page_href("overview", article=a, sent=int(s)) if isinstance(a, str) and pd.notna(s) else None
         for a, s in zip(df["article_id"], df["sent_id"])
     ]
     df = df.sort_values(["period_start", "claimant"], na_position="last")

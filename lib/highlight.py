@@ -46,10 +46,14 @@ def _escape(s: str) -> str:
     return html.escape(s).replace("\n", "<br>\n")
 
 
+# The default page lives at the app's root URL: Streamlit does not route its url_path.
+DEFAULT_PAGE = "overview"
+
+
 def page_href(page: str, **params) -> str:
-    """A link to another page of the app carrying its state in the URL."""
+    """A relative link to another page of the app carrying its state in the URL."""
     query = "&".join(f"{k}={quote(str(v))}" for k, v in params.items() if v not in (None, ""))
-    return f"./{page}" + (f"?{query}" if query else "")
+    return ("./" if page == DEFAULT_PAGE else f"./{page}") + (f"?{query}" if query else "")
 
 
 def escape_markdown(s: str) -> str:

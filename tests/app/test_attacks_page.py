@@ -33,4 +33,4 @@ def test_filters_from_url_apply_to_table(run_page):
     table = frame_with(at, "claim", "claimant", "reader")
     assert sorted(table["claim"]) == ["31", "6", "65", "90"]
     assert set(table["reporter"]) == {"Shafaq News"}
-    assert all(link.startswith("./overview?article=002_2f6602b0745822a4&sent=") for link in table["reader"])
+    assert all(link.startswith("./?article=002_2f6602b0745822a4&sent=") for link in table["reader"])

@@ -57,6 +57,6 @@ def test_reader_link_opens_the_profile(run_page):
     rel = frame_with(at, "direction", "other", "outlet", "words", "reader")
     assert ("acted on by", "Iran", "played a role in the establishment of") in set(zip(rel["direction"], rel["other"], rel["words"]))
     assert ("acted on by", "United States", "Shafaq News") in set(zip(rel["direction"], rel["other"], rel["outlet"]))
-    assert all(link.startswith("./overview?article=") and "&sent=" in link for link in rel["reader"])
+    assert all(link.startswith("./?article=") and "&sent=" in link for link in rel["reader"])
     neighbourhood = graph_docs(at)[1]
     assert counts(neighbourhood) == (4, 7) and "Around Popular Mobilization Forces" in neighbourhood

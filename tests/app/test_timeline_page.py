@@ -39,7 +39,7 @@ def test_selected_event_shows_every_report(run_page):
     for outlet in ("Unknown Iranian outlet", "The New York Times", "The Jerusalem Post"):
         assert f">{outlet}</h4>" in joined
     assert "“in 2020”" in joined and "“in January”" in joined and "none (no date in the text)" in joined
-    assert "./overview?article=003_c3e4981192742f60&amp;sent=7" in joined
+    assert "./?article=003_c3e4981192742f60&amp;sent=7" in joined
 
 
 def test_type_filter_from_url(run_page):

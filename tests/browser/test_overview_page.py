@@ -2,7 +2,7 @@
 
 
 def test_overview_table_and_reader(page_probe):
-    page = page_probe.goto("/overview")
+    page = page_probe.goto("/")
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.wait_for(state="visible", timeout=20_000)
     # The glide data grid draws on a canvas; its accessible table holds the cells.
@@ -13,7 +13,7 @@ def test_overview_table_and_reader(page_probe):
 
 
 def test_shared_link_opens_the_same_article(page_probe):
-    page = page_probe.goto("/overview?article=002_2f6602b0745822a4&sent=40")
+    page = page_probe.goto("/?article=002_2f6602b0745822a4&sent=40")
     page.get_by_text("Evidence sentence 40").wait_for(timeout=20_000)
     link = page.locator('a[href="./network?actor=kataib_hezbollah"]')
     assert link.count() == 1

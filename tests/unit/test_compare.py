@@ -56,7 +56,7 @@ def test_column_for_the_pmf_in_iranian_and_israeli_outlets(tables, groups):
                                             "critical to Iran’s terrorism-exporting enterprise", "Iranian-backed militias"}
     # key sentences: those that characterise the PMU come first, with a link to the reader
     assert israeli.sentences["sent_id"].tolist()[:2] == [13, 12]
-    assert israeli.sentences["link"].iloc[0] == "./overview?article=003_c3e4981192742f60&sent=13"
+    assert israeli.sentences["link"].iloc[0] == "./?article=003_c3e4981192742f60&sent=13"
     assert israeli.quotes["speaker"].tolist()[0] == "Ali Khamenei"
 
 
@@ -135,7 +135,7 @@ def test_column_markdown_escapes_article_text():
         group="G", n_articles=1, n_about=1, n_sentences=1, tone=0.0,
         labels=pd.DataFrame({"label": ["<img src=x onerror=alert(1)>", "[click](javascript:alert(1))"], "kind": ["name", "predicate"], "count": [1, 2]}),
         quotes=pd.DataFrame({"speaker": ["*Bold*"], "role": ["<b>chief</b>"], "quotes": [1]}),
-        sentences=pd.DataFrame({"text": ["**x** <script>"], "tone": [0.5], "link": ["./overview?article=a&sent=1"]}),
+        sentences=pd.DataFrame({"text": ["**x** <script>"], "tone": [0.5], "link": ["./?article=a&sent=1"]}),
     )
     lines = compare.column_markdown(col)
     joined = "\n".join(lines)
