@@ -42,8 +42,7 @@ def corpus_for(size: int) -> Path:
     return out
 
 
-def measure_build(corpus: Path, workers: int | None) -> dict:
-    store = Path(tempfile.mkdtemp(prefix="bench-store-"))
+def measure_build(corpus: Path, workers: int | None, store: Path) -> dict:
     cmd = [sys.executable, "-m", "lib.pipeline", "build", "--corpus", str(corpus), "--out", str(store), "--force"]
     if workers:
         cmd += ["--workers", str(workers)]
@@ -64,7 +63,16 @@ def measure_build(corpus: Path, workers: int | None) -> dict:
     build = store / (store / "CURRENT").read_text().strip()
     manifest = json.loads((build / "manifest.json").read_text())
     size = sum(p.stat().st_size for p in build.rglob("*") if p.is_file())
-    return {"wall_s": wall, "build_s": manifest["build_seconds"], "peak_mb": peak / 1e6, "store_mb": size / 1e6, "counts": manifest["counts"]}
+    return {"wall_s": wall, "build_s": manifest["build_seconds"], "peak_mb": peak / 1e6, "store_mb": size / 1e6, "counts": manifest["counts"], "workers": manifest.get("workers")}
+
+
+def app_timings(corpus: Path, store: Path, script: str, extra_env: dict | None = None) -> dict:
+    """Run a bench/ script against a built store; it prints one JSON object."""
+    env = {**os.environ, "CROSSCURRENTS_CORPUS": str(corpus), "CROSSCURRENTS_STORE": str(store), **(extra_env or {})}
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / script)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600)
+    if out.returncode:
+        return {"error": out.stderr[-1500:]}
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def baseline(paths: list[Path]) -> dict:
@@ -90,6 +98,8 @@ def main(argv=None) -> int:
     ap.add_argument("--sizes", default="5,1000,10000", help="comma-separated corpus sizes (add 100000 for the full run)")
     ap.add_argument("--workers", type=int, default=None, help="build workers (default: the pipeline's own choice)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.json")
+    ap.add_argument("--no-pages", action="store_true", help="skip the page rerun timings (AppTest)")
+    ap.add_argument("--no-browser", action="store_true", help="skip the headless-Chromium timings")
     args = ap.parse_args(argv)
     rows = []
     cores = os.cpu_count() or 1
@@ -97,7 +107,8 @@ def main(argv=None) -> int:
         corpus = corpus_for(size)
         paths = sorted(corpus.glob("*.txt"))
         mb = sum(p.stat().st_size for p in paths) / 1e6
-        m = measure_build(corpus, args.workers)
+        store = Path(tempfile.mkdtemp(prefix="bench-store-"))
+        m = measure_build(corpus, args.workers, store)
         base = baseline(paths[: min(len(paths), 2000)])
         per_s = len(paths) / m["build_s"]
         rows.append({
@@ -105,10 +116,18 @@ def main(argv=None) -> int:
             "articles_per_s": round(per_s, 1), "articles_per_s_per_core": round(per_s / min(cores, args.workers or cores), 1),
             "mb_per_s": round(mb / m["build_s"], 2), "peak_mb": round(m["peak_mb"], 1), "store_mb": round(m["store_mb"], 2),
             "baseline": base["name"], "baseline_articles_per_s": round(base["articles_per_s"], 1),
-            "ratio_to_baseline": round(per_s / base["articles_per_s"], 4), "rows": m["counts"],
+            "ratio_to_baseline": round(per_s / base["articles_per_s"], 4), "rows": m["counts"], "workers": m["workers"],
         })
+        if not args.no_pages:
+            rows[-1]["page_rerun_s"] = app_timings(corpus, store, "page_timings.py")
+        if not args.no_browser:
+            first_size = len(rows) == 1
+            rows[-1]["browser"] = app_timings(corpus, store, "browser_timings.py", {"BENCH_GRAPHS": "1" if first_size else "0"})
         print(f"{len(paths):>7} articles  {mb:8.1f} MB  build {m['build_s']:7.2f} s  {per_s:8.1f} art/s  {mb / m['build_s']:6.2f} MB/s  "
               f"peak {m['peak_mb']:7.0f} MB  store {m['store_mb']:7.1f} MB  baseline ({base['name']}) {base['articles_per_s']:9.0f} art/s", flush=True)
+        for key in ("page_rerun_s", "browser"):
+            if key in rows[-1]:
+                print(f"{'':>9}{key}: {json.dumps(rows[-1][key])}", flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"machine": {"cores": cores, "python": sys.version.split()[0]}, "at": time.strftime("%Y-%m-%dT%H:%M:%S"), "builds": rows}, indent=2))
     print(f"wrote {args.out}")

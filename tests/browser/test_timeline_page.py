@@ -58,7 +58,7 @@ def test_clicking_an_event_selects_it_and_puts_it_in_the_link(page_probe):
     diamond = timeline.locator("g.trace.scatter path.point[d='M6.5,0L0,6.5L-6.5,0L0,-6.5Z']")
     assert diamond.count() == 1
     _click(page, diamond)
-    page.wait_for_url("**tl_event=2020-01-03*", timeout=15_000)
+    page.wait_for_url("**tl_event=2020-01-03*", timeout=30_000)
     page_probe.wait_for_app()
     assert page.locator("[data-testid='stHtml'] h4").count() == 3
     # Then an event on the map: one report, one card.
@@ -73,6 +73,6 @@ def test_clicking_an_event_selects_it_and_puts_it_in_the_link(page_probe):
             break
     assert page.url != before
     cards = page.locator("[data-testid='stHtml'] h4")
-    cards.first.wait_for(state="visible", timeout=15_000)
+    cards.first.wait_for(state="visible", timeout=30_000)
     assert 1 <= cards.count() <= 3
     page_probe.assert_clean()

@@ -1,0 +1,132 @@
+"""Time from navigation to each page's main chart or graph in headless Chromium,
+and vis-network draw time for synthetic graphs of 100, 1,000 and 5,000 nodes.
+
+Run by lib.bench with CROSSCURRENTS_STORE / CROSSCURRENTS_CORPUS set; starts
+its own `streamlit run` on a free loopback port; prints one JSON object.
+"""
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+# Page -> what "drawn" means there.
+PAGES = {
+    "/": '[data-testid="stDataFrame"]',
+    "/attacks": ".js-plotly-plot",
+    "/network": "iframe",
+    "/compare?cmp_tab=Framing+matrix": ".js-plotly-plot",
+    "/timeline": ".js-plotly-plot",
+    "/search?q=drone": "mark",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server():
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    for _ in range(600):
+        try:
+            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read() == b"ok":
+                return proc, f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("streamlit did not start")
+
+
+def wait_network_drawn(frame_or_page, timeout_ms: int) -> None:
+    frame_or_page.wait_for_selector('#network[data-stable="1"] canvas', timeout=timeout_ms)
+
+
+def page_times(browser, base: str) -> dict:
+    out = {}
+    for path, selector in PAGES.items():
+        ctx = browser.new_context()
+        page = ctx.new_page()
+        t0 = time.perf_counter()
+        page.goto(base + path)
+        page.wait_for_selector(selector, state="visible", timeout=120_000)
+        if path == "/network":
+            frame = page.frame_locator("iframe").first
+            frame.locator('#network[data-stable="1"] canvas').wait_for(timeout=120_000)
+        out[path] = round(time.perf_counter() - t0, 3)
+        ctx.close()
+    return out
+
+
+def graph_times(browser, sizes=(100, 1000, 5000)) -> dict:
+    import networkx as nx
+
+    from lib.network import graph_html
+    from lib.registry import load_registry
+
+    reg = load_registry()
+    actors = list(reg.actors.values())
+    rng = random.Random(7)
+    out = {}
+    for n in sizes:
+        G = nx.MultiDiGraph()
+        for i in range(n):
+            a = actors[i % len(actors)]
+            G.add_node(f"{a.id}_{i}", label=f"{a.name} {i}", type=a.type, camp=a.camp, mentions=rng.randint(1, 50))
+        nodes = list(G.nodes)
+        for _ in range(n * 2):
+            u, v = rng.sample(nodes, 2)
+            G.add_edge(u, v, relation=rng.choice(["attacks", "supports", "co_mention"]), weight=rng.randint(1, 9), evidence=[])
+        t0 = time.perf_counter()
+        try:
+            html = graph_html(G, heading=f"{n} nodes")
+        except Exception as err:  # a graph the renderer cannot take is a result too
+            out[n] = {"error": str(err)[:200]}
+            continue
+        server = time.perf_counter() - t0
+        path = Path(tempfile.mkdtemp()) / "graph.html"
+        path.write_text(html, encoding="utf-8")
+        page = browser.new_page()
+        t0 = time.perf_counter()
+        page.goto(path.as_uri())
+        wait_network_drawn(page, 300_000)
+        out[n] = {"server_s": round(server, 2), "browser_s": round(time.perf_counter() - t0, 2), "html_mb": round(len(html) / 1e6, 2)}
+        page.close()
+    return out
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    proc, base = start_server()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+            result = {"pages": page_times(browser, base)}
+            if os.environ.get("BENCH_GRAPHS") == "1":
+                result["graphs"] = graph_times(browser)
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
