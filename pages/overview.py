@@ -44,7 +44,8 @@ with left:
     st.markdown("**Latest figures, with who claims them**")
     for r in latest_figures(f.figures(figures, articles_all)).itertuples():
         period = f"{r.period_start} to {r.period_end}" if pd.notna(r.period_start) else f"up to {r.period_end}"
-        st.markdown(f"- **{r.count:g}** {escape_markdown(r.unit)} ({escape_markdown(period)}): {escape_markdown(r.claimant)}, via {escape_markdown(r.reporter)}")
+        via = f", via {r.reporter}" if r.reporter != r.claimant else ""
+        st.markdown(f"- **{r.count:g}** {escape_markdown(r.unit)} ({escape_markdown(period)}): {escape_markdown(r.claimant + via)}")
 with mid:
     st.markdown("**Most named actors**")
     st.dataframe(top_actors(mentions, shown_ids, names, 8), hide_index=True, width="stretch", key="top_actors")
