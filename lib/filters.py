@@ -12,6 +12,17 @@ from datetime import date
 import pandas as pd
 
 
+# How each selection reads in a caption, in the order captions list them.
+GRAPH_PHRASES = (
+    ("event_types", "of type {}"), ("relation_types", "relations: {}"),
+    ("camps", "actors of camp {}"), ("actor_types", "actors of type {}"),
+)
+SELECTION_PHRASES = (
+    ("units", "counting {}"), ("claimants", "claimed by {}"), ("origins", "from {}"),
+    ("targets", "against {}"), ("outlets", "from {}"),
+)
+
+
 @dataclass(frozen=True)
 class Filters:
     outlets: tuple[str, ...] = ()
@@ -138,27 +149,10 @@ class Filters:
             head = f"Showing all {shown:,} {noun}"
         else:
             head = f"Showing {noun}"
-        parts = []
-        if self.event_types:
-            parts.append(f"of type {self._names(self.event_types)}")
-        if self.relation_types:
-            parts.append(f"relations: {self._names(self.relation_types)}")
-        if self.camps:
-            parts.append(f"actors of camp {self._names(self.camps)}")
-        if self.actor_types:
-            parts.append(f"actors of type {self._names(self.actor_types)}")
+        parts = [phrase.format(self._names(getattr(self, field))) for field, phrase in GRAPH_PHRASES if getattr(self, field)]
         if self.min_weight and self.min_weight > 1:
             parts.append(f"edges of at least {self.min_weight} sentences")
-        if self.units:
-            parts.append(f"counting {self._names(self.units)}")
-        if self.claimants:
-            parts.append(f"claimed by {self._names(self.claimants)}")
-        if self.origins:
-            parts.append(f"from {self._names(self.origins)}")
-        if self.targets:
-            parts.append(f"against {self._names(self.targets)}")
-        if self.outlets:
-            parts.append(f"from {self._names(self.outlets)}")
+        parts += [phrase.format(self._names(getattr(self, field))) for field, phrase in SELECTION_PHRASES if getattr(self, field)]
         if self.perspectives:
             parts.append(f"{self._names(self.perspectives)} perspective{'s' if len(self.perspectives) > 1 else ''}")
         if self.actors:

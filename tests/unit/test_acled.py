@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from lib import acled, ingest, pipeline, store
-from tests.fixtures.datadir import ROOT, fresh_copy, make_template, redirect, tree_hash
+from tests.fixtures.datadir import ROOT, tree_hash
 
 SAMPLE = ROOT / "tests" / "fixtures" / "acled_sample.csv"
 
@@ -24,18 +24,6 @@ EXPECTED_FIGURES = {
     ("2024-02", "killed", None, "iraq"): 1,
     ("2024-02", "strikes", "islamic_resistance_in_iraq", "israel_defense_forces"): 1,
 }
-
-
-@pytest.fixture(scope="session")
-def template(tmp_path_factory):
-    return make_template(tmp_path_factory.mktemp("acled-template") / "data")
-
-
-@pytest.fixture
-def data(template, tmp_path, monkeypatch):
-    d = fresh_copy(template, tmp_path / "data")
-    redirect(monkeypatch, d)
-    return d
 
 
 def _key(f):

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from lib import ingest, pipeline, schema, store
-from tests.fixtures.datadir import ROOT, env_for, fresh_copy, make_template, redirect, tree_hash
+from tests.fixtures.datadir import ROOT, env_for, tree_hash
 
 FIXTURES = ROOT / "tests" / "fixtures"
 SEED_003 = "003_c3e4981192742f60"
@@ -25,18 +25,6 @@ NEW_ARTICLE = (
     "Three rockets struck near Baghdad International Airport on Tuesday, an Iraqi security official said.\n\n"
     "Kataib Hezbollah denied any role in the attack, while Prime Minister Mohammed Shia al-Sudani ordered an investigation.\n"
 )
-
-
-@pytest.fixture(scope="session")
-def template(tmp_path_factory):
-    return make_template(tmp_path_factory.mktemp("template") / "data")
-
-
-@pytest.fixture
-def data(template, tmp_path, monkeypatch):
-    d = fresh_copy(template, tmp_path / "data")
-    redirect(monkeypatch, d)
-    return d
 
 
 def _prepare(name, raw: bytes, ctx, given=None):
