@@ -27,10 +27,12 @@ from pathlib import Path
 
 import yaml
 
+from lib.casefold import AnyPattern, fold
 from lib.figures import ADJECTIVE_ACTORS, find_numbers, _unit
 from lib.paths import DATA_DIR
 from lib.periods import Period, find_periods
 from lib.places import Gazetteer, load_places
+from lib.registry import tokenize
 
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "undated": 4}
 VIOLENCE = "violence"
@@ -198,7 +200,9 @@ class _ArticleReader:
         self.ctx = ctx
         self.types = load_event_types()
         self.any_trigger = _any_trigger(tuple(self.types.values()))
+        self.type_trigger = {t.id: _type_trigger(t) for t in self.types.values()}
         self.places: Gazetteer = load_places()
+        self.tokens = tokenize(self.text)  # the article's, already made for its mentions
         self.by_sentence: dict[int, list[dict]] = {}
         for m in mentions:
             self.by_sentence.setdefault(m["sent_id"], []).append(m)
@@ -222,7 +226,8 @@ class _ArticleReader:
         ]
         quoted = _quoted_spans(sent)
         local = [m for m in local if not any(a <= m["ls"] < b for a, b in quoted)]
-        places = [p for p in self.places.find(sent) if not any(a <= p.start < b for a, b in quoted) and not any(
+        sent_tokens = self.tokens.window(srow["start"], srow["end"])
+        places = [p for p in self.places.find(sent, sent_tokens) if not any(a <= p.start < b for a, b in quoted) and not any(
             m["ls"] <= p.start and p.end <= m["le"] and (m["le"] - m["ls"]) > (p.end - p.start) for m in local)]
         out = []
         for seg_start, seg_end in self._segments(sent):
@@ -332,7 +337,10 @@ class _ArticleReader:
         every trigger is not the event's ("The dialogue comes against a backdrop
         of ... attacks on American troops last year"): the clause is then
         undated, or, for talks and statements, no event at all."""
+        folded = fold(seg)
         for t in self.types.values():
+            if not self.type_trigger[t.id].search(seg, folded):
+                continue  # one cheap test instead of every pattern of the type
             hits = []
             for pat in t.triggers:
                 for m in pat.finditer(seg):
@@ -362,7 +370,9 @@ class _ArticleReader:
     def _trigger_spans(self, seg: str, type_id: str, offset: int) -> list[tuple[int, int]]:
         """Sentence offsets of every trigger of the event's family in the clause."""
         family = self.types[type_id].family
-        spans = [(m.start() + offset, m.end() + offset) for t in self.types.values() if t.family == family
+        folded = fold(seg)
+        spans = [(m.start() + offset, m.end() + offset) for t in self.types.values()
+                 if t.family == family and self.type_trigger[t.id].search(seg, folded)
                  for pat in t.triggers for m in pat.finditer(seg)]
         return spans or [(offset, offset + len(seg))]
 
@@ -489,10 +499,15 @@ def _locative(before: str) -> tuple[str | None, int]:
 
 
 @lru_cache(maxsize=4)
-def _any_trigger(types: tuple[EventType, ...]) -> re.Pattern:
+def _any_trigger(types: tuple[EventType, ...]) -> AnyPattern:
     """One pattern for "does this sentence hold any trigger at all"."""
-    pats = [p.pattern for t in types for p in t.triggers]
-    return re.compile("|".join(f"(?:{p})" for p in pats) or r"(?!)", re.I)
+    return AnyPattern([p.pattern for t in types for p in t.triggers])
+
+
+@lru_cache(maxsize=64)
+def _type_trigger(t: EventType) -> AnyPattern:
+    """One pattern for "does this clause hold a trigger of this type"."""
+    return AnyPattern([p.pattern for p in t.triggers])
 
 
 def _quoted_spans(sent: str) -> list[tuple[int, int]]:
@@ -683,8 +698,7 @@ def _match_known(r: Report, known: dict[str, KnownEvent]) -> str | None:
     actors = set(r.mentioned) | set(r.actors)
     best, best_score = None, None
     for k in known.values():
-        if not any(t.search(text) for t in k.triggers):
-            continue
+        # The set and date tests are cheap and usually fail: run them before the regexes.
         if not (actors & set(k.actors) or named & set(k.places)):
             continue
         if r.date is None:
@@ -696,6 +710,8 @@ def _match_known(r: Report, known: dict[str, KnownEvent]) -> str | None:
             if not _overlap((r.date, r.date_end or r.date), (lo, hi)):
                 continue
             distance = 0 if (r.date <= k.date <= (r.date_end or r.date)) else min(abs((r.date - k.date).days), abs(((r.date_end or r.date) - k.date).days))
+        if not any(t.search(text) for t in k.triggers):
+            continue
         score = (k.type == r.type, bool(actors & set(k.actors)) + bool(named & set(k.places)), -distance)
         if best_score is None or score > best_score:
             best, best_score = k.id, score

@@ -169,6 +169,10 @@ def _attribution_covers(sentence: str, verb_end: int, at: int) -> bool:
     return verb_end <= at or re.fullmatch(r"[\s.,;:!?\"'”’)]*", sentence[verb_end:]) is not None
 
 
+REPORT_BY_RE = re.compile(r"\b(?:a |the )?(?:report|study|tally|count|statement|analysis) (?:by|from|of) (?:the )?", re.I)
+SUBJECT_REPORTS_RE = re.compile(rf"^\s*(?:,[^,]{{0,60}},\s*)?(?:also |has |have |had |itself )*{REPORT_VERBS}\b", re.I)
+
+
 def _claimant(sentence: str, local_mentions: list[dict], ctx, previous: tuple | None, at: int) -> tuple[str | None, str | None]:
     """(claimant display name, actor id) for a number at ``at``, from attribution in the sentence."""
     actors = ctx.registry.actors
@@ -180,7 +184,7 @@ def _claimant(sentence: str, local_mentions: list[dict], ctx, previous: tuple | 
             return actors[a].name, a
         return _np_name(m.group("np")), None
     # "A report by the Washington Institute ... revealed"
-    m = re.search(r"\b(?:a |the )?(?:report|study|tally|count|statement|analysis) (?:by|from|of) (?:the )?", sentence, re.I)
+    m = REPORT_BY_RE.search(sentence)
     if m:
         after = [x for x in local_mentions if 0 <= x["ls"] - m.end() <= 3]
         if after:
@@ -191,7 +195,7 @@ def _claimant(sentence: str, local_mentions: list[dict], ctx, previous: tuple | 
         m = None
     mention_subjects = []
     for x in local_mentions:
-        v = re.match(rf"^\s*(?:,[^,]{{0,60}},\s*)?(?:also |has |have |had |itself )*{REPORT_VERBS}\b", sentence[x["le"] :], re.I)
+        v = SUBJECT_REPORTS_RE.match(sentence[x["le"] :])
         if v and _attribution_covers(sentence, x["le"] + v.end(), at):
             mention_subjects.append(x)
     if mention_subjects and (not m or mention_subjects[0]["ls"] < m.start()):

@@ -38,9 +38,13 @@ def find_mentions(text: str, spans, registry: Registry, published: date | None):
     # An actor name inside a longer place name is part of the place, not the
     # actor: "the Jordan Valley" is not Jordan, "Baghdad airport" not the government.
     place_spans = [(p.start, p.end) for p in load_places().find(text, toks)]
+    place_starts = [s for s, _ in place_spans]
     mentions = []
     for m in matches:
-        if any(s <= m.start and m.end <= e and e - s > m.end - m.start for s, e in place_spans):
+        # Place matches do not overlap and run left to right: only the last one
+        # starting at or before the mention can contain it.
+        k = bisect.bisect_right(place_starts, m.start) - 1
+        if k >= 0 and m.end <= place_spans[k][1] and place_spans[k][1] - place_spans[k][0] > m.end - m.start:
             continue
         actor = m.target
         if actor.startswith("role:"):

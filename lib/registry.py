@@ -8,6 +8,7 @@ capitals, up to five letters) match only in capitals so "US" never matches
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -51,7 +52,9 @@ class Tokens:
 
     __slots__ = ("norms", "texts", "starts")
 
-    def __init__(self, text: str):
+    def __init__(self, text: str | None):
+        if text is None:  # filled by window()
+            return
         matches = list(TOKEN_RE.finditer(text))
         self.texts = [m.group() for m in matches]
         self.starts = [m.start() for m in matches]
@@ -80,9 +83,33 @@ class Tokens:
     def __iter__(self):
         return (self[i] for i in range(len(self)))
 
+    def end(self, i: int) -> int:
+        return self.starts[i] + len(self.texts[i])
+
+    def window(self, start: int, end: int) -> "Tokens":
+        """The tokens of ``text[start:end]``, offsets relative to ``start``. Equal to
+        ``tokenize(text[start:end])`` when no token crosses ``start`` or ``end``
+        (true of sentence spans: whitespace or a text edge lies on both sides)."""
+        lo, hi = bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
+        out = Tokens(None)
+        out.norms, out.texts = self.norms[lo:hi], self.texts[lo:hi]
+        out.starts = [s - start for s in self.starts[lo:hi]]
+        return out
+
+
+_last_tokens: tuple[str, Tokens] | None = None
+
 
 def tokenize(text: str) -> Tokens:
-    return Tokens(text)
+    """Tokens of ``text``. The last text's tokens are kept: the pipeline
+    tokenizes an article once for mentions and again for places in events."""
+    global _last_tokens
+    last = _last_tokens
+    if last is not None and last[0] == text:
+        return last[1]
+    toks = Tokens(text)
+    _last_tokens = (text, toks)
+    return toks
 
 
 @dataclass
@@ -120,18 +147,22 @@ class AliasMatcher:
                 node = node.setdefault(tok, {})
             node.setdefault(None, []).append(e)
 
-    def _accept(self, e: AliasEntry, toks: list[Token]) -> bool:
+    @staticmethod
+    def _accept(e: AliasEntry, texts: list[str]) -> bool:
+        """``texts``: the surface words of the candidate span."""
         if e.acronym:
-            return "".join(t.text.replace(".", "") for t in toks) == e.alias.replace(".", "").replace(" ", "")
+            return "".join(t.replace(".", "") for t in texts) == e.alias.replace(".", "").replace(" ", "")
         if e.proper:
-            return toks[0].text[:1].isupper()
+            return texts[0][:1].isupper()
         return True
 
     def find(self, text: str, tokens: Tokens | None = None) -> list[Match]:
-        toks = tokens if tokens is not None else tokenize(text)
-        norms = toks.norms
+        toks = tokens if tokens is not None else Tokens(text)  # not tokenize(): keep its one-article cache
+        # Work on the parallel lists: building a Token per step was most of the cost.
+        norms, texts, starts = toks.norms, toks.texts, toks.starts
+        accept = self._accept
         out: list[Match] = []
-        i, n = 0, len(toks)
+        i, n = 0, len(norms)
         trie = self.trie
         while i < n:
             node = trie.get(norms[i])
@@ -145,21 +176,26 @@ class AliasMatcher:
             while True:
                 entries = node.get(None)
                 if entries:
-                    span = toks[i : j + 1]
-                    ok = [e for e in entries if self._accept(e, span)]
+                    span = texts[i : j + 1]
+                    ok = [e for e in entries if accept(e, span)]
                     if ok:
-                        hit = (ok[0], span, j - i + 1)
+                        hit = (ok[0], j)
                 if j + 1 >= n:
                     break
                 node = node.get(norms[j + 1])
-                if node is None or _is_break(text, toks[j], toks[j + 1]):
+                if node is None:
+                    break
+                a_end = starts[j] + len(texts[j])
+                gap = text[a_end : starts[j + 1]]
+                if gap != " " and _is_break_gap(gap, texts[j], norms[j]):
                     break
                 j += 1
             if hit is None:
                 i += 1
                 continue
-            e, span, length = hit
-            start, end = span[0].start, span[-1].end
+            e, last = hit
+            length = last - i + 1
+            start, end = starts[i], starts[last] + len(texts[last])
             method = "role" if e.target.startswith("role:") else ("acronym" if e.acronym else "alias")
             out.append(Match(e.target, text[start:end], start, end, method, i, i + length - 1))
             i += length
@@ -173,14 +209,18 @@ BREAK_CHARS = frozenset(".,;:!?()\n\"“”")
 
 
 def _is_break(text: str, a: Token, b: Token) -> bool:
-    gap = text[a.end : b.start]
+    return _is_break_gap(text[a.end : b.start], a.text, a.norm)
+
+
+def _is_break_gap(gap: str, a_text: str, a_norm: str) -> bool:
+    """Does ``gap``, the text after the word ``a_text``, break a name?"""
     if gap == " " or not BREAK_CHARS.intersection(gap):
         return False
     stripped = gap.strip()
     if stripped in ("-", "–"):
         return False
     # "Colin P. Clarke", "Mr. Mansour": a full stop after an initial or a title is no break.
-    if stripped == "." and (len(a.text) == 1 and a.text.isupper() or a.norm in NAME_ABBREVIATIONS):
+    if stripped == "." and (len(a_text) == 1 and a_text.isupper() or a_norm in NAME_ABBREVIATIONS):
         return False
     return True
 

@@ -14,6 +14,7 @@ ABBREVIATIONS = {
     "gov", "sen", "rep", "st", "jr", "sr", "no", "vs", "etc", "inc", "ltd", "co", "corp",
     "jan", "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec", "approx", "fm",
 }
+WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
 END_RE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 
 
@@ -51,10 +52,13 @@ def _split_paragraph(text: str, start: int, end: int, spans: list) -> None:
 def _is_abbreviation(para: str, dot: int) -> bool:
     if para[dot] != ".":
         return False
-    word = re.search(r"([A-Za-z.]+)$", para[:dot])
-    if not word:
+    # The run of letters and dots before the full stop (a regex over para[:dot] rescans the paragraph at every dot).
+    k = dot
+    while k > 0 and para[k - 1] in WORD_CHARS:
+        k -= 1
+    if k == dot:
         return False
-    w = word.group(1)
+    w = para[k:dot]
     # "U.S", "U.N", single initials "P"
     if re.fullmatch(r"(?:[A-Za-z]\.)*[A-Za-z]", w) and (len(w) == 1 or "." in w):
         return w.isupper() or "." in w

@@ -103,7 +103,7 @@ spans = []
 for m in art_mentions.itertuples():
     actor = registry.actors.get(m.actor)
     start, end = (m.raw_start, m.raw_end) if show_raw else (m.start, m.end)
-    spans.append(Span(start, end, camp_color(actor.camp if actor else None), f"{actor.name if actor else m.actor} ({m.method})", page_href("network", actor=m.actor)))
+    spans.append(Span(start, end, camp_color(actor.camp if actor else None), f"{actor.name if actor else m.actor} ({m.method})", page_href("network", actor=actor.name if actor else m.actor)))
 if focus is not None:
     srow = loaders.query("SELECT text FROM sentences WHERE article_id = ? AND sent_id = ?", [article_id, focus])
     if len(srow):

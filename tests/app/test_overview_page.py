@@ -14,7 +14,7 @@ def test_overview_renders_corpus_table(run_page):
 def test_overview_reader_highlights_escaped_mentions(run_page):
     at = run_page("pages/overview.py", {"article": "002_2f6602b0745822a4"})
     html = "".join(h.proto.body for h in at.get("html"))
-    assert 'href="./network?actor=kataib_hezbollah"' in html
+    assert 'href="./network?actor=Kata%27ib%20Hezbollah"' in html
     assert "Hezbollah Brigades</mark>" in html
     assert "<script" not in html
 

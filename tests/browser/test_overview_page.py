@@ -15,7 +15,7 @@ def test_overview_table_and_reader(page_probe):
 def test_shared_link_opens_the_same_article(page_probe):
     page = page_probe.goto("/?article=002_2f6602b0745822a4&sent=40")
     page.get_by_text("Evidence sentence 40").wait_for(timeout=20_000)
-    link = page.locator('a[href="./network?actor=kataib_hezbollah"]')
+    link = page.locator('a[href="./network?actor=Kata%27ib%20Hezbollah"]')
     assert link.count() == 1
     assert link.inner_text() == "Hezbollah Brigades"
     page_probe.assert_clean()
