@@ -8,7 +8,7 @@ import streamlit as st
 from lib import compare, loaders, tone
 from lib.framing import event_names
 from lib.highlight import escape_markdown
-from pages.widgets import actor_name, current_filters, download_csv
+from pages.widgets import actor_name, add_to_briefing, current_filters, download_csv, start_briefing
 
 LINK = st.column_config.LinkColumn("sentence", display_text="open")
 
@@ -77,6 +77,7 @@ if len(columns) < 2:
     st.warning("Choose at least two columns to compare.", icon=":material/view_column:")
     st.stop()
 
+start_briefing("Compare")
 tab_names = ["Side by side", "Framing matrix", "Same event, different words", "Blindspots", "Over time", "Aligned passages"]
 tabs = dict(zip(tab_names, st.tabs(tab_names, key="cmp_tab", bind="query-params", on_change="rerun")))
 
@@ -87,15 +88,18 @@ with tabs["Side by side"]:
         for i, (slot, col) in enumerate(zip(st.columns(len(cols)), cols)):
             with slot:
                 render_column(col, key=f"cmp_col{i}")
-        download_csv(compare.columns_table(cols, focus_name(focus)), "crosscurrents-compare-labels", key="cmp_cols_csv", label="Download these labels (CSV)")
+        side = compare.columns_table(cols, focus_name(focus))
+        download_csv(side, "crosscurrents-compare-labels", key="cmp_cols_csv", label="Download these labels (CSV)")
+        add_to_briefing(f"{focus_name(focus, '')}: side by side", "table", side)
 
 with tabs["Framing matrix"]:
     if tabs["Framing matrix"].open:
         top = st.slider("Actors shown (most mentioned first)", 4, 30, 12, key="cmp_top", bind="query-params")
         skip = {a for a, t in types.items() if t == "media outlet"}
         matrix = compare.framing_matrix(groups[groups[by].isin(columns)], labels, mentions, by, names, top=top, skip_actors=skip)
-        st.plotly_chart(compare.matrix_figure(matrix, title=f"Mean tone (colour) and share of mentions (text), by {by}", groups=columns),
-                        key="cmp_matrix", config={"displaylogo": False})
+        matrix_fig = compare.matrix_figure(matrix, title=f"Mean tone (colour) and share of mentions (text), by {by}", groups=columns)
+        st.plotly_chart(matrix_fig, key="cmp_matrix", config={"displaylogo": False})
+        add_to_briefing("Framing matrix", "chart", matrix_fig, caption=f"Tone by VADER lexicon; share of mentions by {by}.")
         st.dataframe(matrix, hide_index=True, key="cmp_matrix_table", width="stretch",
                      column_config={"share": st.column_config.NumberColumn(format="percent"), "tone": st.column_config.NumberColumn(format="%+.2f")})
         download_csv(matrix, "crosscurrents-framing-matrix", key="cmp_matrix_csv")
@@ -108,6 +112,7 @@ with tabs["Same event, different words"]:
         st.dataframe(long, hide_index=True, key="cmp_words_where", width="stretch", column_order=["group", "phrase", "kind", "count", "example", "link"],
                      column_config={"link": LINK, "example": st.column_config.TextColumn("first sentence", width="large")})
         download_csv(long, "crosscurrents-same-event-words", key="cmp_words_csv")
+        add_to_briefing(f"{focus_name(focus, '')}: same event, different words", "table", long.drop(columns=["link"], errors="ignore"))
 
 with tabs["Blindspots"]:
     if tabs["Blindspots"].open:
