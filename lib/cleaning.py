@@ -173,7 +173,7 @@ def _copy_repairing(
 ) -> None:
     """Copy a paragraph, inserting the spaces that scraping lost."""
     # Fast path: most paragraphs have no glued token and no glued punctuation.
-    if not PUNCT_GLUE_RE.search(body) and all(vocab.is_known(w) or len(w) < 4 for w in set(TOKEN_RE.findall(body))):
+    if not PUNCT_GLUE_RE.search(body) and all(len(w) < 4 for w in vocab.unknown(set(TOKEN_RE.findall(body)))):
         out.copy(body, raw_start)
         return
     cursor = 0

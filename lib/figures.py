@@ -173,41 +173,62 @@ REPORT_BY_RE = re.compile(r"\b(?:a |the )?(?:report|study|tally|count|statement|
 SUBJECT_REPORTS_RE = re.compile(rf"^\s*(?:,[^,]{{0,60}},\s*)?(?:also |has |have |had |itself )*{REPORT_VERBS}\b", re.I)
 
 
+class _Attribution:
+    """The attribution cues of one sentence, found once; ``claimant(at)`` then
+    answers for a number at any position (a sentence often has several numbers)."""
+
+    def __init__(self, sentence: str, local_mentions: list[dict], ctx, previous: tuple | None):
+        self.sentence, self.local, self.previous = sentence, local_mentions, previous
+        self.actors = ctx.registry.actors
+        self.according = ACCORDING_RE.search(sentence)
+        if self.according:
+            return  # decides alone, wherever the number is
+        self.report_by = REPORT_BY_RE.search(sentence)
+        self.np_claimant = NP_CLAIMANT_RE.search(sentence)
+        # (mention, end of its reporting verb) for mentions followed by one.
+        self.subjects = []
+        for x in local_mentions:
+            v = SUBJECT_REPORTS_RE.match(sentence[x["le"] :])
+            if v:
+                self.subjects.append((x, x["le"] + v.end()))
+        self.anaphoric = ANAPHOR_RE.match(sentence.strip()) is not None
+
+    def claimant(self, at: int) -> tuple[str | None, str | None]:
+        """(claimant display name, actor id) for a number at ``at``."""
+        sentence, local_mentions, actors = self.sentence, self.local, self.actors
+        m = self.according
+        if m:
+            inside = [x for x in local_mentions if m.start("np") <= x["ls"] < m.end("np")]
+            if inside:
+                a = inside[-1]["actor"]
+                return actors[a].name, a
+            return _np_name(m.group("np")), None
+        # "A report by the Washington Institute ... revealed"
+        m = self.report_by
+        if m:
+            after = [x for x in local_mentions if 0 <= x["ls"] - m.end() <= 3]
+            if after:
+                a = after[0]["actor"]
+                return actors[a].name, a
+        m = self.np_claimant
+        if m and not _attribution_covers(sentence, m.end(), at):
+            m = None
+        mention_subjects = [x for x, verb_end in self.subjects if _attribution_covers(sentence, verb_end, at)]
+        if mention_subjects and (not m or mention_subjects[0]["ls"] < m.start()):
+            a = mention_subjects[0]["actor"]
+            return actors[a].name, a
+        if m:
+            np = _np_name(m.group("np"))
+            adj = np.split()[0].lower()
+            return np, ADJECTIVE_ACTORS.get(adj)
+        if self.anaphoric and self.previous:
+            return self.previous
+        return None, None
+
+
 def _claimant(sentence: str, local_mentions: list[dict], ctx, previous: tuple | None, at: int) -> tuple[str | None, str | None]:
     """(claimant display name, actor id) for a number at ``at``, from attribution in the sentence."""
-    actors = ctx.registry.actors
-    m = ACCORDING_RE.search(sentence)
-    if m:
-        inside = [x for x in local_mentions if m.start("np") <= x["ls"] < m.end("np")]
-        if inside:
-            a = inside[-1]["actor"]
-            return actors[a].name, a
-        return _np_name(m.group("np")), None
-    # "A report by the Washington Institute ... revealed"
-    m = REPORT_BY_RE.search(sentence)
-    if m:
-        after = [x for x in local_mentions if 0 <= x["ls"] - m.end() <= 3]
-        if after:
-            a = after[0]["actor"]
-            return actors[a].name, a
-    m = NP_CLAIMANT_RE.search(sentence)
-    if m and not _attribution_covers(sentence, m.end(), at):
-        m = None
-    mention_subjects = []
-    for x in local_mentions:
-        v = SUBJECT_REPORTS_RE.match(sentence[x["le"] :])
-        if v and _attribution_covers(sentence, x["le"] + v.end(), at):
-            mention_subjects.append(x)
-    if mention_subjects and (not m or mention_subjects[0]["ls"] < m.start()):
-        a = mention_subjects[0]["actor"]
-        return actors[a].name, a
-    if m:
-        np = _np_name(m.group("np"))
-        adj = np.split()[0].lower()
-        return np, ADJECTIVE_ACTORS.get(adj)
-    if ANAPHOR_RE.match(sentence.strip()) and previous:
-        return previous
-    return None, None
+    return _Attribution(sentence, local_mentions, ctx, previous).claimant(at)
 
 
 def _np_name(np: str) -> str:
@@ -303,7 +324,8 @@ def extract(article: dict, sentences: list[dict], mentions: list[dict], ctx) -> 
             continue
         local = _mentions_in(srow, mentions)
         periods = find_periods(sent, ref)
-        sentence_claimant = _claimant(sent, local, ctx, previous_claim, len(sent))
+        attribution = _Attribution(sent, local, ctx, previous_claim)
+        sentence_claimant = attribution.claimant(len(sent))
         sentence_unit = _sentence_unit(sent, previous_unit)
         k = 0
         for i, hit in enumerate(hits):
@@ -320,7 +342,7 @@ def extract(article: dict, sentences: list[dict], mentions: list[dict], ctx) -> 
             if inherited and rows and rows[-1]["article_id"] == article["article_id"]:
                 # List members share the context of the claim before them.
                 origin, target = origin or rows[-1]["origin"], target or rows[-1]["target"]
-            claimant = _claimant(sent, local, ctx, previous_claim, hit.start)
+            claimant = attribution.claimant(hit.start)
             name, actor = claimant if claimant[0] else (reporter, article.get("outlet_id"))
             rows.append({
                 "figure_id": f"{article['article_id']}:{srow['sent_id']}:{k}",

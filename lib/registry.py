@@ -59,9 +59,9 @@ class Tokens:
         self.texts = [m.group() for m in matches]
         self.starts = [m.start() for m in matches]
         self.norms = [t.lower() for t in self.texts]
-        for i, t in enumerate(self.texts):
-            if t.isalnum():
-                continue
+        # Only tokens with a dot or an apostrophe need more than lowering.
+        for i in [i for i, t in enumerate(self.texts) if not t.isalnum()]:
+            t = self.texts[i]
             if "." in t:  # U.S. -> US
                 self.norms[i] = t.replace(".", "").lower()
                 continue
@@ -162,13 +162,15 @@ class AliasMatcher:
         norms, texts, starts = toks.norms, toks.texts, toks.starts
         accept = self._accept
         out: list[Match] = []
-        i, n = 0, len(norms)
+        n = len(norms)
         trie = self.trie
-        while i < n:
-            node = trie.get(norms[i])
-            if node is None:
-                i += 1
+        i = 0  # the first token not yet inside a match
+        # Only tokens that begin some alias can start a match: find them in one pass.
+        for first in [k for k, w in enumerate(norms) if w in trie]:
+            if first < i:
                 continue
+            i = first
+            node = trie[norms[i]]
             hit = None
             j = i
             # Walk the trie as far as the tokens go, remembering the longest
@@ -191,7 +193,6 @@ class AliasMatcher:
                     break
                 j += 1
             if hit is None:
-                i += 1
                 continue
             e, last = hit
             length = last - i + 1

@@ -245,6 +245,8 @@ class Found:
 
 
 def tokenize(text: str) -> list[Tok]:
+    if "'" not in text and "’" not in text:  # no possessive or "n't" to split off: the common case, kept tight
+        return [Tok(t, t.lower(), s, s + len(t)) for m in TOKEN_RE.finditer(text) for t, s in ((m.group(), m.start()),)]
     out = []
     for m in TOKEN_RE.finditer(text):
         t, s = m.group(), m.start()
@@ -985,8 +987,10 @@ def sentence_relations(sent: dict, mentions: list[dict], registry, lex: Lexicon 
     builder = slots_builder or ArticleSlots(registry, lex)
     text = sent["text"]
     # Most of the cost is tokenizing: skip sentences that can hold neither a trigger nor a compound.
-    compound_hint = lex.compound_hint_re.search(text) is not None
-    if not compound_hint and (not mentions and not any(w in text.lower() for w in ANAPHOR_HINTS) or not lex.may_have_trigger(text)):
+    # Every compound hint holds a dash or "rox" (proxy): a plain substring test rules most sentences out.
+    compound_hint = ("-" in text or "–" in text or "rox" in text) and lex.compound_hint_re.search(text) is not None
+    low = text.lower()
+    if not compound_hint and (not mentions and not any(w in low for w in ANAPHOR_HINTS) or not lex.may_have_trigger(text)):
         builder.note(sent["sent_id"], mentions)
         return []
     toks = tokenize(text)

@@ -47,6 +47,9 @@ class Vocabulary:
         self.extra = {w.lower() for w in words if w not in self.acronyms}
         # Articles repeat their words: memoise the per-token decisions.
         self._known: dict[str, bool] = {}
+        # The known words among them as a set, so a whole paragraph's words can be
+        # checked with one set difference instead of a call per word.
+        self._known_words: set[str] = set()
         self._splits: dict[tuple[str, bool], list[str] | None] = {}
 
     def score(self, word: str) -> float:
@@ -65,8 +68,15 @@ class Vocabulary:
         if known is None:
             if len(self._known) > MEMO_LIMIT:
                 self._known.clear()
+                self._known_words.clear()
             known = self._known[word] = self.score(word) >= OOV_ZIPF
+            if known:
+                self._known_words.add(word)
         return known
+
+    def unknown(self, words: set[str]) -> set[str]:
+        """The words of ``words`` that are not known (same answer as ``is_known``)."""
+        return {w for w in words - self._known_words if not self.is_known(w)}
 
     def _piece_ok(self, piece: str, name_like: bool) -> float | None:
         """Return the piece's score if it may stand alone, else None."""
@@ -144,4 +154,4 @@ class Vocabulary:
 def count_oov(text: str, vocab: Vocabulary) -> int:
     """Tokens of ``text`` that are not words we know."""
     counts = Counter(TOKEN_RE.findall(text))
-    return sum(n for w, n in counts.items() if not vocab.is_known(w))
+    return sum(counts[w] for w in vocab.unknown(counts.keys()))
