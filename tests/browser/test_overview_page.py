@@ -7,6 +7,7 @@ def test_overview_table_and_reader(page_probe):
     grid.wait_for(state="visible", timeout=20_000)
     # The glide data grid draws on a canvas; its accessible table holds the cells.
     assert page.get_by_text("Shafaq News").count() > 0 or grid.locator("text=Shafaq News").count() > 0
+    page.locator("mark").first.wait_for(timeout=30_000)  # the reader renders after the tables
     assert page.locator("mark").count() > 50  # highlighted actor mentions in the reader
     page.screenshot(path="/tmp/overview.png", full_page=True)
     page_probe.assert_clean()
@@ -16,6 +17,7 @@ def test_shared_link_opens_the_same_article(page_probe):
     page = page_probe.goto("/?article=002_2f6602b0745822a4&sent=40")
     page.get_by_text("Evidence sentence 40").wait_for(timeout=20_000)
     link = page.locator('a[href="./network?actor=Kata%27ib%20Hezbollah"]')
+    link.first.wait_for(timeout=30_000)  # the reader renders after the evidence notice
     assert link.count() == 1
     assert link.inner_text() == "Hezbollah Brigades"
     page_probe.assert_clean()
