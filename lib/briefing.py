@@ -95,7 +95,7 @@ def render(brief: Briefing, generated: datetime | None = None) -> str:
 def figure_notes(table: pd.DataFrame) -> list[str]:
     """One provenance footnote per figure row (as built by lib.attack_charts.figure_table)."""
     notes = []
-    for _, r in table.iterrows():
+    for r in table.to_dict("records"):
         notes.append(
             f"{r['claim']} {r['unit']}, {r['period']}: claimed by {r['claimant']}, reported by {r['reporter']} "
             f"({r['qualifier']}, {r['source']}). {r['citation']}. Evidence: “{r['evidence']}”"

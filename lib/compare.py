@@ -297,7 +297,7 @@ def blindspots(groups: pd.DataFrame, mentions: pd.DataFrame, labels: pd.DataFram
         "mentions": only["item"].map(n_mentions), "id": only["item"],
     }).sort_values(["only in", "mentions", "item"], ascending=[True, False, True]) if len(all_groups) > 1 else pd.DataFrame(columns=["item", "kind", "only in", "mentions", "id"])
     rows = []
-    for _, r in present.iterrows():
+    for r in present.to_dict("records"):
         if len(r["groups"]) < 2:
             continue
         for g in all_groups:

@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 
 from lib.paths import ROOT
 from lib.places import load_places
-from lib.timeline import OTHER_COLOR, hover_text, marker_size, type_colors, type_labels
+from lib.timeline import OTHER_COLOR, hover_text, marker_size, reports_by_cluster, type_colors, type_labels
 
 BOUNDARIES = ROOT / "data" / "geo" / "middle_east_countries_50m.geojson"
 LAND, SEA, BORDER = "#f3f0e8", "#d7e6f2", "#a39e93"
@@ -113,7 +113,7 @@ def map_figure(clusters: pd.DataFrame, reports: pd.DataFrame, actor_names: dict[
         colors, labels = type_colors(), type_labels()
         xs, ys = spread(list(located["lon"]), list(located["lat"]))
         located = located.assign(x=xs, y=ys)
-        by_cluster = {cid: g for cid, g in reports.groupby("cluster_id", sort=False)}
+        by_cluster = reports_by_cluster(reports)
         order = [t for t in labels if t in set(located["type"])] + sorted(set(located["type"]) - set(labels))
         for t in order:
             g = located[located["type"] == t]
@@ -121,7 +121,7 @@ def map_figure(clusters: pd.DataFrame, reports: pd.DataFrame, actor_names: dict[
                 x=g["x"], y=g["y"], mode="markers", name=labels.get(t, t),
                 marker=dict(size=[marker_size(k, i) + 2 for k, i in zip(g["killed"], g["injured"])], color=colors.get(t, OTHER_COLOR),
                             symbol=["diamond" if n > 1 else "circle" for n in g["n_sources"]], line=dict(color="white", width=1.2), opacity=0.9),
-                hovertext=[hover_text(c.to_dict(), by_cluster.get(c["cluster_id"], reports.iloc[0:0]), actor_names) for _, c in g.iterrows()],
+                hovertext=[hover_text(c, by_cluster.get(c["cluster_id"], []), actor_names) for c in g.to_dict("records")],
                 hoverinfo="text", customdata=g["cluster_id"],
             )
         spots = place_labels(located)
@@ -154,10 +154,10 @@ def place_labels(located: pd.DataFrame, near: float = 0.6) -> list[tuple[float, 
 def events_geojson(clusters: pd.DataFrame, reports: pd.DataFrame) -> dict:
     """Located events as a GeoJSON FeatureCollection, each with its sources' own words."""
     features = []
-    by_cluster = {cid: g for cid, g in reports.groupby("cluster_id", sort=False)} if not reports.empty else {}
-    for _, c in clusters.dropna(subset=["lat", "lon"]).iterrows() if not clusters.empty else []:
+    by_cluster = reports_by_cluster(reports) if not reports.empty else {}
+    for c in clusters.dropna(subset=["lat", "lon"]).to_dict("records") if not clusters.empty else []:
         sources = []
-        for _, r in by_cluster.get(c["cluster_id"], reports.iloc[0:0]).iterrows():
+        for r in by_cluster.get(c["cluster_id"], []):
             sources.append({
                 "article_id": r["article_id"], "reporter": r["reporter"], "date_text": _plain(r["date_text"]),
                 "date": _iso(r["date"]), "date_precision": r["date_precision"], "place_text": _plain(r["place_text"]),

@@ -79,10 +79,10 @@ def event_clusters(reports: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=CLUSTER_COLUMNS)
     labels = type_labels()
     rows = []
-    for cid, g in reports.groupby("cluster_id", sort=False):
-        first = g.iloc[0]
+    for cid, group in reports_by_cluster(reports).items():
+        first = group[0]
         sources = []
-        for _, r in g.sort_values(["article_id"]).iterrows():
+        for r in sorted(group, key=lambda r: r["article_id"]):
             own = r["date_text"] if isinstance(r["date_text"], str) else PRECISION_WORDS["undated"]
             sources.append(f"{r['reporter']} ({own})")
         rows.append({
@@ -100,7 +100,7 @@ def event_clusters(reports: pd.DataFrame) -> pd.DataFrame:
             "lon": first["lon"],
             "killed": first["cluster_killed"],
             "injured": first["cluster_injured"],
-            "n_sources": int(g["article_id"].nunique()) or 1,
+            "n_sources": len({r["article_id"] for r in group if isinstance(r["article_id"], str)}) or 1,
             "sources": "; ".join(sources),
             "source_actor": first["cluster_source_actor"],
             "target_actor": first["cluster_target_actor"],
@@ -149,14 +149,23 @@ def hover_text(cluster: dict, reports: pd.DataFrame, actor_names: dict[str, str]
     if toll:
         lines.append(e(toll) + " (as stated)")
     lines.append(f"<b>{int(cluster['n_sources'])} source{'s' if cluster['n_sources'] != 1 else ''}</b>:")
-    for _, r in reports.head(MAX_HOVER_SOURCES).iterrows():
+    rows = reports.to_dict("records") if isinstance(reports, pd.DataFrame) else list(reports)
+    for r in rows[:MAX_HOVER_SOURCES]:
         own = r["date_text"] if isinstance(r["date_text"], str) else "undated"
         ev = str(r["evidence"])
         ev = ev[:157] + "…" if len(ev) > 160 else ev
         lines.append(f"· {e(str(r['reporter']))} [{e(own)}, {e(str(r['date_precision']))}]: <i>{e(ev)}</i>")
-    if len(reports) > MAX_HOVER_SOURCES:
-        lines.append(f"· …and {len(reports) - MAX_HOVER_SOURCES} more (select the event to see them)")
+    if len(rows) > MAX_HOVER_SOURCES:
+        lines.append(f"· …and {len(rows) - MAX_HOVER_SOURCES} more (select the event to see them)")
     return "<br>".join(lines)
+
+
+def reports_by_cluster(reports: pd.DataFrame) -> dict[str, list[dict]]:
+    """Each event's reports as plain dicts (row-wise pandas access is slow on large tables)."""
+    out: dict[str, list[dict]] = {}
+    for r in reports.to_dict("records"):
+        out.setdefault(r["cluster_id"], []).append(r)
+    return out
 
 
 def timeline_figure(clusters: pd.DataFrame, reports: pd.DataFrame, actor_names: dict[str, str], *, height: int | None = None) -> go.Figure:
@@ -168,13 +177,13 @@ def timeline_figure(clusters: pd.DataFrame, reports: pd.DataFrame, actor_names: 
         return _layout(fig, height or 260)
     colors, labels = type_colors(), type_labels()
     order = [t for t in labels if t in set(dated["type"])] + sorted(set(dated["type"]) - set(labels))
-    by_cluster = {cid: g for cid, g in reports.groupby("cluster_id", sort=False)}
+    by_cluster = reports_by_cluster(reports)
     for t in order:
         g = dated[dated["type"] == t]
         label = labels.get(t, t)
         # Ranges first, under the markers: "in January" spans the month.
         xs, ys = [], []
-        for _, c in g.iterrows():
+        for c in g.to_dict("records"):
             if c["precision"] in ("week", "month", "year") and pd.notna(c["date_end"]) and c["date_end"] != c["date"]:
                 xs += [pd.Timestamp(c["date"]), pd.Timestamp(c["date_end"]), None]
                 ys += [label, label, None]
@@ -186,7 +195,7 @@ def timeline_figure(clusters: pd.DataFrame, reports: pd.DataFrame, actor_names: 
             marker=dict(size=[marker_size(k, i) for k, i in zip(g["killed"], g["injured"])], color=colors.get(t, OTHER_COLOR),
                         symbol=["diamond" if n > 1 else "circle" for n in g["n_sources"]], line=dict(color="white", width=1)),
             text=[f"{n} sources" if n > 1 else "" for n in g["n_sources"]], textposition="top center",
-            hovertext=[hover_text(c.to_dict(), by_cluster.get(c["cluster_id"], reports.iloc[0:0]), actor_names) for _, c in g.iterrows()],
+            hovertext=[hover_text(c, by_cluster.get(c["cluster_id"], []), actor_names) for c in g.to_dict("records")],
             hoverinfo="text", customdata=g["cluster_id"],
         )
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed([labels.get(t, t) for t in order])), title=None)

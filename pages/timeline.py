@@ -91,13 +91,13 @@ if picked:
     st.markdown(f"**{len(reports)} report{'s' if len(reports) != 1 else ''}**, merged as one event dated {head['date_label']} ({head['precision']})"
                 + (f", at {head['place']}" if isinstance(head["place"], str) else "") + ".")
     by_article = articles.set_index("article_id")
-    cards = list(reports.head(MAX_CARDS).iterrows())
+    cards = reports.head(MAX_CARDS).to_dict("records")
     per_row = min(len(cards), 4) or 1
     for first in range(0, len(cards), per_row):
-        for col, (_, r) in zip(st.columns(per_row), cards[first : first + per_row]):
+        for col, r in zip(st.columns(per_row), cards[first : first + per_row]):
             art = by_article.loc[r["article_id"]].to_dict() if r["article_id"] in by_article.index else None
             with col:
-                st.html(source_card_html(r.to_dict(), art, names))
+                st.html(source_card_html(r, art, names))
     if len(reports) > MAX_CARDS:
         st.caption(f"…and {len(reports) - MAX_CARDS} more reports of this event: all are in “Every report” (CSV) below.")
 
