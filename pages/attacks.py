@@ -13,11 +13,13 @@ from lib.briefing import figure_notes
 from lib.highlight import escape_markdown
 from pages.widgets import actor_picker, add_to_briefing, current_filters, download_csv, start_briefing
 
+TABLE_ROWS = 1000  # rows sent to the browser; the CSV carries all of them
+
 st.title("Attacks")
 st.caption("Every number is a claim: who made it, who reported it, for which period. Competing counts sit side by side and are never added together.")
 
 figures = loaders.table("figures")
-articles = loaders.table("articles")
+articles = loaders.table("articles", ["article_id", "outlet", "perspective", "published"])
 registry = loaders.registry()
 
 c1, c2, c3, c4 = st.columns(4)
@@ -28,18 +30,24 @@ targets = actor_picker("Against (target)", figures["target"].dropna().unique(), 
 
 names = {a.id: a.name for a in registry.actors.values()}
 f = replace(current_filters(), units=tuple(units), claimants=tuple(claimants), origins=tuple(origins), targets=tuple(targets), labels={**current_filters().labels, **names})
-shown = f.figures(figures, articles)
-st.caption(escape_markdown(f.describe("figures", len(shown), len(figures))))
 
-table = figure_table(shown, names)
-colors = claimant_colors(figures["claimant"].dropna())
 
-for line in disagreements(table):
+@st.cache_data(max_entries=32, show_spinner=False)
+def attack_view(build_id: str, f):
+    """Everything the page draws for one set of filters (cached: reruns are cheap)."""
+    shown = f.figures(figures, articles)
+    table = figure_table(shown, names)
+    colors = claimant_colors(figures["claimant"].dropna())
+    return len(shown), table, disagreements(table), monthly_chart(table, colors), cumulative_chart(table, colors), casualty_chart(table, colors)
+
+
+n_shown, table, disagree, monthly, cumulative, casualties = attack_view(loaders.current_build_id(), f)
+caption = f.describe("figures", n_shown, len(figures))
+st.caption(escape_markdown(caption))
+for line in disagree:
     st.warning("Claimants disagree. " + escape_markdown(line), icon=":material/compare_arrows:")
 
 start_briefing("Attacks")
-monthly, cumulative, casualties = monthly_chart(table, colors), cumulative_chart(table, colors), casualty_chart(table, colors)
-caption = f.describe("figures", len(shown), len(figures))
 add_to_briefing("Monthly attack counts by claimant", "chart", monthly, figure_notes(table[table["granularity"] == "month"]), caption)
 add_to_briefing("Cumulative claims and rates", "chart", cumulative, figure_notes(table[table["granularity"].isin(["cumulative", "rate"])]), caption)
 add_to_briefing("Casualties reported", "chart", casualties, figure_notes(table[table["unit"].isin(["killed", "injured"])]), caption)
@@ -61,8 +69,10 @@ if points:
 
 st.subheader("Every figure shown")
 display = table.drop(columns=["count", "figure_id", "article_id", "sent_id", "period_start", "period_end", "partial"])
+if len(display) > TABLE_ROWS:
+    st.caption(f"The first {TABLE_ROWS:,} of {len(display):,} figures, by period; the CSV below has every one.")
 st.dataframe(
-    display, hide_index=True, width="stretch", key="figures_table",
+    display.head(TABLE_ROWS), hide_index=True, width="stretch", key="figures_table",
     column_config={
         "reader": st.column_config.LinkColumn("sentence", display_text="open"),
         "evidence": st.column_config.TextColumn("evidence", width="large"),

@@ -16,6 +16,7 @@ from lib.timeline import (
 from pages.widgets import actor_picker, add_to_briefing, current_filters, download_csv, start_briefing
 
 MAX_CARDS = 12
+TABLE_ROWS = 1000  # rows sent to the browser; the CSV carries all of them
 
 st.title("Timeline & Map")
 st.caption(
@@ -23,13 +24,19 @@ st.caption(
     "Reports of one event by several outlets are merged into one event; each keeps its own words and its own date precision."
 )
 
-events = with_cluster_fields(loaders.table("events"))
-articles = loaders.table("articles")
+@st.cache_resource(max_entries=2, show_spinner=False)
+def all_events(build_id: str):
+    """Reports with their event's fields, and one row per event (shared, read-only)."""
+    reports = with_cluster_fields(loaders.table("events"))
+    return reports, event_clusters(reports)
+
+
+events, all_clusters = all_events(loaders.current_build_id())
+articles = loaders.table("articles", ["article_id", "outlet", "original_publisher", "perspective", "published", "title", "date_precision"])
 registry = loaders.registry()
 names = {a.id: a.name for a in registry.actors.values()}
 labels = type_labels()
 
-all_clusters = event_clusters(events)
 c1, c2 = st.columns(2)
 type_by_label = {labels.get(t, t): t for t in events["cluster_type"].dropna().unique()} if not events.empty else {}
 chosen_types = c1.multiselect("Event type", sorted(type_by_label), key="tl_type", bind="query-params")
@@ -40,8 +47,17 @@ chosen_actors = actor_picker("Actor taking part", sorted(actor_ids), key="tl_act
 
 base = current_filters()
 f = replace(base, event_types=tuple(type_by_label[t] for t in chosen_types), actors=tuple(chosen_actors), labels={**base.labels, **names, **labels})
-shown = f.events(events, articles) if not events.empty else events
-clusters = event_clusters(shown)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def timeline_view(build_id: str, f):
+    """The events shown and their charts for one set of filters (cached: reruns are cheap)."""
+    shown = f.events(events, articles) if not events.empty else events
+    clusters = event_clusters(shown)
+    return shown, clusters, timeline_figure(clusters, shown, names), map_figure(clusters, shown, names)
+
+
+shown, clusters, timeline, geo = timeline_view(loaders.current_build_id(), f)
 caption = f.describe("events", len(clusters), len(all_clusters))
 st.caption(caption)
 
@@ -61,8 +77,6 @@ def _pick(chart_key: str):
 
 
 start_briefing("Timeline & Map")
-timeline = timeline_figure(clusters, shown, names)
-geo = map_figure(clusters, shown, names)
 add_to_briefing("Timeline of events", "chart", timeline, caption=caption)
 add_to_briefing("Map of located events", "chart", geo, caption=caption)
 st.plotly_chart(timeline, key="tl_timeline", on_select=_pick("tl_timeline"), selection_mode="points",
@@ -106,7 +120,9 @@ table = cluster_export(clusters)
 for col in ("source_actor", "target_actor"):
     table[col] = table[col].map(lambda a: names.get(a, a) if isinstance(a, str) else "")
 table["type"] = table["type"].map(lambda t: labels.get(t, t))
-st.dataframe(table.drop(columns=["cluster_id", "lat", "lon"]), hide_index=True, width="stretch", key="tl_table",
+if len(table) > TABLE_ROWS:
+    st.caption(f"The first {TABLE_ROWS:,} of {len(table):,} events, by date; the CSV below has every one.")
+st.dataframe(table.drop(columns=["cluster_id", "lat", "lon"]).head(TABLE_ROWS), hide_index=True, width="stretch", key="tl_table",
              column_config={"sources": st.column_config.TextColumn("sources (their own words for the date)", width="large")})
 add_to_briefing("Every event shown", "table", table.drop(columns=["cluster_id", "lat", "lon"]), caption=caption)
 d1, d2, d3 = st.columns(3)
