@@ -372,7 +372,9 @@ class Probe:
             now = time.monotonic()
             if idle:
                 idle_since = idle_since or now
-                if now - idle_since >= 0.25:  # idle on consecutive polls
+                # Idle for a while, not just between two runs: a page that calls
+                # st.rerun (ensure_navigation on a fresh server) is briefly idle.
+                if now - idle_since >= 0.6:
                     break
             else:
                 idle_since = None

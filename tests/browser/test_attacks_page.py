@@ -5,6 +5,8 @@ def test_attack_charts_draw(page_probe):
     page = page_probe.goto("/attacks")
     charts = page.locator(".js-plotly-plot")
     charts.first.wait_for(state="visible", timeout=30_000)
+    # The three charts draw one after another: wait for all of them, then count.
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 3", timeout=30_000)
     assert charts.count() == 3
     # Bars of the monthly chart are drawn as SVG paths: Maariv + Militia Spotlight series.
     bars = page.locator(".js-plotly-plot").first.locator("g.trace.bars")
