@@ -24,48 +24,59 @@ mentions = loaders.table("mentions")
 figures = loaders.table("figures")
 registry = loaders.registry()
 f = current_filters()
-articles = f.articles(articles_all, mentions)
-shown_ids = set(articles["article_id"])
+names = {a.id: a.name for a in registry.actors.values()}
 manifest = loaders.manifest()
 for skipped in manifest.get("skipped", []):
     st.warning("Not in the corpus: " + escape_markdown(skipped["reason"]), icon=":material/warning:")
 
-st.caption(escape_markdown(f.describe("articles", len(articles), len(articles_all))))
-m_shown = mentions[mentions["article_id"].isin(shown_ids)]
-c1, c2, c3, c4 = st.columns(4)
-c1.metric("Articles", len(articles))
-c2.metric("Outlets", articles["outlet"].nunique())
-c3.metric("Actors named", m_shown["actor"].nunique())
-c4.metric("Figures extracted", int(figures["article_id"].isin(shown_ids).sum()))
 
-names = {a.id: a.name for a in registry.actors.values()}
+@st.cache_data(max_entries=32, show_spinner=False)
+def front_page(build_id: str, f):
+    """The filtered corpus and everything the front page says about it (cached: reruns are cheap)."""
+    articles = f.articles(articles_all, mentions)
+    shown_ids = set(articles["article_id"])
+    headline = {
+        "Articles": len(articles), "Outlets": articles["outlet"].nunique(),
+        "Actors named": mentions.loc[mentions["article_id"].isin(shown_ids), "actor"].nunique(),
+        "Figures extracted": int(figures["article_id"].isin(shown_ids).sum()),
+    }
+    latest = latest_figures(f.figures(figures, articles_all)).to_dict("records")
+    table = pd.DataFrame({
+        "article": articles["article_id"],
+        "outlet": articles["outlet"],
+        "original publisher": articles["original_publisher"],
+        "published": articles["published"],
+        "date precision": articles["date_precision"],
+        "perspective": articles["perspective_label"],
+        "words": articles["n_words"],
+        "actors": [", ".join(names.get(a, a) for a in acts[:6]) for acts in articles["actors"]],
+        "title": articles["title"],
+    })
+    return articles, headline, latest, top_actors(mentions, shown_ids, names, 8), what_changed(articles, mentions, names), table
+
+
+articles, headline, latest, most_named, changed, table = front_page(loaders.current_build_id(), f)
+shown_ids = set(articles["article_id"])
+st.caption(escape_markdown(f.describe("articles", len(articles), len(articles_all))))
+for col, (label, value) in zip(st.columns(4), headline.items()):
+    col.metric(label, value)
+
 left, mid, right = st.columns([5, 4, 4])
 with left:
     st.markdown("**Latest figures, with who claims them**")
-    for r in latest_figures(f.figures(figures, articles_all)).itertuples():
-        period = f"{r.period_start} to {r.period_end}" if pd.notna(r.period_start) else f"up to {r.period_end}"
-        via = f", via {r.reporter}" if r.reporter != r.claimant else ""
-        st.markdown(f"- **{r.count:g}** {escape_markdown(r.unit)} ({escape_markdown(period)}): {escape_markdown(r.claimant + via)}")
+    for r in latest:
+        period = f"{r['period_start']} to {r['period_end']}" if pd.notna(r["period_start"]) else f"up to {r['period_end']}"
+        via = f", via {r['reporter']}" if r["reporter"] != r["claimant"] else ""
+        st.markdown(f"- **{r['count']:g}** {escape_markdown(r['unit'])} ({escape_markdown(period)}): {escape_markdown(r['claimant'] + via)}")
 with mid:
     st.markdown("**Most named actors**")
-    st.dataframe(top_actors(mentions, shown_ids, names, 8), hide_index=True, width="stretch", key="top_actors")
+    st.dataframe(most_named, hide_index=True, width="stretch", key="top_actors")
 with right:
     st.markdown("**What changed**")
-    for line in what_changed(articles, mentions, names):
+    for line in changed:
         st.markdown(escape_markdown(line))
 
 st.subheader("The corpus")
-table = pd.DataFrame({
-    "article": articles["article_id"],
-    "outlet": articles["outlet"],
-    "original publisher": articles["original_publisher"],
-    "published": articles["published"],
-    "date precision": articles["date_precision"],
-    "perspective": articles["perspective_label"],
-    "words": articles["n_words"],
-    "actors": [", ".join(actor_name(a) for a in acts[:6]) for acts in articles["actors"]],
-    "title": articles["title"],
-})
 st.dataframe(table, hide_index=True, width="stretch", key="corpus_table")
 download_csv(table, "crosscurrents-corpus", key="corpus_csv")
 start_briefing("Overview")
