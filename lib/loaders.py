@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import pipeline, store
+from lib import pipeline, schema, store
 from lib.paths import CORPUS_DIR, STORE_DIR
 from lib.registry import load_outlets, load_registry
 
@@ -39,7 +39,7 @@ def _duck(build_id: str):
     import duckdb
 
     con = duckdb.connect()
-    for name in store.TABLES:
+    for name in schema.SCHEMAS:
         if store.table_path(name, STORE_DIR).exists():
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM {store.duckdb_source(name, STORE_DIR)}")
     return con

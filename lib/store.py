@@ -30,7 +30,6 @@ import pyarrow.parquet as pq
 from lib.paths import STORE_DIR
 
 SCHEMA_VERSION = 1
-TABLES = ("articles", "sentences", "mentions", "candidates", "figures", "relations", "quotes", "labels", "events")
 KEEP_BUILDS = 2
 LOCK_FILE = ".lock"
 

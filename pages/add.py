@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from lib import acled, ingest, loaders, pipeline
-from lib.highlight import page_href
-from pages.widgets import escape, setting
+from lib.highlight import escape_markdown as escape, page_href
+from pages.widgets import setting
 
 st.title("Add articles")
 if str(setting("allow_ingest", "")).strip().lower() not in ("1", "true", "yes", "on"):

@@ -12,6 +12,7 @@ import streamlit as st
 
 from lib import loaders
 from lib.filters import Filters
+from lib.highlight import escape_markdown
 
 GLOBAL_FILTERS_KEY = "_global_filters"
 
@@ -156,14 +157,8 @@ def notice_dropped_parameters(before: dict) -> None:
         kept = after.get(key, [])
         lost = [v for v in values if v not in kept and v != ""]
         if lost:
-            st.toast(escape(f"The link asked for {key} = {', '.join(lost)}, which this corpus does not have; it was ignored."), icon="⚠️")
-            st.warning(f"The link asked for **{escape(key)} = {escape(', '.join(lost))}**, which is not available here; showing the view without it.", icon=":material/link_off:")
-
-
-def escape(s: str) -> str:
-    from lib.highlight import escape_markdown
-
-    return escape_markdown(s)
+            st.toast(escape_markdown(f"The link asked for {key} = {', '.join(lost)}, which this corpus does not have; it was ignored."), icon="⚠️")
+            st.warning(f"The link asked for **{escape_markdown(key)} = {escape_markdown(', '.join(lost))}**, which is not available here; showing the view without it.", icon=":material/link_off:")
 
 
 # --- access ---------------------------------------------------------------------
