@@ -29,6 +29,8 @@ class CleanText:
     found: dict = field(default_factory=dict)  # metadata stated in the text
     removed: list[tuple[str, str]] = field(default_factory=list)  # (kind, line)
     repairs: list[tuple[str, str]] = field(default_factory=list)  # (glued, repaired)
+    oov_before: int = 0  # out-of-vocabulary tokens in the raw file
+    oov_after: int = 0  # ... and in the clean text
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,7 @@ def clean(raw: str, vocab: Vocabulary, boilerplate: Boilerplate | None = None) -
         pos += len(line)
     labels, found = _classify(lines, bp)
     token_counts = Counter(TOKEN_RE.findall(raw))
+    clean_tokens: list[str] = []  # the clean text's tokens, gathered paragraph by paragraph
 
     out = TextBuilder()
     removed: list[tuple[str, str]] = []
@@ -158,24 +161,38 @@ def clean(raw: str, vocab: Vocabulary, boilerplate: Boilerplate | None = None) -
             title = body
         if len(out):
             out.insert("\n")
-        _copy_repairing(body, offset, out, vocab, repairs, token_counts)
-    return CleanText(out.text(), out.map, title, found, removed, repairs)
+        _copy_repairing(body, offset, out, vocab, repairs, token_counts, clean_tokens)
+    # Paragraphs are joined by newlines, which no token crosses: the clean text's
+    # tokens are the paragraphs' tokens, so nothing is tokenized twice.
+    return CleanText(out.text(), out.map, title, found, removed, repairs,
+                     oov_before=_count_unknown(token_counts, vocab), oov_after=_count_unknown(Counter(clean_tokens), vocab))
+
+
+def _count_unknown(counts: Counter, vocab: Vocabulary) -> int:
+    return sum(counts[w] for w in vocab.unknown(counts.keys()))
 
 
 # Punctuation that lost the space after it: "2023,citing", "factions.Israel", "fronts,”including".
-PUNCT_GLUE = r"(?P<punct>(?<=[a-z]{2})\.(?=[A-Z][a-z])|(?<=[A-Za-z0-9]),(?=[A-Za-z])|”(?=[A-Za-z]))"
+# Each branch starts with its punctuation mark (the lookbehinds come after it) so
+# the regex engine can skip ahead to the next . , or ” instead of trying every position.
+PUNCT_GLUE = r"(?P<punct>\.(?<=[a-z]{2}\.)(?=[A-Z][a-z])|,(?<=[A-Za-z0-9],)(?=[A-Za-z])|”(?=[A-Za-z]))"
 TOKEN_OR_PUNCT = re.compile(f"(?P<token>{TOKEN_RE.pattern})|{PUNCT_GLUE}")
 PUNCT_GLUE_RE = re.compile(PUNCT_GLUE)
 
 
 def _copy_repairing(
-    body: str, raw_start: int, out: TextBuilder, vocab: Vocabulary, repairs: list, token_counts: Counter
+    body: str, raw_start: int, out: TextBuilder, vocab: Vocabulary, repairs: list, token_counts: Counter,
+    clean_tokens: list[str],
 ) -> None:
-    """Copy a paragraph, inserting the spaces that scraping lost."""
+    """Copy a paragraph, inserting the spaces that scraping lost; add the
+    copied paragraph's tokens to ``clean_tokens``."""
     # Fast path: most paragraphs have no glued token and no glued punctuation.
-    if not PUNCT_GLUE_RE.search(body) and all(len(w) < 4 for w in vocab.unknown(set(TOKEN_RE.findall(body)))):
+    tokens = TOKEN_RE.findall(body)
+    if not PUNCT_GLUE_RE.search(body) and all(len(w) < 4 for w in vocab.unknown(set(tokens))):
         out.copy(body, raw_start)
+        clean_tokens += tokens
         return
+    para_start = len(out)
     cursor = 0
     for m in TOKEN_OR_PUNCT.finditer(body):
         if m.group("punct"):
@@ -199,3 +216,4 @@ def _copy_repairing(
         cursor = m.end()
         repairs.append((token, " ".join(pieces)))
     out.copy(body[cursor:], raw_start + cursor)
+    clean_tokens += TOKEN_RE.findall(out.text()[para_start:])

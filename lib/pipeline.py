@@ -23,7 +23,7 @@ from lib.mentions import find_mentions
 from lib.paths import CORPUS_DIR, DATA_DIR, ROOT, STORE_DIR
 from lib.registry import Outlets, Registry, load_outlets, load_registry
 from lib.sentences import split_sentences
-from lib.vocab import Vocabulary, count_oov
+from lib.vocab import Vocabulary
 
 CODE_VERSION = "1"
 
@@ -142,8 +142,8 @@ def process_article(src: ArticleSource, ctx: Context) -> dict[str, list[dict]]:
         "text": text,
         "source_file": src.path.name,
         "offset_map": omap.to_list(),
-        "oov_before": count_oov(src.raw, ctx.vocab),
-        "oov_after": count_oov(text, ctx.vocab),
+        "oov_before": c.oov_before,
+        "oov_after": c.oov_after,
         "repairs": [f"{a} -> {b}" for a, b in c.repairs],
         "removed": [f"{k}: {line}" for k, line in c.removed],
         "content_hash": hashlib.sha256(src.raw.encode("utf-8")).hexdigest(),

@@ -24,6 +24,8 @@ def test_oov_tokens_before_and_after(path, ctx):
     exp_before, exp_after = OOV[path.name[:3]]
     assert before == exp_before
     assert after <= exp_after
+    # The counts clean() keeps for the articles table are the same as counting afresh.
+    assert (c.oov_before, c.oov_after) == (before, after)
 
 
 def test_glued_words_repaired(seeds, ctx):
