@@ -58,19 +58,28 @@ def wait_network_drawn(frame_or_page, timeout_ms: int) -> None:
     frame_or_page.wait_for_selector('#network[data-stable="1"] canvas', timeout=timeout_ms)
 
 
+def time_to_drawn(browser, url: str, path: str, selector: str) -> float:
+    """Seconds from navigation to the page's main element drawn, in a fresh browser context."""
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    t0 = time.perf_counter()
+    page.goto(url)
+    page.wait_for_selector(selector, state="visible", timeout=120_000)
+    if path == "/network":
+        frame = page.frame_locator("iframe").first
+        frame.locator('#network[data-stable="1"] canvas').wait_for(timeout=120_000)
+    took = time.perf_counter() - t0
+    ctx.close()
+    return round(took, 3)
+
+
 def page_times(browser, base: str) -> dict:
+    """Each page twice, each time in a new browser context (nothing cached in the browser):
+    first by the server's first visitor (its caches cold), then by the next (caches warm)."""
     out = {}
     for path, selector in PAGES.items():
-        ctx = browser.new_context()
-        page = ctx.new_page()
-        t0 = time.perf_counter()
-        page.goto(base + path)
-        page.wait_for_selector(selector, state="visible", timeout=120_000)
-        if path == "/network":
-            frame = page.frame_locator("iframe").first
-            frame.locator('#network[data-stable="1"] canvas').wait_for(timeout=120_000)
-        out[path] = round(time.perf_counter() - t0, 3)
-        ctx.close()
+        first = time_to_drawn(browser, base + path, path, selector)
+        out[path] = {"first_visitor_s": first, "next_visitor_s": time_to_drawn(browser, base + path, path, selector)}
     return out
 
 

@@ -18,6 +18,13 @@ from lib.style import CLAIMANT_PALETTE
 ATTACK_UNITS = ("attacks", "drone attacks", "rocket attacks", "missile attacks", "strikes", "launches")
 CASUALTY_UNITS = ("killed", "injured")
 QUALIFIER_SIGNS = {"exact": "", "at_least": "≥ ", "approximately": "≈ ", "at_most": "≤ "}
+# What a chart sends to the browser is bounded whatever the corpus size: a few
+# megabytes of points made the page take tens of seconds to draw at 10,000
+# articles, and 80 claimants side by side cannot be read anyway. The table and
+# the CSV always carry every figure.
+MAX_CLAIMANTS = 12  # series drawn: reference series (curated, ACLED), then the claimants with the most figures
+MAX_POINTS = 1500  # points drawn per chart; the largest counts first
+MAX_LABELLED = 200  # above this many points, values are in the hover only
 
 
 def claimant_colors(claimants) -> dict[str, str]:
@@ -58,6 +65,33 @@ def figure_table(figures: pd.DataFrame, actor_names: dict[str, str], articles: p
     return df[["count_text", "count", "unit", "period", "claimant", "reporter", "qualifier", "granularity", "origin", "target", "source", "evidence", "reader", "citation", "figure_id", "article_id", "sent_id", "period_start", "period_end", "partial"]].rename(columns={"count_text": "claim"})
 
 
+def within_budget(df: pd.DataFrame, by: str | None = "claimant") -> tuple[pd.DataFrame, str]:
+    """The rows a chart draws, and a note saying what was left out ("" if nothing)."""
+    notes = []
+    if by and df[by].nunique() > MAX_CLAIMANTS:
+        sizes = df.groupby(by).size().reset_index(name="n").sort_values(["n", by], ascending=[False, True])
+        reference = list(dict.fromkeys(df.loc[df["source"] != "extracted", by]))[:MAX_CLAIMANTS]
+        keep = set(reference) | set([c for c in sizes[by] if c not in reference][: MAX_CLAIMANTS - len(reference)])
+        notes.append(f"{len(keep)} of {len(sizes):,} claimants are drawn (reference series, then those with the most figures); "
+                     "pick others in the Claimant filter")
+        df = df[df[by].isin(keep)]
+    if len(df) > MAX_POINTS:
+        notes.append(f"the {MAX_POINTS:,} largest of {len(df):,} figures are drawn")
+        df = df.sort_values(["count", "figure_id"], ascending=[False, True]).head(MAX_POINTS)
+    note = "; ".join(notes)
+    return df, (note[:1].upper() + note[1:] + "; the table below has every figure.") if notes else ""
+
+
+def _note(fig: go.Figure, note: str) -> None:
+    if note:
+        fig.add_annotation(text=html.escape(note), showarrow=False, x=0, y=1.0, xref="paper", yref="paper", xanchor="left", yanchor="bottom",
+                           font=dict(size=11, color="#555"))
+
+
+def _labels(df: pd.DataFrame, texts: list[str]) -> list[str] | None:
+    return texts if len(df) <= MAX_LABELLED else None
+
+
 def _hover(r) -> str:
     ev = html.escape(str(r["evidence"]))
     if len(ev) > 220:
@@ -76,18 +110,20 @@ def monthly_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
     if df.empty:
         fig.add_annotation(text="No monthly attack counts match the filters.", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
         return _layout(fig, "Monthly attack counts by claimant", "count")
+    df, note = within_budget(df)
     df["month"] = pd.to_datetime(df["period_start"]).dt.strftime("%Y-%m")
     for (claimant, unit), g in df.groupby(["claimant", "unit"], sort=True):
         g = g.sort_values("month")
         fig.add_bar(
             x=g["month"], y=g["count"], name=f"{claimant} — {unit}",
             marker=dict(color=colors.get(claimant), pattern=dict(shape=["/" if p else "" for p in g["partial"]])),
-            text=[f"{c}{' (partial)' if p else ''}" for c, p in zip(g["claim"], g["partial"])], textposition="outside",
+            text=_labels(df, [f"{c}{' (partial)' if p else ''}" for c, p in zip(g["claim"], g["partial"])]), textposition="outside",
             hovertext=[_hover(r) for r in g.to_dict("records")], hoverinfo="text",
             customdata=g["figure_id"],
         )
     fig.update_layout(barmode="group")
     fig.update_xaxes(type="category", categoryorder="category ascending", title="month")
+    _note(fig, note)
     return _layout(fig, "Monthly attack counts by claimant (hatched = partial month)", "count")
 
 
@@ -98,14 +134,16 @@ def cumulative_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
     if df.empty:
         fig.add_annotation(text="No cumulative claims match the filters.", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
         return _layout(fig, "Cumulative and rate claims", "count")
+    df, note = within_budget(df)
     for claimant, g in df.groupby("claimant", sort=True):
         fig.add_scatter(
             x=pd.to_datetime(g["period_end"]), y=g["count"], mode="markers+text", name=claimant,
             marker=dict(size=14, symbol=["diamond" if gr == "rate" else "triangle-up" for gr in g["granularity"]], color=colors.get(claimant)),
-            text=[f"{c} {u}{' /day' if gr == 'rate' else ''} · {p}" for c, u, gr, p in zip(g["claim"], g["unit"], g["granularity"], g["period"])],
+            text=_labels(df, [f"{c} {u}{' /day' if gr == 'rate' else ''} · {p}" for c, u, gr, p in zip(g["claim"], g["unit"], g["granularity"], g["period"])]),
             textposition="top center", hovertext=[_hover(r) for r in g.to_dict("records")], hoverinfo="text", customdata=g["figure_id"],
         )
     fig.update_xaxes(title="as of (end of the counted period)")
+    _note(fig, note)
     return _layout(fig, "Cumulative claims (▲, counted from the period start) and daily rates (◆)", "count")
 
 
@@ -115,15 +153,17 @@ def casualty_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
     if df.empty:
         fig.add_annotation(text="No casualty figures match the filters.", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
         return _layout(fig, "Casualties reported", "people")
+    df, note = within_budget(df, by=None)
     df["when"] = pd.to_datetime(df["period_start"].fillna(df["period_end"]))
     for unit, g in df.groupby("unit", sort=True):
         fig.add_scatter(
             x=g["when"], y=g["count"], mode="markers+text", name=unit,
             marker=dict(size=[10 + min(c, 40) for c in g["count"]], symbol="x" if unit == "killed" else "circle", color="#a8445e" if unit == "killed" else "#d9a441"),
-            text=[f"{c} {unit} ({t or 'unknown'})" for c, t in zip(g["claim"], g["target"])], textposition="top center",
+            text=_labels(df, [f"{c} {unit} ({t or 'unknown'})" for c, t in zip(g["claim"], g["target"])]), textposition="top center",
             hovertext=[_hover(r) for r in g.to_dict("records")], hoverinfo="text", customdata=g["figure_id"],
         )
     fig.update_xaxes(title="date of the event (or of the period)")
+    _note(fig, note)
     return _layout(fig, "Casualties reported, by event date", "people")
 
 

@@ -8,6 +8,7 @@ nothing is loaded from a CDN. All text is escaped: article text is untrusted.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -29,8 +30,13 @@ class Panel:
     title: str
     kind: str  # "chart" | "table" | "text" | "document"
     payload: object
-    notes: list[str] = field(default_factory=list)
+    # Notes, or a function that writes them: pages register panels on every rerun,
+    # and the notes of a large table are only worth writing when a pack is made.
+    notes: list[str] | Callable[[], list[str]] = field(default_factory=list)
     caption: str = ""
+
+    def note_lines(self) -> list[str]:
+        return list(self.notes() if callable(self.notes) else self.notes)
 
 
 @dataclass
@@ -76,8 +82,9 @@ def render(brief: Briefing, generated: datetime | None = None) -> str:
             parts.append(f"<iframe sandbox='allow-scripts' style='height:640px' srcdoc=\"{html.escape(p.payload, quote=True)}\"></iframe>")
         else:
             parts.append(f"<p>{html.escape(str(p.payload))}</p>")
-        if p.notes:
-            parts.append("<ol class='notes'>" + "".join(f"<li>{html.escape(n)}</li>" for n in p.notes) + "</ol>")
+        notes = p.note_lines()
+        if notes:
+            parts.append("<ol class='notes'>" + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ol>")
         parts.append("</section>")
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"

@@ -9,6 +9,8 @@ no session holds whole text tables in memory.
 """
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from lib import pipeline, schema, store
@@ -18,8 +20,11 @@ from lib.registry import load_outlets, load_registry
 
 @st.cache_resource(ttl=30, show_spinner="Checking the processed store…")
 def current_build_id() -> str:
-    """Build the store if its inputs changed; re-checked at most every 30 s."""
-    if pipeline.is_stale(CORPUS_DIR, STORE_DIR):
+    """Build the store if its inputs changed; re-checked at most every 30 s.
+
+    Replicas that serve a store built elsewhere (a build cluster writing to
+    shared storage) set CROSSCURRENTS_REBUILD=0 and serve whatever CURRENT names."""
+    if os.environ.get("CROSSCURRENTS_REBUILD", "1") != "0" and pipeline.is_stale(CORPUS_DIR, STORE_DIR):
         pipeline.build(CORPUS_DIR, STORE_DIR, log=lambda *_: None)
     return store.current_build(STORE_DIR).name
 

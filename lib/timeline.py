@@ -160,6 +160,16 @@ def hover_text(cluster: dict, reports: pd.DataFrame, actor_names: dict[str, str]
     return "<br>".join(lines)
 
 
+def most_reported(clusters: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The events a chart draws when there are too many to draw: those reported by
+    the most articles, then the deadliest, then the latest (the table keeps them all)."""
+    if len(clusters) <= limit:
+        return clusters
+    toll = clusters["killed"].fillna(0) + clusters["injured"].fillna(0)
+    order = clusters.assign(_toll=toll).sort_values(["n_sources", "_toll", "date", "cluster_id"], ascending=[False, False, False, True], na_position="last")
+    return order.head(limit).drop(columns="_toll").sort_index()
+
+
 def reports_by_cluster(reports: pd.DataFrame) -> dict[str, list[dict]]:
     """Each event's reports as plain dicts (row-wise pandas access is slow on large tables)."""
     out: dict[str, list[dict]] = {}

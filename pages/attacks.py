@@ -14,6 +14,7 @@ from lib.highlight import escape_markdown
 from pages.widgets import actor_picker, add_to_briefing, current_filters, download_csv, start_briefing
 
 TABLE_ROWS = 1000  # rows sent to the browser; the CSV carries all of them
+MAX_WARNINGS = 3  # disagreements shown as banners; the rest are listed in an expander
 
 st.title("Attacks")
 st.caption("Every number is a claim: who made it, who reported it, for which period. Competing counts sit side by side and are never added together.")
@@ -32,25 +33,31 @@ names = {a.id: a.name for a in registry.actors.values()}
 f = replace(current_filters(), units=tuple(units), claimants=tuple(claimants), origins=tuple(origins), targets=tuple(targets), labels={**current_filters().labels, **names})
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def attack_view(build_id: str, f):
     """Everything the page draws for one set of filters (cached: reruns are cheap)."""
     shown = f.figures(figures, articles)
     table = figure_table(shown, names)
     colors = claimant_colors(figures["claimant"].dropna())
-    return len(shown), table, disagreements(table), monthly_chart(table, colors), cumulative_chart(table, colors), casualty_chart(table, colors)
+    display = table.drop(columns=["count", "figure_id", "article_id", "sent_id", "period_start", "period_end", "partial"])
+    return len(shown), table, display, disagreements(table), monthly_chart(table, colors), cumulative_chart(table, colors), casualty_chart(table, colors)
 
 
-n_shown, table, disagree, monthly, cumulative, casualties = attack_view(loaders.current_build_id(), f)
+n_shown, table, display, disagree, monthly, cumulative, casualties = attack_view(loaders.current_build_id(), f)
 caption = f.describe("figures", n_shown, len(figures))
 st.caption(escape_markdown(caption))
-for line in disagree:
+for line in disagree[:MAX_WARNINGS]:
     st.warning("Claimants disagree. " + escape_markdown(line), icon=":material/compare_arrows:")
+if len(disagree) > MAX_WARNINGS:
+    with st.expander(f"Claimants disagree on {len(disagree) - MAX_WARNINGS:,} more periods"):
+        st.markdown("\n".join("- " + escape_markdown(line) for line in disagree[MAX_WARNINGS:MAX_WARNINGS + TABLE_ROWS]))
+        if len(disagree) > MAX_WARNINGS + TABLE_ROWS:
+            st.caption("…and more: narrow the filters to see them.")
 
 start_briefing("Attacks")
-add_to_briefing("Monthly attack counts by claimant", "chart", monthly, figure_notes(table[table["granularity"] == "month"]), caption)
-add_to_briefing("Cumulative claims and rates", "chart", cumulative, figure_notes(table[table["granularity"].isin(["cumulative", "rate"])]), caption)
-add_to_briefing("Casualties reported", "chart", casualties, figure_notes(table[table["unit"].isin(["killed", "injured"])]), caption)
+add_to_briefing("Monthly attack counts by claimant", "chart", monthly, lambda: figure_notes(table[table["granularity"] == "month"]), caption)
+add_to_briefing("Cumulative claims and rates", "chart", cumulative, lambda: figure_notes(table[table["granularity"].isin(["cumulative", "rate"])]), caption)
+add_to_briefing("Casualties reported", "chart", casualties, lambda: figure_notes(table[table["unit"].isin(["killed", "injured"])]), caption)
 st.plotly_chart(monthly, key="monthly_chart", on_select="rerun", selection_mode="points", config={"displaylogo": False, "toImageButtonOptions": {"filename": "crosscurrents-monthly-attacks"}})
 left, right = st.columns(2)
 with left:
@@ -68,7 +75,6 @@ if points:
         st.info(f"**{escape_markdown(r['claim'] + ' ' + r['unit'])}**, {said}{link}")
 
 st.subheader("Every figure shown")
-display = table.drop(columns=["count", "figure_id", "article_id", "sent_id", "period_start", "period_end", "partial"])
 if len(display) > TABLE_ROWS:
     st.caption(f"The first {TABLE_ROWS:,} of {len(display):,} figures, by period; the CSV below has every one.")
 st.dataframe(

@@ -48,12 +48,35 @@ labels_all = loaders.table("labels")
 quotes_all = loaders.table("quotes")
 mentions_all = loaders.table("mentions", ["article_id", "sent_id", "actor"])
 f = current_filters()
-articles = f.articles(articles_all, mentions_all)
-ids = set(articles["article_id"])
-labels = labels_all[labels_all["article_id"].isin(ids)]
-quotes = quotes_all[quotes_all["article_id"].isin(ids)]
-mentions = mentions_all[mentions_all["article_id"].isin(ids)]
-groups = compare.article_groups(articles, loaders.outlets().perspectives)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def filtered_corpus(build_id: str, f):
+    """The filtered tables, their groups and the foci they offer (shared by every session, never mutated)."""
+    articles = f.articles(articles_all, mentions_all)
+    ids = set(articles["article_id"])
+    labels, mentions = labels_all[labels_all["article_id"].isin(ids)], mentions_all[mentions_all["article_id"].isin(ids)]
+    groups = compare.article_groups(articles, loaders.outlets().perspectives)
+    return articles, labels, quotes_all[quotes_all["article_id"].isin(ids)], mentions, groups, compare.focus_options(labels, mentions, EVENTS)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def focus_view(build_id: str, f, by: str, focus: str):
+    """The sentences about the focus, and the columns to offer (those that write about it first)."""
+    _, labels, _, _, groups, _ = filtered_corpus(build_id, f)
+    about = compare.focus_sentences(focus, labels)
+    return about, compare.group_options(groups, by, set(about["article_id"]))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def side_by_side(build_id: str, f, by: str, focus: str, columns: tuple[str, ...], with_names: bool):
+    _, labels, quotes, _, groups, _ = filtered_corpus(build_id, f)
+    cols = [compare.column_summary(g, by, focus, groups, labels, quotes, with_names=with_names) for g in columns]
+    return cols, compare.columns_table(cols, focus_name(focus))
+
+
+build = loaders.current_build_id()
+articles, labels, quotes, mentions, groups, focus_opts = filtered_corpus(build, f)
 names = {a.id: a.name for a in registry.actors.values()}
 types = {a.id: a.type for a in registry.actors.values()}
 
@@ -62,7 +85,6 @@ c1, c2, c3 = st.columns([2, 5, 3])
 by_label = c1.segmented_control("Compare", list(compare.GROUPINGS.values()), default="Perspective", required=True,
                                 key="cmp_by", bind="query-params", on_change=reset_columns)
 by = {v: k for k, v in compare.GROUPINGS.items()}[by_label]
-focus_opts = compare.focus_options(labels, mentions, EVENTS)
 if not focus_opts:
     st.info(escape_markdown(f.describe("articles", len(articles), len(articles_all))) + " Nothing to compare.")
     st.stop()
@@ -70,7 +92,7 @@ focus_by_name = {focus_name(x): x for x in focus_opts}
 focus = focus_by_name[c3.selectbox("Actor or event", list(focus_by_name), index=focus_opts.index("pmf") if "pmf" in focus_opts else 0,
                                    key="cmp_focus", bind="query-params")]
 # the groups that write about the focus are offered first
-options = compare.group_options(groups, by, set(compare.focus_sentences(focus, labels)["article_id"]))
+about, options = focus_view(build, f, by, focus)
 columns = c2.multiselect("Columns (2 to 4)", options, default=options[:4], max_selections=4, key="cmp_cols", bind="query-params")
 st.caption(escape_markdown(f.describe("articles", len(articles), len(articles_all))))
 if len(columns) < 2:
@@ -84,11 +106,10 @@ tabs = dict(zip(tab_names, st.tabs(tab_names, key="cmp_tab", bind="query-params"
 with tabs["Side by side"]:
     if tabs["Side by side"].open:
         show_names = st.toggle("Count bare names too", value=True, key="cmp_names", bind="query-params")
-        cols = [compare.column_summary(g, by, focus, groups, labels, quotes, with_names=show_names) for g in columns]
+        cols, side = side_by_side(build, f, by, focus, tuple(columns), show_names)
         for i, (slot, col) in enumerate(zip(st.columns(len(cols)), cols)):
             with slot:
                 render_column(col, key=f"cmp_col{i}")
-        side = compare.columns_table(cols, focus_name(focus))
         download_csv(side, "crosscurrents-compare-labels", key="cmp_cols_csv", label="Download these labels (CSV)")
         add_to_briefing(f"{focus_name(focus, '')}: side by side", "table", side)
 
@@ -139,7 +160,6 @@ with tabs["Over time"]:
 with tabs["Aligned passages"]:
     if tabs["Aligned passages"].open:
         shown = groups[groups[by].isin(columns)]
-        about = compare.focus_sentences(focus, labels)
         by_title = {f"{a[:3]} · {o} — {t or ''}"[:90]: a for a, o, t in zip(shown["article_id"], shown["outlet"], shown["title"])}
         p1, p2 = st.columns([3, 1])
         with_focus = [i for i, a in enumerate(by_title.values()) if a in set(about["article_id"])]
@@ -150,7 +170,7 @@ with tabs["Aligned passages"]:
         sid = p2.number_input("Sentence number (as in the reader)", 0, max(len(text_of) - 1, 0), int(first.min()) if len(first) else 0,
                               key="cmp_ps", bind="query-params")
         st.markdown(f"> {escape_markdown(text_of.get(int(sid), ''))}")
-        aligned = compare.aligned_passages(passage_index(loaders.current_build_id()), art, int(sid), groups, by, columns, names=names)
+        aligned = compare.aligned_passages(passage_index(build), art, int(sid), groups, by, columns, names=names)
         st.dataframe(aligned, hide_index=True, key="cmp_aligned", width="stretch", column_order=["group", "text", "similarity", "shared words", "link"],
                      column_config={"link": LINK, "text": st.column_config.TextColumn(width="large")})
         st.caption("Similarity: cosine of TF-IDF vectors over the corpus's sentences, with the actors each names as extra terms "

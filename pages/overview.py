@@ -30,7 +30,7 @@ for skipped in manifest.get("skipped", []):
     st.warning("Not in the corpus: " + escape_markdown(skipped["reason"]), icon=":material/warning:")
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def front_page(build_id: str, f):
     """The filtered corpus and everything the front page says about it (cached: reruns are cheap)."""
     articles = f.articles(articles_all, mentions)

@@ -11,12 +11,13 @@ import streamlit as st
 from lib import loaders
 from lib.geo import events_geojson, map_figure
 from lib.timeline import (
-    cluster_export, event_clusters, event_labels, reports_export, source_card_html, timeline_figure, type_labels, with_cluster_fields,
+    cluster_export, event_clusters, event_labels, most_reported, reports_export, source_card_html, timeline_figure, type_labels, with_cluster_fields,
 )
 from pages.widgets import actor_picker, add_to_briefing, current_filters, download_csv, start_briefing
 
 MAX_CARDS = 12
 TABLE_ROWS = 1000  # rows sent to the browser; the CSV carries all of them
+MAX_DRAWN = 1500  # events drawn on the timeline and the map (a few MB of points took the browser tens of seconds)
 
 st.title("Timeline & Map")
 st.caption(
@@ -28,38 +29,50 @@ st.caption(
 def all_events(build_id: str):
     """Reports with their event's fields, and one row per event (shared, read-only)."""
     reports = with_cluster_fields(loaders.table("events"))
-    return reports, event_clusters(reports)
+    clusters = event_clusters(reports)
+    actors = set()
+    for col in ("source_actor", "target_actor", "cluster_source_actor", "cluster_target_actor"):
+        actors |= set(reports[col].dropna()) if col in reports else set()
+    types = sorted(reports["cluster_type"].dropna().unique()) if not reports.empty else []
+    return reports, clusters, list(clusters["cluster_id"]), event_labels(clusters), sorted(actors), types
 
 
-events, all_clusters = all_events(loaders.current_build_id())
+events, all_clusters, all_cluster_ids, titles, actor_ids, event_types = all_events(loaders.current_build_id())
 articles = loaders.table("articles", ["article_id", "outlet", "original_publisher", "perspective", "published", "title", "date_precision"])
 registry = loaders.registry()
 names = {a.id: a.name for a in registry.actors.values()}
 labels = type_labels()
 
 c1, c2 = st.columns(2)
-type_by_label = {labels.get(t, t): t for t in events["cluster_type"].dropna().unique()} if not events.empty else {}
+type_by_label = {labels.get(t, t): t for t in event_types}
 chosen_types = c1.multiselect("Event type", sorted(type_by_label), key="tl_type", bind="query-params")
-actor_ids = set()
-for col in ("source_actor", "target_actor", "cluster_source_actor", "cluster_target_actor"):
-    actor_ids |= set(events[col].dropna()) if col in events else set()
-chosen_actors = actor_picker("Actor taking part", sorted(actor_ids), key="tl_actor", container=c2)
+chosen_actors = actor_picker("Actor taking part", actor_ids, key="tl_actor", container=c2)
 
 base = current_filters()
 f = replace(base, event_types=tuple(type_by_label[t] for t in chosen_types), actors=tuple(chosen_actors), labels={**base.labels, **names, **labels})
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def timeline_view(build_id: str, f):
-    """The events shown and their charts for one set of filters (cached: reruns are cheap)."""
+    """The events shown, their charts and table for one set of filters; shared by every
+    session (cache_resource: never copied, so never mutated here)."""
     shown = f.events(events, articles) if not events.empty else events
     clusters = event_clusters(shown)
-    return shown, clusters, timeline_figure(clusters, shown, names), map_figure(clusters, shown, names)
+    table = cluster_export(clusters)
+    for col in ("source_actor", "target_actor"):
+        table[col] = table[col].map(lambda a: names.get(a, a) if isinstance(a, str) else "")
+    table["type"] = table["type"].map(lambda t: labels.get(t, t))
+    on_screen = table.drop(columns=["cluster_id", "lat", "lon"])
+    drawn = most_reported(clusters, MAX_DRAWN)
+    return shown, clusters, table, on_screen, len(drawn), timeline_figure(drawn, shown, names), map_figure(drawn, shown, names)
 
 
-shown, clusters, timeline, geo = timeline_view(loaders.current_build_id(), f)
+shown, clusters, table, on_screen, n_drawn, timeline, geo = timeline_view(loaders.current_build_id(), f)
 caption = f.describe("events", len(clusters), len(all_clusters))
 st.caption(caption)
+if n_drawn < len(clusters):
+    st.caption(f"The timeline and the map draw the {n_drawn:,} events reported by the most articles (then the deadliest) of {len(clusters):,}; "
+               "narrow the filters to see the others. The table below lists every one.")
 
 
 def _pick(chart_key: str):
@@ -70,7 +83,7 @@ def _pick(chart_key: str):
         for p in points:
             cid = p.get("customdata")
             cid = cid[0] if isinstance(cid, list) else cid
-            if cid in set(all_clusters["cluster_id"]):
+            if cid in titles:
                 st.session_state["tl_event"] = cid
                 return
     return pick
@@ -92,9 +105,8 @@ st.caption(
 
 st.subheader("Every article that reports an event")
 # The link carries the event's label (a bound selectbox stores what it shows).
-titles = event_labels(all_clusters)
 picked = st.selectbox(
-    "Event", list(all_clusters["cluster_id"]), index=None, format_func=lambda c: titles.get(c, c),
+    "Event", all_cluster_ids, index=None, format_func=lambda c: titles.get(c, c),
     key="tl_event", bind="query-params", placeholder="Click an event on the timeline or the map, or choose it here",
 )
 if picked:
@@ -116,21 +128,17 @@ if picked:
         st.caption(f"…and {len(reports) - MAX_CARDS} more reports of this event: all are in “Every report” (CSV) below.")
 
 st.subheader("Every event shown")
-table = cluster_export(clusters)
-for col in ("source_actor", "target_actor"):
-    table[col] = table[col].map(lambda a: names.get(a, a) if isinstance(a, str) else "")
-table["type"] = table["type"].map(lambda t: labels.get(t, t))
 if len(table) > TABLE_ROWS:
     st.caption(f"The first {TABLE_ROWS:,} of {len(table):,} events, by date; the CSV below has every one.")
-st.dataframe(table.drop(columns=["cluster_id", "lat", "lon"]).head(TABLE_ROWS), hide_index=True, width="stretch", key="tl_table",
+st.dataframe(on_screen.head(TABLE_ROWS), hide_index=True, width="stretch", key="tl_table",
              column_config={"sources": st.column_config.TextColumn("sources (their own words for the date)", width="large")})
-add_to_briefing("Every event shown", "table", table.drop(columns=["cluster_id", "lat", "lon"]), caption=caption)
+add_to_briefing("Every event shown", "table", on_screen, caption=caption)
 d1, d2, d3 = st.columns(3)
 with d1:
     download_csv(table, "crosscurrents-events", key="tl_csv", label="Events (CSV)")
 with d2:
-    download_csv(reports_export(shown), "crosscurrents-event-reports", key="tl_reports_csv", label="Every report, in its own words (CSV)")
+    download_csv(lambda: reports_export(shown), "crosscurrents-event-reports", key="tl_reports_csv", label="Every report, in its own words (CSV)")
 with d3:
-    st.download_button("Located events (GeoJSON)", json.dumps(events_geojson(clusters, shown), ensure_ascii=False, indent=1).encode("utf-8"),
-                       file_name="crosscurrents-events.geojson", mime="application/geo+json", key="tl_geojson")
+    st.download_button("Located events (GeoJSON)", lambda: json.dumps(events_geojson(clusters, shown), ensure_ascii=False, indent=1).encode("utf-8"),
+                       file_name="crosscurrents-events.geojson", mime="application/geo+json", key="tl_geojson", on_click="ignore")
 st.caption("Dates in brackets are each source's own words, resolved against the article's date; data/known_events.yaml dates famous events an article names without a date.")

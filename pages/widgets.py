@@ -85,8 +85,12 @@ def actor_name(actor_id: str | None) -> str:
     return a.name if a else actor_id
 
 
-def download_csv(df: pd.DataFrame, name: str, key: str, label: str = "Download CSV") -> None:
-    st.download_button(label, df.to_csv(index=False).encode("utf-8"), file_name=f"{name}.csv", mime="text/csv", key=key)
+def download_csv(df, name: str, key: str, label: str = "Download CSV") -> None:
+    """``df``: a DataFrame, or a function that makes one when the button is clicked."""
+    # The CSV is written when the button is clicked, not on every rerun: at
+    # 10,000 articles writing every table up front cost more than drawing the page.
+    st.download_button(label, lambda: (df() if callable(df) else df).to_csv(index=False).encode("utf-8"), file_name=f"{name}.csv",
+                       mime="text/csv", key=key, on_click="ignore")
 
 
 # --- sharing and briefing ------------------------------------------------------
@@ -106,7 +110,7 @@ def add_to_briefing(title: str, kind: str, payload, notes=(), caption: str = "")
 
     brief = st.session_state.get(BRIEF_KEY)
     if brief is not None:
-        brief.add(Panel(title, kind, payload, list(notes), caption))
+        brief.add(Panel(title, kind, payload, notes if callable(notes) else list(notes), caption))
 
 
 def share_panel() -> None:

@@ -23,3 +23,21 @@ def test_attacks_link_reproduces_the_filter(page_probe):
     page.locator(".js-plotly-plot").first.wait_for(state="visible", timeout=30_000)
     assert page.locator(".js-plotly-plot").first.locator("g.trace.bars").count() == 1
     page_probe.assert_clean()
+
+
+def test_csv_is_written_when_clicked(page_probe, tmp_path):
+    """Downloads are made on click (not on every rerun): the file still holds every figure shown."""
+    page = page_probe.goto("/attacks?claimant=Maariv")
+    button = page.get_by_role("button", name="Download these figures (CSV)")
+    button.wait_for(state="visible", timeout=30_000)
+    with page.expect_download(timeout=30_000) as info:
+        button.click()
+    path = tmp_path / "figures.csv"
+    info.value.save_as(path)
+    import pandas as pd
+
+    csv = pd.read_csv(path)
+    monthly = csv[(csv["granularity"] == "month") & (csv["unit"] == "drone attacks")]
+    assert sorted(monthly["count"]) == [6, 31, 65, 90]
+    assert set(csv["claimant"]) == {"Maariv"} and set(monthly["reporter"]) == {"Shafaq News"}
+    page_probe.assert_clean()

@@ -42,3 +42,21 @@ def test_pack_escapes_untrusted_text():
     html = render(Briefing(evil, evil, [Panel(evil, "table", pd.DataFrame({"evidence": [evil]}), [evil])]))
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_notes_written_only_when_the_pack_is_made(processed, ctx):
+    """Pages register panels on every rerun; notes given as a function are written at render time."""
+    names = {a.id: a.name for a in ctx.registry.actors.values()}
+    table = figure_table(seed_figures(processed), names)
+    calls = []
+
+    def notes():
+        calls.append(1)
+        return figure_notes(table[table["granularity"] == "month"])
+
+    brief = Briefing("Crosscurrents — Attacks", "all")
+    brief.add(Panel("Monthly attack counts", "chart", monthly_chart(table, claimant_colors(table["claimant"])), notes))
+    assert calls == []
+    html = render(brief)
+    assert calls == [1]
+    assert "31 drone attacks, September 2024: claimed by Maariv, reported by Shafaq News" in html

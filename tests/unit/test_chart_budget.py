@@ -1,0 +1,74 @@
+"""Charts send a bounded number of points to the browser whatever the corpus size,
+and say what they leave out; the tables keep everything."""
+import pandas as pd
+
+from lib import attack_charts
+from lib.attack_charts import MAX_CLAIMANTS, MAX_POINTS, claimant_colors, monthly_chart, within_budget
+from lib.timeline import most_reported
+
+
+def figures(n_claimants: int, per_claimant: int, curated: str | None = None) -> pd.DataFrame:
+    rows = []
+    for c in range(n_claimants):
+        name = f"Claimant {c:02d}"
+        for k in range(per_claimant + (n_claimants - c)):  # Claimant 00 has the most figures
+            rows.append({"claimant": name, "count": float(k + 1), "figure_id": f"{name}-{k}", "source": "extracted"})
+    if curated:
+        rows.append({"claimant": curated, "count": 35.0, "figure_id": "cur-1", "source": "curated"})
+    return pd.DataFrame(rows)
+
+
+def test_few_claimants_are_all_drawn():
+    df = figures(3, 2)
+    kept, note = within_budget(df)
+    assert len(kept) == len(df) and note == ""
+
+
+def test_many_claimants_keep_reference_series_and_the_biggest():
+    df = figures(30, 2, curated="Militia Spotlight (Washington Institute)")
+    kept, note = within_budget(df)
+    drawn = set(kept["claimant"])
+    assert len(drawn) == MAX_CLAIMANTS
+    assert "Militia Spotlight (Washington Institute)" in drawn  # a reference series is never dropped
+    assert {f"Claimant {c:02d}" for c in range(MAX_CLAIMANTS - 1)} <= drawn  # then the claimants with most figures
+    assert "Claimant 29" not in drawn
+    assert note.startswith(f"{MAX_CLAIMANTS} of 31 claimants are drawn (reference series, then those with the most figures); pick others in the Claimant filter")
+
+
+def test_points_are_capped_largest_first():
+    df = pd.DataFrame({"claimant": ["A"] * (MAX_POINTS + 500), "count": [float(i) for i in range(MAX_POINTS + 500)],
+                       "figure_id": [f"f{i}" for i in range(MAX_POINTS + 500)], "source": "extracted"})
+    kept, note = within_budget(df)
+    assert len(kept) == MAX_POINTS
+    assert kept["count"].min() == 500.0
+    assert note == f"The {MAX_POINTS:,} largest of {MAX_POINTS + 500:,} figures are drawn; the table below has every figure."
+
+
+def test_monthly_chart_draws_only_the_budget_and_says_so():
+    rows = []
+    for c in range(MAX_CLAIMANTS + 8):
+        rows.append({"claim": "5", "count": 5.0, "unit": "attacks", "period": "May 2024", "claimant": f"C{c:02d}", "reporter": "R",
+                     "qualifier": "exact", "granularity": "month", "source": "extracted", "evidence": "e", "figure_id": f"f{c}",
+                     "period_start": pd.Timestamp("2024-05-01"), "period_end": pd.Timestamp("2024-05-31"), "partial": False})
+    table = pd.DataFrame(rows)
+    fig = monthly_chart(table, claimant_colors(table["claimant"]))
+    assert len(fig.data) == MAX_CLAIMANTS
+    assert any(f"{MAX_CLAIMANTS} of {MAX_CLAIMANTS + 8} claimants are drawn" in a.text for a in fig.layout.annotations)
+
+
+def test_value_labels_dropped_above_the_label_budget(monkeypatch):
+    monkeypatch.setattr(attack_charts, "MAX_LABELLED", 1)
+    rows = [{"claim": str(i), "count": float(i), "unit": "attacks", "period": "p", "claimant": "A", "reporter": "R", "qualifier": "exact",
+             "granularity": "month", "source": "extracted", "evidence": "e", "figure_id": f"f{i}",
+             "period_start": pd.Timestamp(f"2024-0{i}-01"), "period_end": pd.Timestamp(f"2024-0{i}-28"), "partial": False} for i in (1, 2)]
+    fig = monthly_chart(pd.DataFrame(rows), {"A": "#000"})
+    assert fig.data[0].text is None and len(fig.data[0].hovertext) == 2
+
+
+def test_most_reported_events_are_drawn_first():
+    clusters = pd.DataFrame({
+        "cluster_id": ["a", "b", "c", "d"], "n_sources": [1, 3, 1, 2], "killed": [None, 0, 9, None], "injured": [None, 0, None, None],
+        "date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"]),
+    })
+    assert list(most_reported(clusters, 3)["cluster_id"]) == ["b", "c", "d"]  # index order kept; "a" has one source and no toll
+    assert most_reported(clusters, 10) is clusters
