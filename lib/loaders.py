@@ -55,6 +55,14 @@ def query(sql: str, params=()):
     return _duck(current_build_id()).cursor().execute(sql, list(params)).df()
 
 
+def sentence_texts(keys):
+    """The text of the sentences at ``keys`` (article_id, sent_id), read from the
+    store for just those rows: pages that show a few sentences never hold them all."""
+    cur = _duck(current_build_id()).cursor()
+    cur.register("wanted", keys[["article_id", "sent_id"]].drop_duplicates())
+    return cur.execute("SELECT s.article_id, s.sent_id, s.text FROM sentences s JOIN wanted w USING (article_id, sent_id)").df()
+
+
 def article_text(article_id: str) -> str:
     df = query("SELECT text FROM articles WHERE article_id = ?", [article_id])
     return df["text"].iloc[0] if len(df) else ""

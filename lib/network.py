@@ -490,8 +490,11 @@ def to_edge_csv(G: nx.MultiDiGraph, names: dict[str, str] | None = None) -> byte
 
 # ---------------------------------------------------------------- evidence
 def edge_evidence(source: str, target: str, relation: str, rows: pd.DataFrame, mentions: pd.DataFrame,
-                  sentences: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
-    """The sentences behind one edge, each with its outlet, date and a link to it in the reader."""
+                  sentences, articles: pd.DataFrame) -> pd.DataFrame:
+    """The sentences behind one edge, each with its outlet, date and a link to it in the reader.
+
+    ``sentences``: the sentences table, or a function from (article_id, sent_id)
+    keys to their rows (the app reads only the sentences it shows)."""
     from lib.highlight import page_href
 
     cols = ["outlet", "published", "words", "flags", "sentence", "reader"]
@@ -499,7 +502,9 @@ def edge_evidence(source: str, target: str, relation: str, rows: pd.DataFrame, m
         m = mentions[mentions["article_id"].isin(articles["article_id"])]
         a = m[m["actor"] == source][["article_id", "sent_id"]].drop_duplicates()
         b = m[m["actor"] == target][["article_id", "sent_id"]].drop_duplicates()
-        both = a.merge(b).merge(sentences[["article_id", "sent_id", "text"]], how="left")
+        both = a.merge(b)
+        texts = sentences(both) if callable(sentences) else sentences
+        both = both.merge(texts[["article_id", "sent_id", "text"]], how="left")
         both = both.rename(columns={"text": "evidence"}).assign(trigger="", negated=False, hedged=False)
         meta = articles[["article_id", "outlet", "original_publisher", "published"]]
         both = both.merge(meta, how="left")

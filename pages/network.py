@@ -15,7 +15,8 @@ st.title("Actor network")
 st.caption("Who is named with, and acts on, whom. Every edge rests on sentences: pick an edge in the table under the graph to read them, each linked to its place in the article.")
 
 registry = loaders.registry()
-articles_all, mentions, relations = loaders.table("articles"), loaders.table("mentions"), loaders.table("relations")
+articles_all = loaders.table("articles", ["article_id", "outlet", "original_publisher", "perspective", "published", "title"])
+mentions, relations = loaders.table("mentions"), loaders.table("relations")
 styles = network.relation_styles()
 names = {a.id: a.name for a in registry.actors.values()}
 if st.query_params.get("actor") in names:
@@ -71,7 +72,7 @@ def graph_section():
     sel = picked.selection.rows if picked else []
     if sel:
         e = edges.iloc[sel[0]]
-        ev = network.edge_evidence(e["source"], e["target"], e["relation"], rows, mentions, loaders.table("sentences"), f.articles(articles_all, mentions))
+        ev = network.edge_evidence(e["source"], e["target"], e["relation"], rows, mentions, loaders.sentence_texts, f.articles(articles_all, mentions))
         st.markdown(escape_markdown(f"**{e['source_name']} — {e['relation_label']} — {e['target_name']}**: {len(ev)} sentence(s)"))
         st.dataframe(ev, hide_index=True, width="stretch", key="net_evidence", column_config={
             "sentence": st.column_config.TextColumn("sentence", width="large"),

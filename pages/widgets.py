@@ -42,7 +42,7 @@ def _date_or_none(v):
 
 def global_filters() -> Filters:
     """Render the sidebar (outlets, perspectives, dates) and return its Filters."""
-    articles = loaders.table("articles")
+    articles = loaders.table("articles", ["outlet", "perspective"])  # never the text: the sidebar runs on every page
     outlets = loaders.outlets()
     with st.sidebar:
         st.markdown("**Filters** (shared by every page, kept in the link)")

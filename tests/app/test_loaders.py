@@ -1,0 +1,23 @@
+"""The cached loaders read only what a page asks for."""
+import pandas as pd
+
+from lib import loaders, network, store
+from lib.paths import STORE_DIR
+
+
+def test_sentence_texts_reads_just_the_asked_rows():
+    every = store.read_table("sentences", STORE_DIR)
+    keys = every.sample(7, random_state=3)[["article_id", "sent_id"]]
+    got = loaders.sentence_texts(keys).sort_values(["article_id", "sent_id"], ignore_index=True)
+    want = every.merge(keys)[["article_id", "sent_id", "text"]].sort_values(["article_id", "sent_id"], ignore_index=True)
+    assert len(got) == 7
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+
+
+def test_co_mention_evidence_through_the_loader_equals_the_whole_table():
+    tables = {t: store.read_table(t, STORE_DIR) for t in ("mentions", "sentences", "articles")}
+    rows = pd.DataFrame(columns=["source", "target", "relation"])
+    whole = network.edge_evidence("iran", "united_states", network.CO_MENTION, rows, tables["mentions"], tables["sentences"], tables["articles"])
+    lazy = network.edge_evidence("iran", "united_states", network.CO_MENTION, rows, tables["mentions"], loaders.sentence_texts, tables["articles"])
+    assert len(whole) > 3
+    pd.testing.assert_frame_equal(lazy.reset_index(drop=True), whole.reset_index(drop=True), check_dtype=False)
