@@ -12,6 +12,7 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
+from lib.frames import records
 from lib.highlight import page_href
 from lib.style import CLAIMANT_PALETTE
 
@@ -53,7 +54,7 @@ def figure_table(figures: pd.DataFrame, actor_names: dict[str, str], articles: p
     if figures.empty:
         return pd.DataFrame(columns=["count", "unit", "period", "claimant", "reporter", "qualifier", "granularity", "origin", "target", "source", "evidence", "reader", "citation", "figure_id"])
     df = figures.copy()
-    df["period"] = [_period_text(r) for r in df.to_dict("records")]
+    df["period"] = [_period_text(r) for r in records(df)]
     df["count_text"] = [f"{QUALIFIER_SIGNS.get(q, '')}{c:g}" for q, c in zip(df["qualifier"], df["count"])]
     df["origin"] = df["origin"].map(lambda a: actor_names.get(a, a) if isinstance(a, str) else "")
     df["target"] = df["target"].map(lambda a: actor_names.get(a, a) if isinstance(a, str) else "")
@@ -118,7 +119,7 @@ def monthly_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
             x=g["month"], y=g["count"], name=f"{claimant} — {unit}",
             marker=dict(color=colors.get(claimant), pattern=dict(shape=["/" if p else "" for p in g["partial"]])),
             text=_labels(df, [f"{c}{' (partial)' if p else ''}" for c, p in zip(g["claim"], g["partial"])]), textposition="outside",
-            hovertext=[_hover(r) for r in g.to_dict("records")], hoverinfo="text",
+            hovertext=[_hover(r) for r in records(g)], hoverinfo="text",
             customdata=g["figure_id"],
         )
     fig.update_layout(barmode="group")
@@ -140,7 +141,7 @@ def cumulative_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
             x=pd.to_datetime(g["period_end"]), y=g["count"], mode="markers+text", name=claimant,
             marker=dict(size=14, symbol=["diamond" if gr == "rate" else "triangle-up" for gr in g["granularity"]], color=colors.get(claimant)),
             text=_labels(df, [f"{c} {u}{' /day' if gr == 'rate' else ''} · {p}" for c, u, gr, p in zip(g["claim"], g["unit"], g["granularity"], g["period"])]),
-            textposition="top center", hovertext=[_hover(r) for r in g.to_dict("records")], hoverinfo="text", customdata=g["figure_id"],
+            textposition="top center", hovertext=[_hover(r) for r in records(g)], hoverinfo="text", customdata=g["figure_id"],
         )
     fig.update_xaxes(title="as of (end of the counted period)")
     _note(fig, note)
@@ -160,7 +161,7 @@ def casualty_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
             x=g["when"], y=g["count"], mode="markers+text", name=unit,
             marker=dict(size=[10 + min(c, 40) for c in g["count"]], symbol="x" if unit == "killed" else "circle", color="#a8445e" if unit == "killed" else "#d9a441"),
             text=_labels(df, [f"{c} {unit} ({t or 'unknown'})" for c, t in zip(g["claim"], g["target"])]), textposition="top center",
-            hovertext=[_hover(r) for r in g.to_dict("records")], hoverinfo="text", customdata=g["figure_id"],
+            hovertext=[_hover(r) for r in records(g)], hoverinfo="text", customdata=g["figure_id"],
         )
     fig.update_xaxes(title="date of the event (or of the period)")
     _note(fig, note)
@@ -187,7 +188,7 @@ def disagreements(table: pd.DataFrame) -> list[str]:
         if g["claimant"].nunique() < 2 or g["count"].nunique() < 2:
             continue
         parts = []
-        for r in g.sort_values("claimant").to_dict("records"):
+        for r in records(g.sort_values("claimant")):
             via = f" (reported by {r['reporter']})" if r["reporter"] != r["claimant"] else ""
             partial = ", partial month" if r["partial"] else ""
             parts.append(f"{r['claim']} {r['unit']} per {r['claimant']}{via}{partial}")

@@ -14,6 +14,8 @@ from datetime import datetime
 
 import pandas as pd
 
+from lib.frames import records
+
 CSS = """
 body{font-family:Georgia,'Source Serif Pro',serif;max-width:1100px;margin:2rem auto;padding:0 1rem;color:#1e2326}
 h1{font-size:2rem;margin-bottom:.2rem} h2{margin-top:2.2rem;border-bottom:1px solid #d9dcda;padding-bottom:.2rem}
@@ -102,7 +104,7 @@ def render(brief: Briefing, generated: datetime | None = None) -> str:
 def figure_notes(table: pd.DataFrame) -> list[str]:
     """One provenance footnote per figure row (as built by lib.attack_charts.figure_table)."""
     notes = []
-    for r in table.to_dict("records"):
+    for r in records(table):
         notes.append(
             f"{r['claim']} {r['unit']}, {r['period']}: claimed by {r['claimant']}, reported by {r['reporter']} "
             f"({r['qualifier']}, {r['source']}). {r['citation']}. Evidence: “{r['evidence']}”"

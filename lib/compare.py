@@ -20,6 +20,7 @@ from functools import lru_cache
 import pandas as pd
 import plotly.graph_objects as go
 
+from lib.frames import records
 from lib.highlight import escape_markdown, page_href
 
 GROUPINGS = {"perspective": "Perspective", "outlet": "Outlet"}  # key -> the word shown (and in the link)
@@ -297,7 +298,7 @@ def blindspots(groups: pd.DataFrame, mentions: pd.DataFrame, labels: pd.DataFram
         "mentions": only["item"].map(n_mentions), "id": only["item"],
     }).sort_values(["only in", "mentions", "item"], ascending=[True, False, True]) if len(all_groups) > 1 else pd.DataFrame(columns=["item", "kind", "only in", "mentions", "id"])
     rows = []
-    for r in present.to_dict("records"):
+    for r in records(present):
         if len(r["groups"]) < 2:
             continue
         for g in all_groups:

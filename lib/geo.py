@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
+from lib.frames import records
 from lib.paths import ROOT
 from lib.places import load_places
 from lib.timeline import OTHER_COLOR, hover_text, marker_size, reports_by_cluster, type_colors, type_labels
@@ -121,7 +122,7 @@ def map_figure(clusters: pd.DataFrame, reports: pd.DataFrame, actor_names: dict[
                 x=g["x"], y=g["y"], mode="markers", name=labels.get(t, t),
                 marker=dict(size=[marker_size(k, i) + 2 for k, i in zip(g["killed"], g["injured"])], color=colors.get(t, OTHER_COLOR),
                             symbol=["diamond" if n > 1 else "circle" for n in g["n_sources"]], line=dict(color="white", width=1.2), opacity=0.9),
-                hovertext=[hover_text(c, by_cluster.get(c["cluster_id"], []), actor_names) for c in g.to_dict("records")],
+                hovertext=[hover_text(c, by_cluster.get(c["cluster_id"], []), actor_names) for c in records(g)],
                 hoverinfo="text", customdata=g["cluster_id"],
             )
         spots = place_labels(located)
@@ -155,7 +156,7 @@ def events_geojson(clusters: pd.DataFrame, reports: pd.DataFrame) -> dict:
     """Located events as a GeoJSON FeatureCollection, each with its sources' own words."""
     features = []
     by_cluster = reports_by_cluster(reports) if not reports.empty else {}
-    for c in clusters.dropna(subset=["lat", "lon"]).to_dict("records") if not clusters.empty else []:
+    for c in records(clusters.dropna(subset=["lat", "lon"])) if not clusters.empty else []:
         sources = []
         for r in by_cluster.get(c["cluster_id"], []):
             sources.append({

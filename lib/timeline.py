@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.events import load_event_types
+from lib.frames import records
 from lib.highlight import page_href
 
 OTHER_COLOR = "#8c8c8c"
@@ -149,7 +150,7 @@ def hover_text(cluster: dict, reports: pd.DataFrame, actor_names: dict[str, str]
     if toll:
         lines.append(e(toll) + " (as stated)")
     lines.append(f"<b>{int(cluster['n_sources'])} source{'s' if cluster['n_sources'] != 1 else ''}</b>:")
-    rows = reports.to_dict("records") if isinstance(reports, pd.DataFrame) else list(reports)
+    rows = records(reports) if isinstance(reports, pd.DataFrame) else list(reports)
     for r in rows[:MAX_HOVER_SOURCES]:
         own = r["date_text"] if isinstance(r["date_text"], str) else "undated"
         ev = str(r["evidence"])
@@ -173,7 +174,7 @@ def most_reported(clusters: pd.DataFrame, limit: int) -> pd.DataFrame:
 def reports_by_cluster(reports: pd.DataFrame) -> dict[str, list[dict]]:
     """Each event's reports as plain dicts (row-wise pandas access is slow on large tables)."""
     out: dict[str, list[dict]] = {}
-    for r in reports.to_dict("records"):
+    for r in records(reports):
         out.setdefault(r["cluster_id"], []).append(r)
     return out
 
@@ -193,7 +194,7 @@ def timeline_figure(clusters: pd.DataFrame, reports: pd.DataFrame, actor_names: 
         label = labels.get(t, t)
         # Ranges first, under the markers: "in January" spans the month.
         xs, ys = [], []
-        for c in g.to_dict("records"):
+        for c in records(g):
             if c["precision"] in ("week", "month", "year") and pd.notna(c["date_end"]) and c["date_end"] != c["date"]:
                 xs += [pd.Timestamp(c["date"]), pd.Timestamp(c["date_end"]), None]
                 ys += [label, label, None]
@@ -205,7 +206,7 @@ def timeline_figure(clusters: pd.DataFrame, reports: pd.DataFrame, actor_names: 
             marker=dict(size=[marker_size(k, i) for k, i in zip(g["killed"], g["injured"])], color=colors.get(t, OTHER_COLOR),
                         symbol=["diamond" if n > 1 else "circle" for n in g["n_sources"]], line=dict(color="white", width=1)),
             text=[f"{n} sources" if n > 1 else "" for n in g["n_sources"]], textposition="top center",
-            hovertext=[hover_text(c, by_cluster.get(c["cluster_id"], []), actor_names) for c in g.to_dict("records")],
+            hovertext=[hover_text(c, by_cluster.get(c["cluster_id"], []), actor_names) for c in records(g)],
             hoverinfo="text", customdata=g["cluster_id"],
         )
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed([labels.get(t, t) for t in order])), title=None)
