@@ -121,6 +121,8 @@ class Filters:
                 for s, t, cs, ct, a in zip(df["source_actor"], df["target_actor"], df["cluster_source_actor"], df["cluster_target_actor"], df["actors"])
             ]
             keep &= pd.Series(took_part, index=df.index)
+        if keep.all():
+            return df  # the same frame: callers can reuse what they derived from it
         passing = set(cid[keep])
         return df[cid.isin(passing)]
 

@@ -57,7 +57,7 @@ def timeline_view(build_id: str, f):
     """The events shown, their charts and table for one set of filters; shared by every
     session (cache_resource: never copied, so never mutated here)."""
     shown = f.events(events, articles) if not events.empty else events
-    clusters = event_clusters(shown)
+    clusters = all_clusters if shown is events else event_clusters(shown)
     table = cluster_export(clusters)
     for col in ("source_actor", "target_actor"):
         table[col] = table[col].map(lambda a: names.get(a, a) if isinstance(a, str) else "")
