@@ -17,6 +17,7 @@ from pages.widgets import actor_name, add_to_briefing, current_filters, download
 st.title("Crosscurrents")
 st.caption("How the news covers Iraq between the United States and Iran: who is named, who claims which numbers, and how each outlet tells it.")
 
+TABLE_ROWS = 1000  # rows sent to the browser; the CSV carries all of them
 ARTICLE_COLUMNS = ["article_id", "outlet", "original_publisher", "author", "published", "date_precision", "date_basis",
                    "perspective", "perspective_label", "n_words", "actors", "title", "source_file", "meta_from", "oov_before", "oov_after", "removed", "repairs"]
 articles_all = loaders.table("articles", ARTICLE_COLUMNS)
@@ -52,11 +53,19 @@ def front_page(build_id: str, f):
         "actors": [", ".join(names.get(a, a) for a in acts[:6]) for acts in articles["actors"]],
         "title": articles["title"],
     })
-    return articles, headline, latest, top_actors(mentions, shown_ids, names, 8), what_changed(articles, mentions, names), table
+    cands = loaders.table("candidates")
+    cands = cands[cands["article_id"].isin(shown_ids)]
+    candidates = (cands.groupby("surface").agg(mentions=("article_id", "size"), articles=("article_id", "nunique"))
+                  .sort_values("mentions", ascending=False).reset_index())
+    return articles, list(articles["article_id"]), headline, latest, top_actors(mentions, shown_ids, names, 8), what_changed(articles, mentions, names), table, candidates
 
 
-articles, headline, latest, most_named, changed, table = front_page(loaders.current_build_id(), f)
-shown_ids = set(articles["article_id"])
+@st.cache_resource(max_entries=2, show_spinner=False)
+def articles_by_id(build_id: str) -> pd.DataFrame:
+    return articles_all.set_index("article_id")
+
+
+articles, ids, headline, latest, most_named, changed, table, candidates = front_page(loaders.current_build_id(), f)
 st.caption(escape_markdown(f.describe("articles", len(articles), len(articles_all))))
 for col, (label, value) in zip(st.columns(4), headline.items()):
     col.metric(label, value)
@@ -77,18 +86,19 @@ with right:
         st.markdown(escape_markdown(line))
 
 st.subheader("The corpus")
-st.dataframe(table, hide_index=True, width="stretch", key="corpus_table")
+if len(table) > TABLE_ROWS:
+    st.caption(f"The first {TABLE_ROWS:,} of {len(table):,} articles; the CSV below lists every one.")
+st.dataframe(table.head(TABLE_ROWS), hide_index=True, width="stretch", key="corpus_table")
 download_csv(table, "crosscurrents-corpus", key="corpus_csv")
 start_briefing("Overview")
 add_to_briefing("The corpus", "table", table, caption=f.describe("articles", len(articles), len(articles_all)))
 
 st.subheader("Article reader")
-ids = list(articles["article_id"])
 if not ids:
     st.info("No article matches the filters.")
     st.stop()
 article_id = st.selectbox("Article (id, as in the table above)", ids, key="article", bind="query-params")
-art = articles_all.set_index("article_id").loc[article_id]
+art = articles_by_id(loaders.current_build_id()).loc[article_id]
 st.markdown(f"#### {escape_markdown(art['title'] or '(untitled)')}")
 origin = json.loads(art["meta_from"] or "{}")
 published = art["published"]
@@ -106,7 +116,7 @@ meta_rows = [
 ]
 st.table(pd.DataFrame(meta_rows, columns=["field", "value"]).set_index("field"))
 
-art_mentions = mentions[mentions["article_id"] == article_id]
+art_mentions = loaders.query("SELECT actor, surface, method, start, \"end\", raw_start, raw_end FROM mentions WHERE article_id = ? ORDER BY start", [article_id])
 sent_param = st.query_params.get("sent")
 focus = int(sent_param) if sent_param and sent_param.isdigit() else None
 show_raw = st.toggle("Show the original file (as received, with debris)", key="raw", bind="query-params")
@@ -140,10 +150,7 @@ with st.expander("Actors in this article"):
     }), hide_index=True, width="stretch", key="article_actors")
 
 with st.expander("Names not in the registry (candidates to add)"):
-    cands = loaders.table("candidates")
-    cands = cands[cands["article_id"].isin(shown_ids)]
-    counts = cands.groupby("surface").agg(mentions=("article_id", "size"), articles=("article_id", "nunique")).sort_values("mentions", ascending=False).reset_index()
-    st.dataframe(counts, hide_index=True, width="stretch", key="candidates_table")
+    st.dataframe(candidates.head(TABLE_ROWS), hide_index=True, width="stretch", key="candidates_table")
     st.caption("Add a name to data/actors.yaml (with type, camp and aliases) and the store rebuilds on the next load.")
 
 with st.expander("Cleaning: what was removed and repaired"):
