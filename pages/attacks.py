@@ -8,6 +8,7 @@ from dataclasses import replace
 import streamlit as st
 
 from lib import loaders
+from lib.frozen import freeze
 from lib.attack_charts import casualty_chart, claimant_colors, cumulative_chart, disagreements, figure_table, monthly_chart
 from lib.briefing import figure_notes
 from lib.highlight import escape_markdown
@@ -40,7 +41,7 @@ def attack_view(build_id: str, f):
     table = figure_table(shown, names)
     colors = claimant_colors(figures["claimant"].dropna())
     display = table.drop(columns=["count", "figure_id", "article_id", "sent_id", "period_start", "period_end", "partial"])
-    return len(shown), table, display, disagreements(table), monthly_chart(table, colors), cumulative_chart(table, colors), casualty_chart(table, colors)
+    return len(shown), table, display, disagreements(table), *(freeze(chart(table, colors)) for chart in (monthly_chart, cumulative_chart, casualty_chart))
 
 
 n_shown, table, display, disagree, monthly, cumulative, casualties = attack_view(loaders.current_build_id(), f)

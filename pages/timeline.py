@@ -9,6 +9,7 @@ from dataclasses import replace
 import streamlit as st
 
 from lib import loaders
+from lib.frozen import freeze
 from lib.geo import events_geojson, map_figure
 from lib.timeline import (
     cluster_export, event_clusters, event_labels, most_reported, reports_export, source_card_html, timeline_figure, type_labels, with_cluster_fields,
@@ -64,7 +65,7 @@ def timeline_view(build_id: str, f):
     table["type"] = table["type"].map(lambda t: labels.get(t, t))
     on_screen = table.drop(columns=["cluster_id", "lat", "lon"])
     drawn = most_reported(clusters, MAX_DRAWN)
-    return shown, clusters, table, on_screen, len(drawn), timeline_figure(drawn, shown, names), map_figure(drawn, shown, names)
+    return shown, clusters, table, on_screen, len(drawn), freeze(timeline_figure(drawn, shown, names)), freeze(map_figure(drawn, shown, names))
 
 
 shown, clusters, table, on_screen, n_drawn, timeline, geo = timeline_view(loaders.current_build_id(), f)
