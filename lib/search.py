@@ -25,6 +25,13 @@ def search_sql(query: str, article_ids=None, limit: int = 200) -> tuple[str, lis
     return sql + f" ORDER BY article_id, sent_id LIMIT {int(limit)}", params
 
 
+def found_words(n_rows: int, limit: int) -> str:
+    """How many sentences matched, given ``n_rows`` fetched with ``LIMIT limit + 1``."""
+    if n_rows > limit:
+        return f"the first {limit} matching sentences (there are more: add words or filters)"
+    return f"{n_rows} matching sentence(s)"
+
+
 def terms(query: str) -> list[str]:
     phrases = re.findall(r'"([^"]+)"', query)
     rest = re.sub(r'"[^"]*"', " ", query).split()

@@ -10,8 +10,10 @@ import streamlit as st
 
 from lib import loaders
 from lib.highlight import escape_markdown, page_href
-from lib.search import highlight_hits, search_sql
+from lib.search import found_words, highlight_hits, search_sql
 from pages.widgets import actor_picker, add_to_briefing, current_filters, download_csv, start_briefing
+
+MAX_HITS = 200
 
 st.title("Search")
 articles_all = loaders.table("articles", ["article_id", "outlet", "perspective", "published"])
@@ -28,7 +30,8 @@ articles = f.articles(articles_all, mentions)
 if outlets:
     articles = articles[articles["outlet"].isin(outlets)]
 narrowed = None if len(articles) == len(articles_all) else list(articles["article_id"])
-hits = loaders.query(*search_sql(query, narrowed)) if query else articles.iloc[0:0]
+# One row more than shown says whether there are more than MAX_HITS.
+hits = loaders.query(*search_sql(query, narrowed, limit=MAX_HITS + 1)) if query else articles.iloc[0:0]
 if actors:
     with_actor = mentions[mentions["actor"].isin(actors)][["article_id", "sent_id"]].drop_duplicates()
     hits = hits.merge(with_actor, on=["article_id", "sent_id"])
@@ -36,16 +39,19 @@ start_briefing("Search")
 if not query:
     st.info("Type words to search every sentence of the corpus.")
     st.stop()
-caption = f.describe("articles") + f" Query: {query!r}; {len(hits)} matching sentence(s)."
+caption = f.describe("articles") + f" Query: {query!r}; {found_words(len(hits), MAX_HITS)}."
+hits = hits.head(MAX_HITS)
 st.caption(escape_markdown(caption))
 outlet_of = dict(zip(articles_all["article_id"], articles_all["outlet"]))
-for row in hits.itertuples():
-    link = page_href("overview", article=row.article_id, sent=row.sent_id)
-    st.html(
+# One HTML block for every hit: a block per hit made the browser lay out hundreds of elements.
+if len(hits):
+    st.html("".join(
         f'<div style="margin:.4rem 0;padding:.4rem .6rem;border-left:3px solid #0b5563">'
         f'<div style="font-size:.8rem;color:#555">{html.escape(outlet_of.get(row.article_id, ""))} · {html.escape(row.article_id)} · sentence {row.sent_id} · '
-        f'<a href="{html.escape(link)}" target="_self">open in the reader</a></div>{highlight_hits(row.text, query)}</div>'
-    )
+        f'<a href="{html.escape(page_href("overview", article=row.article_id, sent=row.sent_id))}" target="_self">open in the reader</a></div>'
+        f'{highlight_hits(row.text, query)}</div>'
+        for row in hits.itertuples()
+    ))
 table = pd.DataFrame({"article": hits["article_id"], "outlet": hits["article_id"].map(outlet_of), "sentence": hits["sent_id"], "text": hits["text"]})
 download_csv(table, "crosscurrents-search", key="search_csv")
 add_to_briefing("Search results", "table", table, caption=caption)

@@ -27,3 +27,4 @@ def test_search_respects_global_outlet_filter(run_page):
     at = run_page("pages/search.py", {"q": "Iraq", "outlet": "Al-Fassel"})
     html = "".join(h.proto.body for h in at.get("html"))
     assert "004_2274b76a68101a80" in html and "002_2f6602b0745822a4" not in html
+
