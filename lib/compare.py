@@ -85,12 +85,13 @@ def focus_options(labels: pd.DataFrame, mentions: pd.DataFrame, event_names: dic
 
 
 def focus_sentences(focus: str, labels: pd.DataFrame) -> pd.DataFrame:
-    """(article_id, sent_id, tone, evidence) of the sentences about the focus."""
+    """(article_id, sent_id, tone[, evidence]) of the sentences about the focus
+    (evidence when the labels carry it; the app loads labels without it)."""
     if is_event(focus):
         rows = labels[(labels["kind"] == "event") & (labels["event"] == focus[len(EVENT_PREFIX):])]
     else:
         rows = labels[labels["actor"] == focus]
-    return rows.drop_duplicates(["article_id", "sent_id"])[["article_id", "sent_id", "tone", "evidence"]]
+    return rows.drop_duplicates(["article_id", "sent_id"])[[c for c in ("article_id", "sent_id", "tone", "evidence") if c in rows]]
 
 
 def focus_labels(focus: str, labels: pd.DataFrame) -> pd.DataFrame:
@@ -176,10 +177,22 @@ def key_sentences_of(sents: pd.DataFrame, lab: pd.DataFrame, groups: pd.DataFram
         "article_id": df["article_id"].to_numpy(),
         "sent_id": df["sent_id"].astype(int).to_numpy(),
         "outlet": [outlets.get(a, "") for a in df["article_id"]],
-        "text": df["evidence"].to_numpy(),
+        "text": df["evidence"].to_numpy() if "evidence" in df else None,
         "tone": df["tone"].round(3).to_numpy(),
         "link": [page_href("overview", article=a, sent=int(s)) for a, s in zip(df["article_id"], df["sent_id"])],
     })
+
+
+def with_sentence_text(df: pd.DataFrame, lookup, column: str) -> pd.DataFrame:
+    """``df`` with ``column`` holding the text of each row's sentence. ``lookup``
+    maps (article_id, sent_id) keys to their rows (article_id, sent_id, text): the
+    app reads just these sentences instead of holding every label's sentence."""
+    if df.empty:
+        return df.assign(**{column: pd.Series(dtype=object)})
+    texts = lookup(df[["article_id", "sent_id"]]).rename(columns={"text": column})
+    texts["sent_id"] = texts["sent_id"].astype("int64")
+    out = df.drop(columns=[column], errors="ignore").assign(sent_id=df["sent_id"].astype("int64"))
+    return out.merge(texts, on=["article_id", "sent_id"], how="left")[list(df.columns) + ([column] if column not in df else [])]
 
 
 def columns_table(cols: list[Column], focus_name: str) -> pd.DataFrame:
@@ -259,7 +272,8 @@ def phrases_side_by_side(focus: str, groups: pd.DataFrame, labels: pd.DataFrame,
     long = (
         lab.assign(key=lab["label"].str.lower())
         .groupby([by, "key", "kind"], as_index=False)
-        .agg(phrase=("label", "first"), count=("label", "size"), example=("evidence", "first"), article_id=("article_id", "first"), sent_id=("sent_id", "first"))
+        .agg(phrase=("label", "first"), count=("label", "size"), article_id=("article_id", "first"), sent_id=("sent_id", "first"),
+             **({"example": ("evidence", "first")} if "evidence" in lab else {}))
         .rename(columns={by: "group"})
         .sort_values(["group", "count", "key"], ascending=[True, False, True])
         .drop(columns=["key"])

@@ -44,7 +44,8 @@ st.caption("The same actors and events in each outlet's or perspective's own wor
 EVENTS = event_names()
 registry = loaders.registry()
 articles_all = loaders.table("articles", ["article_id", "outlet", "original_publisher", "perspective", "published", "n_sentences", "title"])
-labels_all = loaders.table("labels")
+# Labels without their sentences (most of the table's size): the few sentences shown are read on demand.
+labels_all = loaders.table("labels", ["article_id", "sent_id", "actor", "label", "kind", "tone", "resolved", "event"])
 quotes_all = loaders.table("quotes")
 mentions_all = loaders.table("mentions", ["article_id", "sent_id", "actor"])
 f = current_filters()
@@ -55,9 +56,10 @@ def filtered_corpus(build_id: str, f):
     """The filtered tables, their groups and the foci they offer (shared by every session, never mutated)."""
     articles = f.articles(articles_all, mentions_all)
     ids = set(articles["article_id"])
-    labels, mentions = labels_all[labels_all["article_id"].isin(ids)], mentions_all[mentions_all["article_id"].isin(ids)]
+    # Unfiltered, the whole tables themselves: a filtered copy would double the memory for nothing.
+    labels, quotes, mentions = (t if len(articles) == len(articles_all) else t[t["article_id"].isin(ids)] for t in (labels_all, quotes_all, mentions_all))
     groups = compare.article_groups(articles, loaders.outlets().perspectives)
-    return articles, labels, quotes_all[quotes_all["article_id"].isin(ids)], mentions, groups, compare.focus_options(labels, mentions, EVENTS)
+    return articles, labels, quotes, mentions, groups, compare.focus_options(labels, mentions, EVENTS)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -72,6 +74,8 @@ def focus_view(build_id: str, f, by: str, focus: str):
 def side_by_side(build_id: str, f, by: str, focus: str, columns: tuple[str, ...], with_names: bool):
     _, labels, quotes, _, groups, _ = filtered_corpus(build_id, f)
     cols = [compare.column_summary(g, by, focus, groups, labels, quotes, with_names=with_names) for g in columns]
+    for col in cols:
+        col.sentences = compare.with_sentence_text(col.sentences, loaders.sentence_texts, "text")
     return cols, compare.columns_table(cols, focus_name(focus))
 
 
@@ -129,6 +133,7 @@ with tabs["Same event, different words"]:
     if tabs["Same event, different words"].open:
         st.markdown(f"**{escape_markdown(focus_name(focus, ''))}**: the words each column uses for it.")
         wide, long = compare.phrases_side_by_side(focus, groups, labels, by, columns)
+        long = compare.with_sentence_text(long, loaders.sentence_texts, "example")
         st.dataframe(wide, hide_index=True, key="cmp_words", width="stretch")
         st.dataframe(long, hide_index=True, key="cmp_words_where", width="stretch", column_order=["group", "phrase", "kind", "count", "example", "link"],
                      column_config={"link": LINK, "example": st.column_config.TextColumn("first sentence", width="large")})

@@ -150,7 +150,7 @@ def profile(actor: str):
             "reader": st.column_config.LinkColumn("in the article", display_text="open")})
         download_csv(rel_table, f"crosscurrents-{actor}-relations", key="net_profile_csv")
 
-    words, kind = actor_profile.outlet_words(actor, loaders.table("labels"), mentions, articles_all)
+    words, kind = actor_profile.outlet_words(actor, loaders.table("labels", ["article_id", "sent_id", "actor", "label", "kind", "tone"]), mentions, articles_all)
     st.markdown("**Words each outlet uses for it**" + (" (labels and tone of the sentence)" if kind == "labels" else " (names used; labels not built yet)"))
     st.dataframe(words, hide_index=True, width="stretch", key="net_profile_words")
 

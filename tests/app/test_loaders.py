@@ -21,3 +21,15 @@ def test_co_mention_evidence_through_the_loader_equals_the_whole_table():
     lazy = network.edge_evidence("iran", "united_states", network.CO_MENTION, rows, tables["mentions"], loaders.sentence_texts, tables["articles"])
     assert len(whole) > 3
     pd.testing.assert_frame_equal(lazy.reset_index(drop=True), whole.reset_index(drop=True), check_dtype=False)
+
+
+def test_key_sentences_read_on_demand_equal_the_labels_evidence():
+    """Compare loads labels without their sentences and reads the few it shows: same text either way."""
+    from lib import compare
+
+    labels = store.read_table("labels", STORE_DIR)
+    about = compare.focus_sentences("pmf", labels)
+    lazy = compare.with_sentence_text(about.drop(columns=["evidence"]), loaders.sentence_texts, "evidence")
+    assert len(about) > 5
+    assert list(lazy.columns) == list(about.columns)
+    pd.testing.assert_frame_equal(lazy.reset_index(drop=True), about.reset_index(drop=True), check_dtype=False)
