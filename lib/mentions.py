@@ -10,9 +10,15 @@ from lib.registry import ROLE_BLOCKERS, Registry, tokenize
 from lib.vocab import Vocabulary
 
 # A run of capitalised words, allowing Arabic name particles inside ("Salam al-Jazaeri").
+# It starts with the capital and checks the word boundary before it afterwards
+# (``\b[A-Z]``): a pattern that starts with a character class lets the regex
+# engine skip to the next capital instead of trying every position. Words and
+# spaces are possessive (``++``): what follows them can never start inside them,
+# so the engine need not try giving characters back.
 CANDIDATE_RE = re.compile(
-    r"\b(?:[A-Z][a-z’'A-Z-]+)(?:\s+(?:(?:al|bin|ibn|abu|abd|el|de|of)[- ])?[A-Z][a-z’'A-Z-]+){1,4}"
+    r"[A-Z](?<!\w[A-Z])[a-z’'A-Z-]++(?:\s++(?:(?:al|bin|ibn|abu|abd|el|de|of)[- ])?[A-Z][a-z’'A-Z-]++){1,4}"
 )
+WORD_SEPARATORS_RE = re.compile(r"[\s-]+")
 # Capitalised words that begin sentences or titles rather than names.
 COMMON_ZIPF = 4.6
 LEADING_DETERMINERS = {"The", "A", "An", "This", "That", "These", "Those", "Its", "His", "Her", "Their"}
@@ -31,33 +37,38 @@ def find_mentions(text: str, spans, registry: Registry, published: date | None):
     """Return (mentions, candidates) as lists of dicts with clean-text offsets."""
     toks = tokenize(text)
     matches = registry.matcher.find(text, toks)
-    sent_of = sentence_index(spans)
-    person_starts = {
-        m.first_token for m in matches if not m.target.startswith("role:") and registry.actors[m.target].type == "person"
-    }
+    sent_starts = [s for s, _ in spans]
+    person_starts = None  # first tokens of people's names: asked for only next to a role title
     # An actor name inside a longer place name is part of the place, not the
     # actor: "the Jordan Valley" is not Jordan, "Baghdad airport" not the government.
-    place_spans = [(p.start, p.end) for p in load_places().find(text, toks)]
+    # (The gazetteer's matcher directly: only the spans are wanted, not PlaceMatch objects.)
+    place_spans = [(p.start, p.end) for p in load_places().matcher.find(text, toks)]
     place_starts = [s for s, _ in place_spans]
     mentions = []
     for m in matches:
+        start, end = m.start, m.end
         # Place matches do not overlap and run left to right: only the last one
         # starting at or before the mention can contain it.
-        k = bisect.bisect_right(place_starts, m.start) - 1
-        if k >= 0 and m.end <= place_spans[k][1] and place_spans[k][1] - place_spans[k][0] > m.end - m.start:
-            continue
+        k = bisect.bisect_right(place_starts, start) - 1
+        if k >= 0:
+            place_start, place_end = place_spans[k]
+            if end <= place_end and place_end - place_start > end - start:
+                continue
         actor = m.target
-        if actor.startswith("role:"):
+        if m.method == "role":  # a title ("role:<title>"): its holder on the article's date
             prev = toks.norms[m.first_token - 1] if m.first_token > 0 else ""
+            if person_starts is None:
+                person_starts = {
+                    p.first_token for p in matches if not p.target.startswith("role:") and registry.actors[p.target].type == "person"
+                }
             named_next = any(t in person_starts for t in range(m.last_token + 1, m.last_token + 3))
             if prev in ROLE_BLOCKERS or named_next:
                 continue
             actor = registry.holder(actor[5:], published)
             if actor is None:
                 continue
-        mentions.append(
-            {"sent_id": sent_of(m.start), "actor": actor, "surface": m.surface, "start": m.start, "end": m.end, "method": m.method}
-        )
+        sent_id = max(0, bisect.bisect_right(sent_starts, start) - 1)  # as sentence_index(spans)(start)
+        mentions.append({"sent_id": sent_id, "actor": actor, "surface": m.surface, "start": start, "end": end, "method": m.method})
     return mentions, find_candidates(text, spans, matches, registry, known_spans=place_spans)
 
 
@@ -68,14 +79,14 @@ def find_candidates(text: str, spans, matches, registry: Registry, vocab: Vocabu
     sent_of = sentence_index(spans)
     zipf = (vocab or _common_vocab()).score
     out = []
-    j = 0  # matches and candidates both run left to right: sweep once
+    j, n_covered = 0, len(covered)  # matches and candidates both run left to right: sweep once
     for m in CANDIDATE_RE.finditer(text):
-        s, e = m.start(), m.end()
-        while j < len(covered) and covered[j][1] <= s:
+        s, e = m.span()
+        while j < n_covered and covered[j][1] <= s:
             j += 1
-        if j < len(covered) and covered[j][0] < e:
+        if j < n_covered and covered[j][0] < e:
             continue
-        words = re.split(r"[\s-]+", m.group())
+        words = WORD_SEPARATORS_RE.split(m.group())
         while words and words[0] in LEADING_DETERMINERS:
             words = words[1:]  # "The Iranians" is a sentence start, not a name
         if len(words) < 2:

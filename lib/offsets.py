@@ -43,6 +43,25 @@ class OffsetMap:
             return r, r
         return self.to_raw(start), self.to_raw(end - 1) + 1
 
+    def spans_to_raw(self, spans) -> list[tuple[int, int]]:
+        """``span_to_raw`` of each of ``spans`` (an article's sentences or mentions),
+        the run starts looked up once rather than per position."""
+        runs = self.runs
+        if not runs:
+            return [(s, s) if e <= s else (s, e) for s, e in spans]
+        starts = [r[0] for r in runs]
+        out = []
+        for s, e in spans:
+            i = bisect.bisect_right(starts, s) - 1
+            if i >= 0:
+                clean_start, raw_start, length = runs[i]
+                if s < e <= clean_start + length:  # the usual span: inside one copied run
+                    shift = raw_start - clean_start
+                    out.append((s + shift, e + shift))
+                    continue
+            out.append(self.span_to_raw(s, e))
+        return out
+
     def to_list(self) -> list[list[int]]:
         return [list(r) for r in self.runs]
 

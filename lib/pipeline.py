@@ -79,9 +79,10 @@ def resolve_metadata(src: ArticleSource, found: dict, title: str | None, outlets
     outlet_name = meta.get("outlet") or found.get("outlet")
     if not meta.get("outlet") and found.get("outlet"):
         origin["outlet"] = "text"
-    outlet = outlets.resolve(outlet_name) or outlets.resolve(meta.get("original_publisher"))
-    if outlet_name and outlets.resolve(outlet_name):
-        outlet_name = outlets.resolve(outlet_name).name  # "jpost" -> "The Jerusalem Post"
+    named_outlet = outlets.resolve(outlet_name)
+    outlet = named_outlet or outlets.resolve(meta.get("original_publisher"))
+    if outlet_name and named_outlet:
+        outlet_name = named_outlet.name  # "jpost" -> "The Jerusalem Post"
     published = parse_date(meta.get("published"))
     precision = meta.get("date_precision")
     if published is None and found.get("date"):
@@ -119,14 +120,14 @@ def process_article(src: ArticleSource, ctx: Context) -> dict[str, list[dict]]:
     text, omap = c.text, c.offsets
     spans = split_sentences(text)
     aid = src.article_id
-    sentences = []
-    for i, (s, e) in enumerate(spans):
-        rs, re_ = omap.span_to_raw(s, e)
-        sentences.append({"article_id": aid, "sent_id": i, "start": s, "end": e, "raw_start": rs, "raw_end": re_, "text": text[s:e]})
+    sentences = [
+        {"article_id": aid, "sent_id": i, "start": s, "end": e, "raw_start": rs, "raw_end": re_, "text": text[s:e]}
+        for i, ((s, e), (rs, re_)) in enumerate(zip(spans, omap.spans_to_raw(spans)))
+    ]
     mentions, candidates = find_mentions(text, spans, ctx.registry, meta["published"])
-    for m in mentions:
+    for m, (rs, re_) in zip(mentions, omap.spans_to_raw([(m["start"], m["end"]) for m in mentions])):
         m["article_id"] = aid
-        m["raw_start"], m["raw_end"] = omap.span_to_raw(m["start"], m["end"])
+        m["raw_start"], m["raw_end"] = rs, re_
     for cnd in candidates:
         cnd["article_id"] = aid
     actor_counts: dict[str, int] = {}

@@ -13,14 +13,23 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from itertools import accumulate, compress, count
 from pathlib import Path
 
 import yaml
 
 from lib.paths import DATA_DIR
 
-TOKEN_RE = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Za-z0-9]+(?:['’ʼ`][A-Za-z]+)*")
+# A token: an acronym with dots ("U.S."), else letters and digits with any apostrophe
+# parts ("Kata'ib"): ``(?:[A-Za-z]\.){2,}|[A-Za-z0-9]+(?:['’ʼ`][A-Za-z]+)*`` written to
+# start with its first character, so the regex engine skips to the next letter or
+# digit instead of trying every position, and with possessive quantifiers where
+# giving characters back can never help (nothing follows them).
+TOKEN_RE = re.compile(r"[A-Za-z0-9](?:(?<=[A-Za-z])(?:\.[A-Za-z])+\.|[A-Za-z0-9]*+(?:['’ʼ`][A-Za-z]++)*+)")
+TOKEN_SPLIT_RE = re.compile(f"({TOKEN_RE.pattern})")  # one group: re.split keeps the tokens between the gaps
 APOSTROPHES = re.compile(r"['’ʼ`]")
+DROP_APOSTROPHES = str.maketrans("", "", "'’ʼ`")
+NOT_ALNUM_RE = re.compile(r"[^a-z0-9]")
 MAX_ALIAS_TOKENS = 9
 # Words that make a role title refer to someone else than the holder.
 ROLE_BLOCKERS = {"former", "ex", "late", "then", "previous", "next", "future", "deputy", "acting", "new"}
@@ -55,17 +64,23 @@ class Tokens:
     def __init__(self, text: str | None):
         if text is None:  # filled by window()
             return
-        matches = list(TOKEN_RE.finditer(text))
-        self.texts = [m.group() for m in matches]
-        self.starts = [m.start() for m in matches]
-        self.norms = [t.lower() for t in self.texts]
-        # Only tokens with a dot or an apostrophe need more than lowering.
-        for i in [i for i, t in enumerate(self.texts) if not t.isalnum()]:
+        # Splitting on the token pattern gives [gap, token, gap, ..., token, gap]: the running
+        # sum of their lengths gives every token's start without a match object per token.
+        parts = TOKEN_SPLIT_RE.split(text)
+        self.texts = parts[1::2]
+        self.starts = list(accumulate(map(len, parts)))[0:-1:2]
+        self.norms = list(map(str.lower, self.texts))
+        # Only tokens with a dot or an apostrophe need more than lowering: a few,
+        # found by list searches (in C) rather than a Python loop over every token.
+        alnum = list(map(str.isalnum, self.texts))
+        i = -1
+        for _ in range(alnum.count(False)):
+            i = alnum.index(False, i + 1)
             t = self.texts[i]
             if "." in t:  # U.S. -> US
                 self.norms[i] = t.replace(".", "").lower()
                 continue
-            norm = APOSTROPHES.sub("", t).lower()
+            norm = t.translate(DROP_APOSTROPHES).lower()
             if norm.endswith("s") and t[-2] in "'’ʼ`":
                 norm = norm[:-1]  # possessive: Sudani's -> sudani
                 self.texts[i] = t[:-2]
@@ -118,9 +133,17 @@ class AliasEntry:
     alias: str
     acronym: bool
     proper: bool  # one capitalised word: must be capitalised in the text
+    # Worked out once, not at every match: an acronym as the text must spell it
+    # once dots are dropped ("U.S." and "US" -> "US"), and how a match was made.
+    bare: str = field(init=False, repr=False, compare=False)
+    method: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        self.bare = self.alias.replace(".", "").replace(" ", "")
+        self.method = "role" if self.target.startswith("role:") else ("acronym" if self.acronym else "alias")
 
 
-@dataclass
+@dataclass(slots=True)
 class Match:
     target: str
     surface: str
@@ -147,59 +170,50 @@ class AliasMatcher:
                 node = node.setdefault(tok, {})
             node.setdefault(None, []).append(e)
 
-    @staticmethod
-    def _accept(e: AliasEntry, texts: list[str]) -> bool:
-        """``texts``: the surface words of the candidate span."""
-        if e.acronym:
-            return "".join(t.replace(".", "") for t in texts) == e.alias.replace(".", "").replace(" ", "")
-        if e.proper:
-            return texts[0][:1].isupper()
-        return True
-
     def find(self, text: str, tokens: Tokens | None = None) -> list[Match]:
         toks = tokens if tokens is not None else Tokens(text)  # not tokenize(): keep its one-article cache
         # Work on the parallel lists: building a Token per step was most of the cost.
         norms, texts, starts = toks.norms, toks.texts, toks.starts
-        accept = self._accept
         out: list[Match] = []
         n = len(norms)
         trie = self.trie
         i = 0  # the first token not yet inside a match
         # Only tokens that begin some alias can start a match: find them in one pass.
-        for first in [k for k, w in enumerate(norms) if w in trie]:
+        for first in compress(count(), map(trie.__contains__, norms)):
             if first < i:
                 continue
-            i = first
-            node = trie[norms[i]]
+            node = trie[norms[first]]
             hit = None
-            j = i
+            j = first
             # Walk the trie as far as the tokens go, remembering the longest
             # accepted alias; aliases never cross a sentence or clause break.
             while True:
                 entries = node.get(None)
                 if entries:
-                    span = texts[i : j + 1]
-                    ok = [e for e in entries if accept(e, span)]
-                    if ok:
-                        hit = (ok[0], j)
-                if j + 1 >= n:
+                    for e in entries:
+                        # Acronyms match only as spelt (capitals, dots aside); a one-word
+                        # proper noun only capitalised. (Inline: this runs for most tokens.)
+                        if e.acronym:
+                            ok = "".join(texts[first : j + 1]).replace(".", "") == e.bare
+                        else:
+                            ok = not e.proper or texts[first][:1].isupper()
+                        if ok:
+                            hit, last = e, j
+                            break
+                j += 1
+                if j >= n:
                     break
-                node = node.get(norms[j + 1])
+                node = node.get(norms[j])
                 if node is None:
                     break
-                a_end = starts[j] + len(texts[j])
-                gap = text[a_end : starts[j + 1]]
-                if gap != " " and _is_break_gap(gap, texts[j], norms[j]):
+                gap = text[starts[j - 1] + len(texts[j - 1]) : starts[j]]
+                if gap != " " and _is_break_gap(gap, texts[j - 1], norms[j - 1]):
                     break
-                j += 1
             if hit is None:
                 continue
-            e, last = hit
-            length = last - i + 1
-            start, end = starts[i], starts[last] + len(texts[last])
-            method = "role" if e.target.startswith("role:") else ("acronym" if e.acronym else "alias")
-            out.append(Match(e.target, text[start:end], start, end, method, i, i + length - 1))
-            i += length
+            start, end = starts[first], starts[last] + len(texts[last])
+            out.append(Match(hit.target, text[start:end], start, end, hit.method, first, last))
+            i = last + 1
         return out
 
 
@@ -340,7 +354,7 @@ class Outlets:
 
 
 def _fold(s: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", APOSTROPHES.sub("", s.lower()).removeprefix("the "))
+    return NOT_ALNUM_RE.sub("", APOSTROPHES.sub("", s.lower()).removeprefix("the "))
 
 
 @lru_cache(maxsize=4)

@@ -27,7 +27,9 @@ SINGLE_LETTER_PIECES = {"a", "I"}
 
 MEMO_LIMIT = 500_000  # distinct tokens remembered before the memo starts afresh
 
-TOKEN_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
+# Possessive quantifiers: nothing follows a run of letters that giving some back could
+# match, and saying so spares the regex engine its backtracking bookkeeping.
+TOKEN_RE = re.compile(r"[A-Za-z]++(?:['’][A-Za-z]++)*+")
 
 
 @lru_cache(maxsize=1)
