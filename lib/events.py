@@ -20,20 +20,24 @@ the best date, the most specific place and a title.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from copy import copy
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
-from lib.casefold import AnyPattern, fold
+from lib.casefold import fold, foldable
 from lib.figures import ADJECTIVE_ACTORS, find_numbers, _unit
 from lib.paths import DATA_DIR
-from lib.periods import Period, find_periods
-from lib.places import Gazetteer, load_places
-from lib.registry import tokenize
+from lib.periods import Period, find_periods, may_hold_period
+from lib.places import Gazetteer, PlaceMatch, load_places
+from lib.registry import Tokens, tokenize
+from lib.textwords import WordIndex, WordRequirement, Words, words_of
 
+ADJECTIVE_ACTOR_IDS = frozenset(a for a in ADJECTIVE_ACTORS.values() if a)
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "undated": 4}
 VIOLENCE = "violence"
 WEAPONS = [
@@ -42,8 +46,9 @@ WEAPONS = [
     ("missile", re.compile(r"\bmissiles?\b", re.I)),
     ("air strike", re.compile(r"\b(?:air ?strikes?|warplanes?|fighter jets?|bombing)\b", re.I)),
 ]
+# Matched where a mention ends (so no "^").
 CLAIM_VERB_RE = re.compile(
-    r"^(?:['’]s office)?\s*(?:,[^,]{0,60},\s*)?(?:has |have |had )?(?:also )?"
+    r"(?:['’]s office)?\s*(?:,[^,]{0,60},\s*)?(?:has |have |had )?(?:also )?"
     r"(?:said|says|announced|reported|stated|confirmed|claimed|told|noted|accused|warned|declared|revealed|tracked)\b",
     re.I,
 )
@@ -64,6 +69,12 @@ TARGET_LOCATIVES = ("on", "against")
 TARGET_PREP_RE = re.compile(r"\b(?:on|against|targeting|target|at|hit|hitting|strike|struck|attacked)\s+(?:(?:the|an?)\s+)?$", re.I)
 NEXT_DAY_RE = re.compile(r"\b(?:the following day|the next day|a day later|the day after)\b", re.I)
 DAYS_BEFORE_RE = re.compile(r"\b(?P<n>days|a few days|hours|a day|weeks)\s+before\s+(?:the|this)\s+(?P<noun>[a-z]+)", re.I)
+THERE_RE = re.compile(r"\bthere\b")
+SERIES_RE = re.compile(r"\b(?:more than |over |at least |nearly |about )?\d[\d,]*\s+times\b")  # "attacked ... 160 times"
+QUOTE_RE = re.compile(r"“[^”]*”|\"[^\"]*\"")
+# The words these need (lib/textwords.py): a clause lacking them is not searched.
+NEXT_DAY_NEEDS, DAYS_BEFORE_NEEDS, THERE_NEEDS = (WordRequirement.of(p.pattern, p.flags) for p in (NEXT_DAY_RE, DAYS_BEFORE_RE, THERE_RE))
+WEAPON_NEEDS = [WordRequirement.of(p.pattern, p.flags) for _, p in WEAPONS]
 # How far (characters) a date may sit from the trigger and still date it.
 MAX_DATE_GAP = {"violence": 100, "politics": 80}
 # ... and how far a place may sit from the nearest trigger and still be where it happened.
@@ -80,6 +91,7 @@ class EventType:
     color: str
     family: str
     triggers: tuple[re.Pattern, ...]
+    sources: tuple[str, ...] = ()  # the triggers as written in the file
 
 
 @dataclass(frozen=True)
@@ -100,7 +112,17 @@ class KnownEvent:
 
 
 def load_event_types(path: Path | str | None = None) -> dict[str, EventType]:
-    return _event_types(str(path or DATA_DIR / "event_types.yaml"))
+    return _event_types(_data_file(path, "event_types.yaml"))
+
+
+def _data_file(path: Path | str | None, name: str) -> str:
+    return str(path) if path else _default_file(DATA_DIR, name)
+
+
+@lru_cache(maxsize=8)
+def _default_file(data_dir: Path, name: str) -> str:
+    """data_dir/name as a string (asked for many times per article)."""
+    return str(data_dir / name)
 
 
 @lru_cache(maxsize=4)
@@ -108,13 +130,14 @@ def _event_types(path: str) -> dict[str, EventType]:
     spec = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     out = {}
     for row in spec["types"]:
-        pats = tuple(re.compile(rf"\b(?:{p})\b", re.I) for p in row.get("triggers") or [])
-        out[row["id"]] = EventType(row["id"], row["label"], row["color"], row["family"], pats)
+        sources = tuple(row.get("triggers") or [])
+        pats = tuple(re.compile(rf"\b(?:{p})\b", re.I) for p in sources)
+        out[row["id"]] = EventType(row["id"], row["label"], row["color"], row["family"], pats, sources)
     return out
 
 
 def load_known_events(path: Path | str | None = None) -> dict[str, KnownEvent]:
-    return _known_events(str(path or DATA_DIR / "known_events.yaml"))
+    return _known_events(_data_file(path, "known_events.yaml"))
 
 
 @lru_cache(maxsize=4)
@@ -171,6 +194,8 @@ class Report:
     places_named: set[str] = field(default_factory=set)
     needs_relative: str | None = None  # "next_day" | "days_before:<noun>"
     anaphoric: bool = False
+    # Undated, and nothing can date it (see _ArticleReader._may_be_kept): read no further; dropped.
+    doomed: bool = False
 
 
 def extract(article: dict, sentences: list[dict], mentions: list[dict], ctx) -> list[dict]:
@@ -180,9 +205,10 @@ def extract(article: dict, sentences: list[dict], mentions: list[dict], ctx) -> 
     for srow in sentences:
         reports.extend(reader.read_sentence(srow))
     reports = _resolve_relative(reports)
-    known = load_known_events()
+    known_path = _data_file(None, "known_events.yaml")
+    known, known_index = _known_events(known_path), _known_index(known_path)
     for r in reports:
-        r.known = _match_known(r, known)
+        r.known = None if r.doomed else _match_known(r, known, known_index)
         if r.known:
             _align_with_known(r, known[r.known])
     reports = _merge_continuations(reports, ctx)
@@ -198,18 +224,22 @@ class _ArticleReader:
         self.ref_precision = article.get("date_precision") or "day"
         self.text = article["text"]
         self.ctx = ctx
-        self.types = load_event_types()
-        self.any_trigger = _any_trigger(tuple(self.types.values()))
-        self.type_trigger = {t.id: _type_trigger(t) for t in self.types.values()}
+        types_path = _data_file(None, "event_types.yaml")
+        self.types = _event_types(types_path)
+        self.triggers = _trigger_matcher(types_path)
         self.places: Gazetteer = load_places()
-        self.tokens = tokenize(self.text)  # the article's, already made for its mentions
+        self._tokens: Tokens | None = None
+        self._periods: dict[str, list[Period]] = {}
         self.by_sentence: dict[int, list[dict]] = {}
         for m in mentions:
             self.by_sentence.setdefault(m["sent_id"], []).append(m)
         self.armed_counts: dict[str, int] = {}
+        self.is_armed: dict[str, bool] = {}  # actor -> an armed group?
         self.paragraph = 0
         self.prev_end: int | None = None
-        self.last_place: str | None = None
+        self.last_place = _LastPlace()
+        self.families_read: dict[int, set[str]] = {}  # sentence -> families of its reports
+        self.undated_known = [k for k in _known_events(_data_file(None, "known_events.yaml")).values() if k.undated_ok]
 
     # -- one sentence --------------------------------------------------------
     def read_sentence(self, srow: dict) -> list[Report]:
@@ -217,7 +247,8 @@ class _ArticleReader:
         if self.prev_end is not None and "\n" in self.text[self.prev_end : srow["start"]]:
             self.paragraph += 1
         self.prev_end = srow["end"]
-        if not self.any_trigger.search(sent):  # most sentences: nothing happens in them
+        possible = self.triggers.possible(sent)
+        if not self.triggers.holds_any(sent, possible):  # most sentences: nothing happens in them
             self._count_armed(self.by_sentence.get(srow["sent_id"], []))
             return []
         local = [
@@ -226,23 +257,48 @@ class _ArticleReader:
         ]
         quoted = _quoted_spans(sent)
         local = [m for m in local if not any(a <= m["ls"] < b for a, b in quoted)]
-        sent_tokens = self.tokens.window(srow["start"], srow["end"])
-        places = [p for p in self.places.find(sent, sent_tokens) if not any(a <= p.start < b for a, b in quoted) and not any(
-            m["ls"] <= p.start and p.end <= m["le"] and (m["le"] - m["ls"]) > (p.end - p.start) for m in local)]
+        places = _Once(lambda: self._places(srow, sent, quoted, local))  # a clause whose report is dropped needs none
         out = []
         for seg_start, seg_end in self._segments(sent):
-            out.extend(self._read_segment(srow, sent, seg_start, seg_end, local, places))
+            out.extend(self._read_segment(srow, sent, seg_start, seg_end, local, places, possible))
         self._count_armed(local)
         return out
 
+    def _places(self, srow: dict, sent: str, quoted, local: list[dict]) -> list[PlaceMatch]:
+        """The places named in the sentence, but in quotes or inside a longer actor's name."""
+        sent_tokens = self.tokens().window(srow["start"], srow["end"])
+        return [p for p in self.places.find(sent, sent_tokens) if not any(a <= p.start < b for a, b in quoted) and not any(
+            m["ls"] <= p.start and p.end <= m["le"] and (m["le"] - m["ls"]) > (p.end - p.start) for m in local)]
+
+    def tokens(self) -> Tokens:
+        """The article's tokens: made for its mentions already (lib.registry.tokenize keeps
+        the last text's), so asked for only once a sentence needs them."""
+        if self._tokens is None:
+            self._tokens = tokenize(self.text)
+        return self._tokens
+
+    def periods(self, s: str) -> list[Period]:
+        """``find_periods(s)`` without the cumulative ones ("since 2023"), once per
+        text: a sentence is read for its clauses and again as a clause."""
+        found = self._periods.get(s)
+        if found is None:
+            found = self._periods[s] = [p for p in find_periods(s, self.ref) if p.granularity != "cumulative"] if self.ref else []
+        return found
+
     def _count_armed(self, mentions: list[dict]) -> None:
         for m in mentions:
-            if self.ctx.registry.actors[m["actor"]].type in ("armed group", "facade group"):
-                self.armed_counts[m["actor"]] = self.armed_counts.get(m["actor"], 0) + 1
+            actor = m["actor"]
+            armed = self.is_armed.get(actor)
+            if armed is None:
+                armed = self.is_armed[actor] = self.ctx.registry.actors[actor].type in ("armed group", "facade group")
+            if armed:
+                self.armed_counts[actor] = self.armed_counts.get(actor, 0) + 1
 
     def _segments(self, sent: str) -> list[tuple[int, int]]:
         """Split "X was in Baghdad on Monday, and Y was there last week" in two
         clauses, but only when each side has a date of its own."""
+        if not ("," in sent or ";" in sent) or not may_hold_period(words_of(sent)):
+            return [(0, len(sent))]  # no break, or no clause of it can be dated
         cuts = [0]
         for m in CLAUSE_BREAK_RE.finditer(sent):
             left, right = sent[cuts[-1] : m.start()], sent[m.end() :]
@@ -252,12 +308,14 @@ class _ArticleReader:
         return list(zip(bounds, bounds[1:]))
 
     def _dated(self, s: str) -> bool:
-        return any(p.granularity != "cumulative" for p in find_periods(s, self.ref)) if self.ref else False
+        return bool(self.periods(s))
 
-    def _read_segment(self, srow, sent, a, b, local, places) -> list[Report]:
+    def _read_segment(self, srow, sent, a, b, local, places: _Once, possible: dict) -> list[Report]:
         seg = sent[a:b]
-        periods = [p for p in find_periods(seg, self.ref) if p.granularity != "cumulative"] if self.ref else []
-        trig = self._trigger(seg, [p for p in places if a <= p.start < b], a, periods)
+        words = words_of(sent)  # the sentence's words, a clause's and more
+        periods = self.periods(seg)
+        triggers = _ClauseTriggers(self.triggers, seg, possible)
+        trig = self._trigger(seg, lambda: [p for p in places() if a <= p.start < b], a, periods, triggers)
         if trig is None:
             return []
         type_id, t_start, t_end, dated = trig
@@ -266,34 +324,34 @@ class _ArticleReader:
         t_start, t_end = t_start + a, t_end + a
         family = self.types[type_id].family
         seg_mentions = [m for m in local if a <= m["ls"] < b]
-        seg_places = [p for p in places if a <= p.start < b]
-        # Places in the clause: where it happened, and where it came from.
-        located, origin, place_only, own_words = [], None, set(), {}
-        near = self._trigger_spans(seg, type_id, a)
-        for p in seg_places:
-            window = max(0, p.start - 60)
-            prep, words_at = _locative(sent[window : p.start])
-            own_words[(p.start, p.end)] = sent[window + words_at : p.end] if prep else p.surface
-            close = min(max(0, p.start - e, s_ - p.end) for s_, e in near) <= MAX_PLACE_GAP
-            is_actor = any(m["ls"] == p.start and m["le"] == p.end for m in seg_mentions)
-            object_of_trigger = 0 <= p.start - t_end <= 12 and not is_actor
-            installation = self.places.places[p.place].type in ("base", "airport", "port", "facility")
-            if prep == "from" and type_id != "withdrawal":
-                if family == VIOLENCE and p.start > t_start and close:  # "a drone attack launched from Iraq"
-                    origin = origin or p.place
-                place_only.add((p.start, p.end))
-            elif (prep or object_of_trigger or installation) and close:
-                located.append(p)
-                if prep not in TARGET_LOCATIVES:
-                    place_only.add((p.start, p.end))
-        if re.search(r"\bthere\b", seg) and not located and self.last_place:
-            place_id, place_text = self.last_place, "there"
-        else:
-            best = self.places.most_specific([p.place for p in located])
-            place_id = best
-            place_text = next((own_words[(p.start, p.end)] for p in located if p.place == best), None)
-        if place_id:
-            self.last_place = place_id
+        relative = None
+        if not periods:
+            next_day = NEXT_DAY_RE.search(seg) if NEXT_DAY_NEEDS.may_match(words) else None
+            days_before = DAYS_BEFORE_RE.search(seg) if not next_day and DAYS_BEFORE_NEEDS.may_match(words) else None
+            if next_day:
+                relative = "next_day", next_day.group()
+            elif days_before:
+                m = days_before
+                relative = f"before:{m.group('n').lower()}:{m.group('noun').lower()}", m.group()
+        sent_id = srow["sent_id"]
+        may_be_kept = periods or relative or self._may_be_kept(sent, sent_id, family, seg_mentions, places, a, b)
+        self.families_read.setdefault(sent_id, set()).add(family)
+        if not may_be_kept:
+            # Who, what, how many and where would be read for nothing; where
+            # only in case a later clause says "there".
+            self.last_place.later(lambda previous: self._place(
+                sent, a, b, seg, words, type_id, family, t_start, t_end, seg_mentions, [p for p in places() if a <= p.start < b], triggers, previous,
+            )[0])
+            return [Report(
+                article_id=self.article["article_id"], sent_ids=[sent_id], evidence=[sent], type=type_id, trigger=sent[t_start:t_end],
+                start=srow["start"], end=srow["end"], raw_start=srow.get("raw_start"), raw_end=srow.get("raw_end"),
+                paragraph=self.paragraph, doomed=True,
+            )]
+        seg_places = [p for p in places() if a <= p.start < b]
+        place_id, place_text, origin, place_only = self._place(
+            sent, a, b, seg, words, type_id, family, t_start, t_end, seg_mentions, seg_places, triggers, self.last_place.get,
+        )
+        self.last_place.set(place_id)
         actors_here = [m for m in seg_mentions if (m["ls"], m["le"]) not in place_only]
         victims = self._victims(sent, a, b, actors_here)
         killed = sum(v for u, v, _ in victims if u == "killed") or None
@@ -314,42 +372,89 @@ class _ArticleReader:
             anaphoric=a == 0 and bool(CONTINUATION_START_RE.match(seg)),
         )
         if not periods:
-            if NEXT_DAY_RE.search(seg):
-                report.needs_relative, report.date_text = "next_day", NEXT_DAY_RE.search(seg).group()
-            elif DAYS_BEFORE_RE.search(seg):
-                m = DAYS_BEFORE_RE.search(seg)
-                report.needs_relative, report.date_text = f"before:{m.group('n').lower()}:{m.group('noun').lower()}", m.group()
+            if relative:
+                report.needs_relative, report.date_text = relative
             return [report]
         chosen = _periods_for(seg, periods, t_start - a)
         out = []
         for p in chosen:
-            r = replace(report, actors=list(report.actors), sent_ids=list(report.sent_ids), evidence=list(report.evidence))
+            r = copy(report)  # its own lists; the sets stay shared
+            r.actors, r.sent_ids, r.evidence = list(report.actors), list(report.sent_ids), list(report.evidence)
             r.date, r.date_end, r.precision, r.date_text = p.start, p.end, _precision(p), p.text
             r.date_basis = f"“{p.text}” resolved against the article date {self.ref} ({self.ref_precision})"
             out.append(r)
         return out
 
     # -- helpers ----------------------------------------------------------------
-    def _trigger(self, seg: str, seg_places, offset: int, periods: list[Period]) -> tuple[str, int, int, bool] | None:
+    def _place(self, sent, a, b, seg, words, type_id, family, t_start, t_end, seg_mentions, seg_places, triggers, previous_place):
+        """(place id, its words, origin, spans of places that are no actors) of
+        a clause. ``previous_place()``: the last place named before, for "there"."""
+        located, origin, place_only, own_words = [], None, set(), {}
+        near = self._trigger_spans(type_id, a, triggers) if seg_places else []
+        for p in seg_places:
+            window = max(0, p.start - 60)
+            prep, words_at = _locative(sent[window : p.start])
+            own_words[(p.start, p.end)] = sent[window + words_at : p.end] if prep else p.surface
+            close = min(max(0, p.start - e, s_ - p.end) for s_, e in near) <= MAX_PLACE_GAP
+            is_actor = any(m["ls"] == p.start and m["le"] == p.end for m in seg_mentions)
+            object_of_trigger = 0 <= p.start - t_end <= 12 and not is_actor
+            installation = self.places.places[p.place].type in ("base", "airport", "port", "facility")
+            if prep == "from" and type_id != "withdrawal":
+                if family == VIOLENCE and p.start > t_start and close:  # "a drone attack launched from Iraq"
+                    origin = origin or p.place
+                place_only.add((p.start, p.end))
+            elif (prep or object_of_trigger or installation) and close:
+                located.append(p)
+                if prep not in TARGET_LOCATIVES:
+                    place_only.add((p.start, p.end))
+        there = None if located else (THERE_NEEDS.may_match(words) and THERE_RE.search(seg) and previous_place())
+        if there:
+            return there, "there", origin, place_only
+        best = self.places.most_specific([p.place for p in located]) if located else None
+        place_text = next((own_words[(p.start, p.end)] for p in located if p.place == best), None)
+        return best, place_text, origin, place_only
+
+    def _may_be_kept(self, sent, sent_id, family, seg_mentions, places: _Once, a: int, b: int) -> bool:
+        """Can an undated report without a relative date ("the following day")
+        survive extract? Only by continuing a report of its family in the
+        sentence before (_merge_continuations) or by naming a known event
+        that needs no date (_match_known): tested generously here, on what
+        its actors and places can at most be."""
+        if family in self.families_read.get(sent_id - 1, ()):
+            return True
+        if not self.undated_known:
+            return False
+        # Its actors: those named in it, or a nationality ("Israeli strike"), or the armed group named most so far.
+        actors = {m["actor"] for m in seg_mentions} | ADJECTIVE_ACTOR_IDS | set(self.armed_counts)
+        named = set()
+        if any(k.places for k in self.undated_known):
+            # Its places: those named in the clause, or the last one before ("there").
+            named = {p.place for p in places() if a <= p.start < b} | {self.last_place.get()} - {None}
+            named |= {x for p in list(named) for x in self.places.ancestors(p)}
+        return any(
+            (actors.intersection(k.actors) or named.intersection(k.places)) and any(t.search(sent) for t in k.triggers)
+            for k in self.undated_known
+        )
+
+    def _trigger(self, seg: str, seg_places: Callable[[], list], offset: int, periods: list[Period], triggers: _ClauseTriggers) -> tuple[str, int, int, bool] | None:
         """The highest-priority trigger in the clause, as (type, start, end, dated).
 
         Of several triggers of one type, the one nearest a date. A date far from
         every trigger is not the event's ("The dialogue comes against a backdrop
         of ... attacks on American troops last year"): the clause is then
         undated, or, for talks and statements, no event at all."""
-        folded = fold(seg)
         for t in self.types.values():
-            if not self.type_trigger[t.id].search(seg, folded):
-                continue  # one cheap test instead of every pattern of the type
+            if t.id not in triggers.possible:
+                continue  # no trigger of the type can be in the sentence
             hits = []
-            for pat in t.triggers:
-                for m in pat.finditer(seg):
-                    if t.family == VIOLENCE or t.id == "withdrawal":
-                        if not self._real_violence(seg, m):
-                            continue
-                    if m.group().endswith(" in") and not any(p.start - offset in (m.end(), m.end() + 1) for p in seg_places):
+            for m in triggers.of(t.id):
+                if t.family == VIOLENCE or t.id == "withdrawal":
+                    if not self._real_violence(seg, m):
                         continue
-                    hits.append(m)
+                # The clause's own words (the match is in the folded text).
+                if seg[m.start() : m.end()].endswith(" in") and not any(p.start - offset in (m.end(), m.end() + 1) for p in seg_places()):
+                    continue
+                hits.append(m)
             if not hits:
                 continue
             if not periods:
@@ -367,20 +472,17 @@ class _ArticleReader:
                 return t.id, best.start(), best.end(), False
         return None
 
-    def _trigger_spans(self, seg: str, type_id: str, offset: int) -> list[tuple[int, int]]:
+    def _trigger_spans(self, type_id: str, offset: int, triggers: _ClauseTriggers) -> list[tuple[int, int]]:
         """Sentence offsets of every trigger of the event's family in the clause."""
         family = self.types[type_id].family
-        folded = fold(seg)
-        spans = [(m.start() + offset, m.end() + offset) for t in self.types.values()
-                 if t.family == family and self.type_trigger[t.id].search(seg, folded)
-                 for pat in t.triggers for m in pat.finditer(seg)]
-        return spans or [(offset, offset + len(seg))]
+        spans = [(m.start() + offset, m.end() + offset) for t in self.types.values() if t.family == family for m in triggers.of(t.id)]
+        return spans or [(offset, offset + triggers.length)]
 
     @staticmethod
     def _real_violence(seg: str, m: re.Match) -> bool:
         """Not a series ("attacked ... 160 times"), not a plan or a threat."""
         after = seg[m.end() : m.end() + 80]
-        if re.search(r"\b(?:more than |over |at least |nearly |about )?\d[\d,]*\s+times\b", after):
+        if "times" in after and SERIES_RE.search(after):
             return False
         return not HEDGE_RE.search(seg[max(0, m.start() - 50) : m.start()])
 
@@ -403,7 +505,7 @@ class _ArticleReader:
     def _roles(self, sent, a, seg, type_id, family, t_start, t_end, actors_here, victims):
         reg = self.ctx.registry
         victim_ids = {w for _, _, w in victims if w}
-        claimants = {id(m) for m in actors_here if CLAIM_VERB_RE.match(sent[m["le"] :])}
+        claimants = {id(m) for m in actors_here if CLAIM_VERB_RE.match(sent, m["le"])}
         before = [m for m in actors_here if m["le"] <= t_start]
         after = [m for m in actors_here if m["ls"] >= t_end]
         if family != VIOLENCE and type_id != "withdrawal":
@@ -498,30 +600,130 @@ def _locative(before: str) -> tuple[str | None, int]:
     return None, len(before)
 
 
+class TriggerMatcher:
+    """The triggers of data/event_types.yaml compiled once for fast matching.
+
+    Triggers are lowercase ASCII, so they run case-sensitively on the folded
+    text (lib/casefold.py), which finds the spans re.IGNORECASE finds on the
+    original, several times faster. Before any pattern runs, the words it
+    needs are looked up in the sentence's words (lib/textwords.py): most
+    sentences lack them.
+
+    ``any`` tells whether a sentence holds a trigger at all: every trigger in
+    one alternation behind one ``\\b`` (mid-word one test fails instead of one
+    per trigger). Each trigger also keeps its own pattern: a pattern's matches
+    do not overlap, two patterns' may."""
+
+    def __init__(self, types: dict[str, EventType]):
+        sources = [src for t in types.values() for src in t.sources]
+        self.folded = all(foldable(src) for src in sources)
+        flags = 0 if self.folded else re.I
+        self.any = _alternation(sources, flags)
+        wrapped = {t.id: [rf"\b(?:{src})\b" for src in t.sources] for t in types.values()}
+        self.patterns = {tid: [re.compile(w, flags) for w in ws] for tid, ws in wrapped.items()}
+        # Which triggers a sentence's words allow, keyed (type id, position in the type).
+        self.index = WordIndex({(tid, i): WordRequirement.of(w, re.I) for tid, ws in wrapped.items() for i, w in enumerate(ws)})
+
+    def prepare(self, text: str) -> str:
+        """The text the patterns run on (offsets are those of ``text``)."""
+        return fold(text) if self.folded else text
+
+    def possible(self, sentence: str) -> dict[str, list[re.Pattern]]:
+        """The triggers that may match in ``sentence``, by type, in file order."""
+        out: dict[str, list[re.Pattern]] = {}
+        keys = self.index.possible(words_of(sentence))
+        if not keys:
+            return out
+        for tid, i in sorted(keys):  # within a type, in file order
+            out.setdefault(tid, []).append(self.patterns[tid][i])
+        return out
+
+    def holds_any(self, sentence: str, possible: dict) -> bool:
+        """Does ``sentence`` (``possible``: its possible triggers) hold a trigger?"""
+        return bool(possible) and self.any.search(self.prepare(sentence)) is not None
+
+
+class _Once:
+    """A value worked out on first use."""
+
+    def __init__(self, make: Callable):
+        self.make, self.done, self.value = make, False, None
+
+    def __call__(self):
+        if not self.done:
+            self.value, self.done = self.make(), True
+        return self.value
+
+
+class _LastPlace:
+    """Where the article's latest report with a place happened, for a later
+    "there". A dropped report's place is worked out only if asked for:
+    ``later(place_of)`` keeps ``place_of(previous)`` (``previous()``: the
+    place before) until then."""
+
+    def __init__(self):
+        self.value: str | None = None
+        self.pending: list[Callable] = []  # oldest first
+
+    def set(self, place_id: str | None) -> None:
+        if place_id:
+            self.value, self.pending = place_id, []
+
+    def later(self, place_of: Callable) -> None:
+        self.pending.append(place_of)
+
+    def get(self) -> str | None:
+        for place_of in self.pending:
+            value = self.value
+            self.value = place_of(lambda: value) or value
+        self.pending = []
+        return self.value
+
+
+class _ClauseTriggers:
+    """The trigger matches in one clause, type by type, found once: the clause's
+    trigger and the places near any trigger both need them."""
+
+    def __init__(self, matcher: TriggerMatcher, clause: str, possible: dict[str, list[re.Pattern]]):
+        self.prepared, self.possible = matcher.prepare(clause), possible
+        self.length = len(clause)
+        self._by_type: dict[str, list[re.Match]] = {}
+
+    def of(self, type_id: str) -> list[re.Match]:
+        found = self._by_type.get(type_id)
+        if found is None:
+            # Pattern by pattern: a pattern's matches do not overlap, two patterns' may.
+            found = self._by_type[type_id] = [m for p in self.possible.get(type_id, ()) for m in p.finditer(self.prepared)]
+        return found
+
+
 @lru_cache(maxsize=4)
-def _any_trigger(types: tuple[EventType, ...]) -> AnyPattern:
-    """One pattern for "does this sentence hold any trigger at all"."""
-    return AnyPattern([p.pattern for t in types for p in t.triggers])
+def _trigger_matcher(path: str) -> TriggerMatcher:
+    return TriggerMatcher(_event_types(path))
 
 
-@lru_cache(maxsize=64)
-def _type_trigger(t: EventType) -> AnyPattern:
-    """One pattern for "does this clause hold a trigger of this type"."""
-    return AnyPattern([p.pattern for p in t.triggers])
+def _alternation(sources: list[str], flags: int) -> re.Pattern:
+    """One pattern matching where one of ``sources`` matches as a whole word."""
+    if not sources:
+        return re.compile(r"(?!)")
+    return re.compile(r"\b(?:" + "|".join(f"(?:{src})" for src in sources) + r")\b", flags)
 
 
 def _quoted_spans(sent: str) -> list[tuple[int, int]]:
     """Quotations: names inside a quote are the speaker's words, not the event's actors."""
     out = []
-    for m in re.finditer(r"“[^”]*”|\"[^\"]*\"", sent):
+    if "“" not in sent and '"' not in sent:
+        return out
+    for m in QUOTE_RE.finditer(sent):
         if len(m.group()) > 40:  # short quoted names ("Sarem") stay
             out.append(m.span())
     return out
 
 
 def _weapon(seg: str) -> str | None:
-    for name, pat in WEAPONS:
-        if pat.search(seg):
+    words = Words(seg)  # its own: the window may cut a word
+    for (name, pat), needs in zip(WEAPONS, WEAPON_NEEDS):
+        if needs.may_match(words) and pat.search(seg):
             return name
     return None
 
@@ -686,21 +888,49 @@ def _merge_continuations(reports: list[Report], ctx) -> list[Report]:
     return out
 
 
-def _match_known(r: Report, known: dict[str, KnownEvent]) -> str | None:
+class _KnownIndex:
+    """Which known events name an actor or a place: a report is compared only
+    with the events it shares one with (in file order, which breaks ties)."""
+
+    def __init__(self, known: dict[str, KnownEvent]):
+        self.events = list(known.values())
+        self.actors = [frozenset(k.actors) for k in self.events]
+        self.places = [frozenset(k.places) for k in self.events]
+        self.by_actor: dict[str, list[int]] = {}
+        self.by_place: dict[str, list[int]] = {}
+        for i, k in enumerate(self.events):
+            for a in self.actors[i]:
+                self.by_actor.setdefault(a, []).append(i)
+            for p in self.places[i]:
+                self.by_place.setdefault(p, []).append(i)
+
+    def sharing(self, actors: set[str], places: set[str]) -> list[int]:
+        """Positions of the events naming one of ``actors`` or ``places``, in file order."""
+        found = {i for a in actors for i in self.by_actor.get(a, ())}
+        found.update(i for p in places for i in self.by_place.get(p, ()))
+        return sorted(found)
+
+
+@lru_cache(maxsize=4)
+def _known_index(path: str) -> _KnownIndex:
+    return _KnownIndex(_known_events(path))
+
+
+def _match_known(r: Report, known: dict[str, KnownEvent], index: _KnownIndex | None = None) -> str | None:
     """The known event this report describes, if any."""
     if r.known:
         return r.known
-    text = " ".join(r.evidence)
+    index = index or _KnownIndex(known)
     places = load_places()
     named = set(r.places_named) | {a for p in r.places_named for a in places.ancestors(p)}
     if r.place:
         named |= {r.place, *places.ancestors(r.place)}
     actors = set(r.mentioned) | set(r.actors)
     best, best_score = None, None
-    for k in known.values():
-        # The set and date tests are cheap and usually fail: run them before the regexes.
-        if not (actors & set(k.actors) or named & set(k.places)):
-            continue
+    text = None
+    # The set and date tests are cheap and usually fail: run them before the regexes.
+    for i in index.sharing(actors, named):
+        k = index.events[i]
         if r.date is None:
             if not k.undated_ok:
                 continue
@@ -710,9 +940,11 @@ def _match_known(r: Report, known: dict[str, KnownEvent]) -> str | None:
             if not _overlap((r.date, r.date_end or r.date), (lo, hi)):
                 continue
             distance = 0 if (r.date <= k.date <= (r.date_end or r.date)) else min(abs((r.date - k.date).days), abs(((r.date_end or r.date) - k.date).days))
+        if text is None:
+            text = " ".join(r.evidence)
         if not any(t.search(text) for t in k.triggers):
             continue
-        score = (k.type == r.type, bool(actors & set(k.actors)) + bool(named & set(k.places)), -distance)
+        score = (k.type == r.type, bool(actors & index.actors[i]) + bool(named & index.places[i]), -distance)
         if best_score is None or score > best_score:
             best, best_score = k.id, score
     return best

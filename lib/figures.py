@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from lib.casefold import fold, foldable
 from lib.paths import DATA_DIR
 from lib.periods import MONTH_RE, Period, find_periods
+from lib.textwords import WordRequirement, words_of
 
 UNITS = ("attacks", "drone attacks", "rocket attacks", "missile attacks", "strikes", "launches", "killed", "injured")
 QUALIFIERS = ("exact", "at_least", "approximately", "at_most")
@@ -32,6 +35,19 @@ NUMBER_RE = re.compile(
     rf"(?<![\w.,-])(?:(?P<ord>\d+)(?:st|nd|rd|th)|(?P<digits>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)|(?P<words>{WORD_NUM}))(?![\w-])",
     re.IGNORECASE,
 )
+# NUMBER_RE as find_numbers runs it: case-sensitively on the folded sentence
+# (lib/casefold.py: the same spans, found twice as fast), and only in a
+# sentence holding a digit or a number word (a word number is a whole word).
+assert foldable(re.sub(r"\(\?P<\w+>", "(", NUMBER_RE.pattern))  # lowercase ASCII, the groups' "?P" aside
+NUMBER_FOLDED_RE = re.compile(NUMBER_RE.pattern)
+NUMBER_WORDS_NEEDED = WordRequirement.of(rf"\b(?:{WORD_NUM})\b", re.IGNORECASE)
+# Context of a number; the *_AFTER ones are matched at the number's end (no "^": it would not hold there).
+YEAR_RE = re.compile(r"(19|20)\d\d")
+MONTH_BEFORE_RE = re.compile(rf"{MONTH_RE}\Z")
+MONTH_AFTER_RE = re.compile(rf"\s*{MONTH_RE}")
+CLOCK_AFTER_RE = re.compile(r"[:/]\d")
+CLOCK_BEFORE_RE = re.compile(r"\d[:/]$")
+OF_AFTER_RE = re.compile(r"\s+of\b")
 QUALIFIER_RE = [
     ("at_least", re.compile(r"(?:more than|over|at least|upwards of|in excess of|no fewer than|no less than)\s+$", re.I)),
     ("approximately", re.compile(r"(?:approximately|about|around|roughly|some|nearly|almost|an estimated|estimated|close to|~)\s+$", re.I)),
@@ -55,9 +71,10 @@ PERIOD_AFTER_RE = re.compile(rf"^\s*(?:in|during|for|by) {MONTH_RE}")
 REPORT_VERBS = r"(?:said|says|say|stated|states|state|reported|reports|report|announced|announces|confirmed|confirms|claimed|claims|claim|tracked|has tracked|have tracked|counted|recorded|revealed|estimated|estimates|told|noted|highlighted|showed|shows)"
 REPORT_VERB_RE = re.compile(rf"\b{REPORT_VERBS}\b")
 ACCORDING_RE = re.compile(r"\baccording to (?:an? |the )?(?P<np>[^,.;]{2,80}?)(?=[,.;]|$)", re.I)
+CLAIMANT_NOUNS = r"(?:officials?|official|sources?|spokesm[ae]n|spokesperson|forces|military|army|authorities|analysts?|monitors?)"
 NP_CLAIMANT_RE = re.compile(
     rf"\b(?P<np>(?:an? |the )?(?:(?:US|U\.S\.|American|Israeli|Iraqi|Iranian|Western|security|military|senior|defense|intelligence|government)\s+){{1,3}}"
-    rf"(?:officials?|official|sources?|spokesm[ae]n|spokesperson|forces|military|army|authorities|analysts?|monitors?))\s+(?:have |has |had )?{REPORT_VERBS}\b",
+    rf"{CLAIMANT_NOUNS})\s+(?:have |has |had )?{REPORT_VERBS}\b",
     re.I,
 )
 ANAPHOR_RE = re.compile(r"^(?:the|this|that) (?:newspaper|paper|daily|agency|outlet|report|study|tally|count|channel|broadcaster|group|monitor)\b", re.I)
@@ -73,12 +90,13 @@ class NumberHit:
     ordinal: bool
 
 
-def _value(m: re.Match) -> float:
+def _value(sentence: str, m: re.Match) -> float:
+    """The value of NUMBER_FOLDED_RE's match ``m`` in ``sentence`` (read in the sentence's own words)."""
     if m.group("ord"):
-        return float(m.group("ord"))
+        return float(sentence[m.start("ord") : m.end("ord")])
     if m.group("digits"):
-        return float(m.group("digits").replace(",", ""))
-    w = m.group("words").lower().replace("-", " ")
+        return float(sentence[m.start("digits") : m.end("digits")].replace(",", ""))
+    w = sentence[m.start("words") : m.end("words")].lower().replace("-", " ")
     if w in WORD_VALUES:
         return float(WORD_VALUES[w])
     tens, _, unit = w.partition(" ")
@@ -86,26 +104,28 @@ def _value(m: re.Match) -> float:
 
 
 def find_numbers(sentence: str) -> list[NumberHit]:
+    words = words_of(sentence)
+    if not (words.may_hold_digit() or NUMBER_WORDS_NEEDED.may_match(words)):
+        return []
     out = []
-    for m in NUMBER_RE.finditer(sentence):
-        text = m.group()
-        before = sentence[: m.start()]
-        after = sentence[m.end() :]
+    for m in NUMBER_FOLDED_RE.finditer(fold(sentence)):
+        start, end = m.span()
+        text = sentence[start:end]
         if m.group("digits"):
-            v = _value(m)
             # Years, days of a month, clock times and list numbering are not counts.
-            if re.fullmatch(r"(19|20)\d\d", text):
+            if YEAR_RE.fullmatch(text):
                 continue
-            if re.search(rf"{MONTH_RE}\s*$", before) or re.match(rf"^\s*{MONTH_RE}", after):
+            # A month just before (only its last characters can be: a month is at most 10 long with its dot) or after.
+            if MONTH_BEFORE_RE.search(sentence[:start].rstrip()[-10:]) or MONTH_AFTER_RE.match(sentence, end):
                 continue
-            if re.match(r"^[:/]\d", after) or re.search(r"\d[:/]$", before):
+            if CLOCK_AFTER_RE.match(sentence, end) or CLOCK_BEFORE_RE.search(sentence[max(0, start - 3) : start]):
                 continue
         elif m.group("words"):
             if text[0].isupper() and text.lower() == "one":
                 continue
-            if text.lower() == "one" and re.match(r"^\s+of\b", after):
+            if text.lower() == "one" and OF_AFTER_RE.match(sentence, end):
                 continue  # "one of those militias"
-        out.append(NumberHit(_value(m), text, m.start(), m.end(), bool(m.group("ord"))))
+        out.append(NumberHit(_value(sentence, m), text, start, end, bool(m.group("ord"))))
     return out
 
 
@@ -158,6 +178,7 @@ def _unit(sentence: str, hit: NumberHit) -> tuple[str | None, bool]:
 
 
 def _mentions_in(sentence_row: dict, mentions: list[dict]) -> list[dict]:
+    """``mentions`` (of the sentence, or more) with offsets in the sentence (ls, le)."""
     s = sentence_row["start"]
     return [{**m, "ls": m["start"] - s, "le": m["end"] - s} for m in mentions if m["sent_id"] == sentence_row["sent_id"]]
 
@@ -170,27 +191,37 @@ def _attribution_covers(sentence: str, verb_end: int, at: int) -> bool:
 
 
 REPORT_BY_RE = re.compile(r"\b(?:a |the )?(?:report|study|tally|count|statement|analysis) (?:by|from|of) (?:the )?", re.I)
-SUBJECT_REPORTS_RE = re.compile(rf"^\s*(?:,[^,]{{0,60}},\s*)?(?:also |has |have |had |itself )*{REPORT_VERBS}\b", re.I)
+# Matched where a mention ends (so no "^").
+SUBJECT_REPORTS_RE = re.compile(rf"\s*(?:,[^,]{{0,60}},\s*)?(?:also |has |have |had |itself )*{REPORT_VERBS}\b", re.I)
+# The words each attribution pattern needs (lib/textwords.py): most sentences have none of them.
+ACCORDING_NEEDED = WordRequirement.of(ACCORDING_RE.pattern, re.I)
+REPORT_BY_NEEDED = WordRequirement.of(REPORT_BY_RE.pattern, re.I)
+# (The noun and the verb of NP_CLAIMANT_RE: its match holds theirs, and this one spells out.)
+NP_CLAIMANT_NEEDED = WordRequirement.of(rf"\b{CLAIMANT_NOUNS}\s+(?:have |has |had )?{REPORT_VERBS}\b", re.I)
+REPORT_VERB_NEEDED = WordRequirement.of(REPORT_VERB_RE.pattern)
 
 
 class _Attribution:
     """The attribution cues of one sentence, found once; ``claimant(at)`` then
-    answers for a number at any position (a sentence often has several numbers)."""
+    answers for a number at any position (a sentence often has several numbers).
+    ``previous()``: the claimant before the sentence, asked for only when it
+    refers back to one ("The newspaper highlighted ...")."""
 
-    def __init__(self, sentence: str, local_mentions: list[dict], ctx, previous: tuple | None):
+    def __init__(self, sentence: str, local_mentions: list[dict], ctx, previous: Callable[[], tuple | None]):
         self.sentence, self.local, self.previous = sentence, local_mentions, previous
         self.actors = ctx.registry.actors
-        self.according = ACCORDING_RE.search(sentence)
+        words = words_of(sentence)
+        self.according = ACCORDING_RE.search(sentence) if ACCORDING_NEEDED.may_match(words) else None
         if self.according:
             return  # decides alone, wherever the number is
-        self.report_by = REPORT_BY_RE.search(sentence)
-        self.np_claimant = NP_CLAIMANT_RE.search(sentence)
+        self.report_by = REPORT_BY_RE.search(sentence) if REPORT_BY_NEEDED.may_match(words) else None
+        self.np_claimant = NP_CLAIMANT_RE.search(sentence) if NP_CLAIMANT_NEEDED.may_match(words) else None
         # (mention, end of its reporting verb) for mentions followed by one.
         self.subjects = []
         for x in local_mentions:
-            v = SUBJECT_REPORTS_RE.match(sentence[x["le"] :])
+            v = SUBJECT_REPORTS_RE.match(sentence, x["le"])
             if v:
-                self.subjects.append((x, x["le"] + v.end()))
+                self.subjects.append((x, v.end()))
         self.anaphoric = ANAPHOR_RE.match(sentence.strip()) is not None
 
     def claimant(self, at: int) -> tuple[str | None, str | None]:
@@ -221,14 +252,48 @@ class _Attribution:
             np = _np_name(m.group("np"))
             adj = np.split()[0].lower()
             return np, ADJECTIVE_ACTORS.get(adj)
-        if self.anaphoric and self.previous:
-            return self.previous
+        if self.anaphoric:
+            previous = self.previous()
+            if previous:
+                return previous
         return None, None
 
 
 def _claimant(sentence: str, local_mentions: list[dict], ctx, previous: tuple | None, at: int) -> tuple[str | None, str | None]:
     """(claimant display name, actor id) for a number at ``at``, from attribution in the sentence."""
-    return _Attribution(sentence, local_mentions, ctx, previous).claimant(at)
+    return _Attribution(sentence, local_mentions, ctx, lambda: previous).claimant(at)
+
+
+class _ClaimsSoFar:
+    """The latest claimant named before the current sentence, for a sentence
+    that refers back to it ("The newspaper highlighted ..."). A sentence
+    without a number matters only through it, and seldom: it is read once the
+    claimant is asked for, in order."""
+
+    def __init__(self, ctx, mentions_by_sentence: dict[int, list[dict]]):
+        self.ctx, self.mentions_by_sentence = ctx, mentions_by_sentence
+        self.claim: tuple | None = None
+        self.unread: list[dict] = []  # sentences without numbers since ``claim`` was set
+
+    def pass_by(self, srow: dict) -> None:
+        self.unread.append(srow)
+
+    def set(self, claim: tuple) -> None:
+        self.claim, self.unread = claim, []
+
+    def latest(self) -> tuple | None:
+        for srow in self.unread:
+            sent = srow["text"]
+            has_cue = (
+                ANAPHOR_RE.match(sent.strip()) is not None or "accord" in sent
+                or (REPORT_VERB_NEEDED.may_match(words_of(sent)) and REPORT_VERB_RE.search(sent) is not None)
+            )
+            if has_cue:
+                local = _mentions_in(srow, self.mentions_by_sentence.get(srow["sent_id"], []))
+                claim = _claimant(sent, local, self.ctx, self.claim, len(sent))
+                self.claim = claim if claim[0] else self.claim
+        self.unread = []
+        return self.claim
 
 
 def _np_name(np: str) -> str:
@@ -300,31 +365,29 @@ def extract(article: dict, sentences: list[dict], mentions: list[dict], ctx) -> 
     ref: date | None = article["published"]
     reporter = article.get("original_publisher") or article["outlet"]
     rows: list[dict] = []
-    previous_claim: tuple | None = None
     previous_unit: str | None = None
     # Sentences of the current paragraph so far: a number without its own
     # period takes the latest period stated before it in the paragraph.
     paragraph: list[str] = []
     paragraph_end = None
     text = article["text"]
+    by_sentence: dict[int, list[dict]] = {}
+    for m in mentions:
+        by_sentence.setdefault(m["sent_id"], []).append(m)
+    claims = _ClaimsSoFar(ctx, by_sentence)
     for srow in sentences:
         sent = srow["text"]
         if paragraph_end is not None and "\n" in text[paragraph_end : srow["start"]]:
             paragraph = []
         paragraph_end = srow["end"]
         hits = find_numbers(sent)
-        cheap_claim = ANAPHOR_RE.match(sent.strip()) is None and "accord" not in sent and not REPORT_VERB_RE.search(sent)
         if not hits:
-            # Only attribution is carried forward ("The newspaper highlighted ...").
-            if not cheap_claim:
-                local = _mentions_in(srow, mentions)
-                claim = _claimant(sent, local, ctx, previous_claim, len(sent))
-                previous_claim = claim if claim[0] else previous_claim
+            claims.pass_by(srow)  # only its attribution is carried forward ("The newspaper highlighted ...")
             paragraph.append(sent)
             continue
-        local = _mentions_in(srow, mentions)
+        local = _mentions_in(srow, by_sentence.get(srow["sent_id"], []))
         periods = find_periods(sent, ref)
-        attribution = _Attribution(sent, local, ctx, previous_claim)
+        attribution = _Attribution(sent, local, ctx, claims.latest)
         sentence_claimant = attribution.claimant(len(sent))
         sentence_unit = _sentence_unit(sent, previous_unit)
         k = 0
@@ -372,15 +435,19 @@ def extract(article: dict, sentences: list[dict], mentions: list[dict], ctx) -> 
             k += 1
             previous_unit = unit if unit not in ("killed", "injured") else previous_unit
         if sentence_claimant[0]:
-            previous_claim = sentence_claimant
+            claims.set(sentence_claimant)
         paragraph.append(sent)
     return rows
+
+
+SENTENCE_UNIT_RE = re.compile(rf"\b(?:{WEAPON}\s+)?(?P<noun>attacks|strikes|launches)\b", re.I)
+SENTENCE_UNIT_NEEDED = WordRequirement.of(SENTENCE_UNIT_RE.pattern, re.I)
 
 
 def _sentence_unit(sent: str, previous_unit: str | None) -> str | None:
     """The attack unit a sentence talks about, refined by the previous sentence
     ("attacks" after a sentence about "drone attacks" means drone attacks)."""
-    m = re.search(rf"\b(?:{WEAPON}\s+)?(?P<noun>attacks|strikes|launches)\b", sent, re.I)
+    m = SENTENCE_UNIT_RE.search(sent) if SENTENCE_UNIT_NEEDED.may_match(words_of(sent)) else None
     if not m:
         return None
     weapon = (m.group("weapon") or "").lower()

@@ -62,6 +62,9 @@ class Gazetteer:
                 proper = len(tokenize(alias)) == 1 and alias[:1].isupper()
                 entries.append(AliasEntry(p.id, alias, _is_acronym(alias), proper))
         self.matcher = AliasMatcher(entries)
+        # Asked for again and again when events are compared: worked out once per place.
+        self._ancestors: dict[str, tuple[str, ...]] = {}
+        self._specificity: dict[str, int] = {}
 
     def find(self, text: str, tokens: list[Token] | None = None) -> list[PlaceMatch]:
         """Every place named in ``text``, leftmost-longest, with offsets."""
@@ -69,25 +72,34 @@ class Gazetteer:
 
     def ancestors(self, place_id: str) -> list[str]:
         """The place's parents, nearest first (Harir base -> Erbil -> Kurdistan Region -> Iraq)."""
-        out, seen = [], {place_id}
-        p = self.places.get(place_id)
-        while p is not None and p.parent and p.parent not in seen:
-            out.append(p.parent)
-            seen.add(p.parent)
-            p = self.places.get(p.parent)
-        return out
+        return list(self._ancestor_ids(place_id))
+
+    def _ancestor_ids(self, place_id: str) -> tuple[str, ...]:
+        found = self._ancestors.get(place_id)
+        if found is None:
+            out, seen = [], {place_id}
+            p = self.places.get(place_id)
+            while p is not None and p.parent and p.parent not in seen:
+                out.append(p.parent)
+                seen.add(p.parent)
+                p = self.places.get(p.parent)
+            found = self._ancestors[place_id] = tuple(out)
+        return found
 
     def within(self, inner: str, outer: str) -> bool:
         """True when ``inner`` is ``outer`` or lies in it."""
-        return inner == outer or outer in self.ancestors(inner)
+        return inner == outer or outer in self._ancestor_ids(inner)
 
     def compatible(self, a: str | None, b: str | None) -> bool:
         """Two place references can describe one event: one lies in the other, or either is unknown."""
         return a is None or b is None or self.within(a, b) or self.within(b, a)
 
     def specificity(self, place_id: str) -> int:
-        p = self.places[place_id]
-        return SPECIFICITY.get(p.type, 0) * 100 + len(self.ancestors(place_id))
+        found = self._specificity.get(place_id)
+        if found is None:
+            p = self.places[place_id]
+            found = self._specificity[place_id] = SPECIFICITY.get(p.type, 0) * 100 + len(self._ancestor_ids(place_id))
+        return found
 
     def most_specific(self, place_ids) -> str | None:
         """The most specific of several places ("Harir base" over "Erbil"); first one on ties."""
@@ -98,7 +110,14 @@ class Gazetteer:
 
 
 def load_places(path: Path | str | None = None) -> Gazetteer:
-    return _load(str(path or DATA_DIR / "places.yaml"))
+    if not path:
+        return _load_from(DATA_DIR)  # the usual call, many times per article: no path to build
+    return _load(str(path))
+
+
+@lru_cache(maxsize=4)
+def _load_from(data_dir: Path) -> Gazetteer:
+    return _load(str(data_dir / "places.yaml"))
 
 
 @lru_cache(maxsize=4)

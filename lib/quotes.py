@@ -24,10 +24,10 @@ import re
 from dataclasses import dataclass
 
 from lib.framing import (
-    Mention, WORD_RE, _sentence_mentions, appositions, group_by_sentence, load_lexicon, premodifiers,
+    Mention, WORD_RE, _sentence_mentions, appositions, group_by_sentence, letter_runs, load_lexicon, premodifiers,
 )
 
-QUOTE_RE = re.compile(r"[\"“”]")
+QUOTE_MARKS = "\"“”"
 # Between a speaker and the verb: nothing, a possessive and a few small words
 # ("'s office said", "has also underlined", "faction to declare"), or one or
 # two comma-delimited asides ("X, spokesman for Y, pointed out").
@@ -40,6 +40,29 @@ SPEAKER_NOUNS = {"statement", "report", "reports", "sources", "source", "observe
                  "spokesman", "spokeswoman", "ministry", "newspaper", "agency", "group", "government", "office", "military",
                  "army", "police", "residents", "witnesses", "diplomats", "lawmakers", "leaders", "commanders", "media"}
 MIN_WORDS_UNATTRIBUTED = 4
+# Compiled once (re's own cache costs a lookup per call).
+AFTER_ACCORDING_TO_RE = re.compile(r"\s+(?:the\s+)?(?:[\w’'\-]+\s+){0,3}")
+ACCORDING_TO_NP_RE = re.compile(r"\s+([^,.;“”\"]{3,60})")
+AFTER_QUOTE_RE = re.compile(r"[”\"],?\s*$")
+BY_RE = re.compile(r"\s+by\s+")
+BY_NAME_RE = re.compile(r"\s+by\s+(?:the\s+)?")
+# "he said", "she also stressed": the pronoun ends the clause before the verb
+PRONOUN_BEFORE_VERB_RE = re.compile(r"\b(he|she)\s+(?:[a-z]+\s+)?$", re.IGNORECASE)
+PRONOUN_RE = re.compile(r"\b(he|she)\b", re.IGNORECASE)
+SUBJECT_WORDS_RE = re.compile(r"[\w’'\-]+")
+SPEAKER_NP_RE = re.compile(r"((?:[\w’'\-]+\s+){0,3}?([\w’'\-]+))\s+$")
+OPENING_NP_RES = tuple(re.compile(r"((?:[\w’'\-]+\s+){%d}([\w’'\-]+))\b" % k) for k in range(3))
+REPORTED_START_RE = re.compile(r"\s*,?\s*(?:that\s+)?")
+THIS_OR_SO_RE = re.compile(r"\s+(?:this|so)\b")
+
+
+def _search_tail(pattern: re.Pattern, text: str, chunks: int):
+    """``pattern.search(text)`` for a pattern whose matches can only lie in the
+    last ``chunks`` white-space-separated chunks of ``text`` (and the white
+    space after them): the search starts there, since the regex engine,
+    unable to skip ahead for such a pattern, would try every position."""
+    head = text.rsplit(None, chunks)
+    return pattern.search(text, len(head[0]) if len(head) > chunks else 0)
 
 
 @dataclass
@@ -56,9 +79,17 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     pair within a paragraph; a closing curly mark with nothing open is ignored."""
     spans = []
     open_at = None
-    for m in QUOTE_RE.finditer(text):
-        i, ch = m.start(), m.group()
-        if open_at is not None and "\n" in text[open_at:i]:
+    # str.find per mark is much faster than a regex scan of the whole text
+    marks = []
+    for mark in QUOTE_MARKS:
+        i = text.find(mark)
+        while i >= 0:
+            marks.append(i)
+            i = text.find(mark, i + 1)
+    marks.sort()
+    for i in marks:
+        ch = text[i]
+        if open_at is not None and text.find("\n", open_at, i) >= 0:
             open_at = None
         if open_at is None:
             if ch != "”":
@@ -84,19 +115,51 @@ class _Article:
         self.starts = [s["start"] for s in sentences]
         by_sent = group_by_sentence(mentions)
         self.ms = [_sentence_mentions(by_sent.get(s["sent_id"], []), s, self.registry) for s in sentences]
-        self.outside = [[m for m in ms if not self.in_quote(s["start"] + m.start)] for ms, s in zip(self.ms, sentences)]
-        self.roles: dict[str, tuple[str, int, int]] = {}
-        titles: dict[str, tuple[str, int, int]] = {}
-        for ms, s in zip(self.ms, sentences):
-            people = [m for m in ms if m.type == "person"]
-            for m, label, a, b in appositions(s["text"], people, self.lex):
-                self.roles.setdefault(m.actor, (label, s["start"] + a, s["start"] + b))
-            for m, label, a, b in premodifiers(s["text"], people, self.lex):
-                titles.setdefault(m.actor, (label, s["start"] + a, s["start"] + b))
-        for actor, role in titles.items():
-            self.roles.setdefault(actor, role)
+        if self.spans:
+            self.outside = [[m for m in ms if not self.in_quote(s["start"] + m.start)] for ms, s in zip(self.ms, sentences)]
+        else:
+            self.outside = [list(ms) for ms in self.ms]
+        self._roles: dict[str, tuple[str, int, int] | None] = {}  # filled as speakers need them
+        self._people: dict[str, list[int]] | None = None
+        self._rule_output: dict[tuple, list] = {}
         self._verbs: dict[int, list] | None = None
-        self.all_mentions = [(s["start"] + m.start, s["start"] + m.end, m) for ms, s in zip(self.ms, sentences) for m in ms]
+        self._all_mentions: list | None = None
+
+    def role_of(self, actor: str) -> tuple[str, int, int] | None:
+        """(role, start, end) the article gives person ``actor``: its first
+        apposition ("X, spokesman for Y"), else its first title before the
+        name ("political analyst X"), in article offsets."""
+        if actor not in self._roles:
+            self._roles[actor] = self._find_role(actor, appositions) or self._find_role(actor, premodifiers)
+        return self._roles[actor]
+
+    def _find_role(self, actor: str, rule) -> tuple[str, int, int] | None:
+        if self._people is None:
+            self._people = {}  # person -> indices of the sentences naming them
+            for idx, ms in enumerate(self.ms):
+                for m in ms:
+                    if m.type == "person":
+                        sents = self._people.setdefault(m.actor, [])
+                        if not sents or sents[-1] != idx:
+                            sents.append(idx)
+        for idx in self._people.get(actor, ()):
+            found = self._rule_output.get((rule, idx))
+            if found is None:
+                s = self.sentences[idx]
+                people = [m for m in self.ms[idx] if m.type == "person"]
+                found = self._rule_output[rule, idx] = rule(s["text"], people, self.lex)
+            for m, label, a, b in found:
+                if m.actor == actor:
+                    start = self.sentences[idx]["start"]
+                    return label, start + a, start + b
+        return None
+
+    @property
+    def all_mentions(self) -> list[tuple[int, int, Mention]]:
+        """(start, end, mention) of every name, in article offsets (made when a role needs them)."""
+        if self._all_mentions is None:
+            self._all_mentions = [(s["start"] + m.start, s["start"] + m.end, m) for ms, s in zip(self.ms, self.sentences) for m in ms]
+        return self._all_mentions
 
     def in_quote(self, pos: int) -> bool:
         i = bisect.bisect_right(self._span_starts, pos) - 1
@@ -148,21 +211,22 @@ class _Article:
         lex = self.lex
         if verb == "according to":
             for m in ms:
-                if m.start >= ve and re.fullmatch(r"\s+(?:the\s+)?(?:[\w’'\-]+\s+){0,3}", st[ve:m.start]) and not st[m.end:m.end + 1] == "-":
+                if m.start >= ve and AFTER_ACCORDING_TO_RE.fullmatch(st, ve, m.start) and not st[m.end:m.end + 1] == "-":
                     return self._of(m, "according to")
-            np = re.match(r"\s+([^,.;“”\"]{3,60})", st[ve:])
+            np = ACCORDING_TO_NP_RE.match(st[ve:])
             return Speaker(np.group(1).strip(), None, ve, ve + np.end(), "according to") if np else None
         after = st[ve:]
-        if verb in INVERTED and verb not in lex.addressee_verbs and re.search(r"[”\"],?\s*$", st[:vs]):
+        if verb in INVERTED and verb not in lex.addressee_verbs and AFTER_QUOTE_RE.search(st[:vs]):
             for m in ms:
                 if m.start >= ve and not st[ve:m.start].strip():
                     return self._of(m, "speech verb")  # "“...,” said Rend al-Rahim"
-        by = re.match(r"\s+by\s+", after)
+        by = BY_RE.match(after)
         if by:
             for m in ms:
-                if m.start >= ve and re.fullmatch(r"\s+by\s+(?:the\s+)?", st[ve:m.start]):
+                if m.start >= ve and BY_NAME_RE.fullmatch(st, ve, m.start):
                     return self._of(m, "speech verb")  # "described by the Iraqi authorities"
-        pro = re.search(r"\b(he|she)\s+(?:[a-z]+\s+)?$", st[:vs], re.IGNORECASE)
+        # the pronoun is in one of the last two chunks: pronoun, [word]
+        pro = _search_tail(PRONOUN_BEFORE_VERB_RE, st[:vs], 2)
         if pro:
             return self.antecedent(idx, pro.start(), last)
         cands = [m for m in ms if m.end <= vs and GAP_RE.fullmatch(st[m.end:vs]) and _may_be_subject(st, m)]
@@ -183,7 +247,7 @@ class _Article:
             first = [m for m in ms if m.end <= vs]
             if first:
                 return self._of(first[0], "subject")
-            pro = re.search(r"\b(he|she)\b", st[:vs], re.IGNORECASE)
+            pro = PRONOUN_RE.search(st[:vs])
             if pro and not self.in_quote(self.sentences[idx]["start"] + pro.start()):
                 return self.antecedent(idx, pro.start(), last)
         return None
@@ -193,7 +257,7 @@ class _Article:
         if not sp.actor:
             return None, None
         actor = self.registry.actors.get(sp.actor)
-        role = self.roles.get(sp.actor)
+        role = self.role_of(sp.actor)
         parent = actor.parents[0][0] if actor and actor.type == "person" and actor.parents else None
         if not role:
             return None, parent
@@ -207,10 +271,18 @@ class _Article:
 
 def find_phrases(low: str, phrases) -> list[tuple[int, int, str]]:
     """Whole-word occurrences of lower-case ``phrases`` in lower-cased text
-    (str.find per phrase: much faster than one large regex alternation)."""
+    (str.find per phrase: much faster than one large regex alternation).
+
+    A whole-word occurrence starts with a whole run of letters, the phrase's
+    first word: phrases whose first word is no run of the text (most of them)
+    are not searched for."""
     out = []
     taken = set()
-    for p in sorted(phrases, key=len, reverse=True):
+    longest_first, first_words = _phrase_plan(phrases)
+    present = first_words.intersection(letter_runs(low))
+    for p, first in longest_first:
+        if first is not None and first not in present:
+            continue
         pos = low.find(p)
         while pos >= 0:
             end = pos + len(p)
@@ -221,8 +293,34 @@ def find_phrases(low: str, phrases) -> list[tuple[int, int, str]]:
     return out
 
 
+_PHRASE_PLANS: dict[int, tuple] = {}
+
+
+def _phrase_plan(phrases) -> tuple[list[tuple[str, bytes | None]], frozenset]:
+    """The phrases longest first, each with its first word as bytes (None if
+    that is not all ASCII letters, so not a letter run), and those words."""
+    plan = _PHRASE_PLANS.get(id(phrases))
+    if plan is None or plan[0] is not phrases:
+        longest_first = []
+        for p in sorted(phrases, key=len, reverse=True):
+            first = p.split(" ")[0]
+            longest_first.append((p, first.encode() if first.isascii() and first.isalpha() else None))
+        plan = _PHRASE_PLANS[id(phrases)] = (phrases, longest_first, frozenset(f for _, f in longest_first if f is not None))
+    return plan[1], plan[2]
+
+
+def _count_words(text: str, start: int, end: int, enough: int) -> int:
+    """How many words (WORD_RE) ``text[start:end]`` holds, counting no further than ``enough``."""
+    count = 0
+    for _ in WORD_RE.finditer(text, start, end):
+        count += 1
+        if count == enough:
+            break
+    return count
+
+
 def _may_be_subject(st: str, m: Mention) -> bool:
-    words = re.findall(r"[\w’'\-]+", st[max(0, m.start - 40):m.start])
+    words = SUBJECT_WORDS_RE.findall(st, max(0, m.start - 40), m.start)
     while words and words[-1].lower() in ("the", "a", "an"):
         words.pop()
     return not words or words[-1].lower() not in NOT_SUBJECT_BEFORE | {"of", "to", "by", "for", "from", "with", "against", "on", "in", "at"}
@@ -233,12 +331,13 @@ def _speaker_np(before: str, opening: bool = False):
     "the statement"), or opening the sentence ("Sunday's statement denouncing ...")."""
     if opening:
         for k in range(3):
-            m = re.match(r"((?:[\w’'\-]+\s+){%d}([\w’'\-]+))\b" % k, before)
+            m = OPENING_NP_RES[k].match(before)
             if m and m.group(2).lower() in SPEAKER_NOUNS:
                 return " ".join(m.group(1).split()), m.start(1), m.end(1)
         return None
     else:
-        m = re.search(r"((?:[\w’'\-]+\s+){0,3}?([\w’'\-]+))\s+$", before)
+        # the words are among the last four chunks
+        m = _search_tail(SPEAKER_NP_RE, before, 4)
     if not m or m.group(2).lower() not in SPEAKER_NOUNS:
         return None
     return " ".join(m.group(1).split()), m.start(1), m.end(1)
@@ -248,18 +347,18 @@ def _reported_content(st: str, sp: Speaker, vs: int, ve: int, verb: str, lex) ->
     rest = st[ve:]
     if verb == "according to":  # "..., according to the Israeli newspaper Maariv."
         head = st[:vs].rstrip().rstrip(",").strip()
-        return (head, 0, len(head)) if len(WORD_RE.findall(head)) >= MIN_WORDS_UNATTRIBUTED else None
-    body = re.match(r"\s*,?\s*(?:that\s+)?", rest)
+        return (head, 0, len(head)) if _count_words(head, 0, len(head), MIN_WORDS_UNATTRIBUTED) >= MIN_WORDS_UNATTRIBUTED else None
+    body = REPORTED_START_RE.match(rest)
     start = ve + body.end()
     content = st[start:].strip().rstrip("”\"")
     first = content.split()[0].lower() if content.split() else ""
-    if len(WORD_RE.findall(content)) >= MIN_WORDS_UNATTRIBUTED and first not in ("about", "in", "on", "to", "this", "so", "at", "for", "with", "by"):
+    if _count_words(content, 0, len(content), MIN_WORDS_UNATTRIBUTED) >= MIN_WORDS_UNATTRIBUTED and first not in ("about", "in", "on", "to", "this", "so", "at", "for", "with", "by"):
         return content, start, start + len(content)
     # "..., analysts said."
-    if verb not in lex.subject_speech and len(WORD_RE.findall(rest)) <= 4 and 0 < sp.start and sp.end <= vs \
+    if verb not in lex.subject_speech and _count_words(rest, 0, len(rest), 5) <= 4 and 0 < sp.start and sp.end <= vs \
             and GAP_RE.fullmatch(st[sp.end:vs] or " "):
         head = st[: min(sp.start, vs)].rstrip().rstrip(",").strip()
-        if len(WORD_RE.findall(head)) >= MIN_WORDS_UNATTRIBUTED:
+        if _count_words(head, 0, len(head), MIN_WORDS_UNATTRIBUTED) >= MIN_WORDS_UNATTRIBUTED:
             return head, 0, len(head)
     return None
 
@@ -290,11 +389,15 @@ def extract(article, sentences, mentions, ctx) -> list[dict]:
     for idx, sent in enumerate(sentences):
         base = sent["start"]
         verbs = art.verbs(idx)
-        used = set()
         quoted = spans_by_sent.get(idx, [])
+        if not verbs and not quoted:  # nothing said here: only the pending quotes age
+            if pending:
+                pending = [p for p in pending if p[0] >= idx - 1]
+            continue
+        used = set()
         # "X said this": X said the quote(s) left unattributed just before.
         for vs, ve, verb in verbs:
-            if pending and re.match(r"\s+(?:this|so)\b", sent["text"][ve:]):
+            if pending and THIS_OR_SO_RE.match(sent["text"], ve):
                 sp = art.speaker(idx, vs, ve, verb, last)
                 if sp:
                     for pidx, a, b in pending:
@@ -304,7 +407,7 @@ def extract(article, sentences, mentions, ctx) -> list[dict]:
         pending = [p for p in pending if p[0] >= idx - 1]
         groups: dict[tuple, list] = {}
         for qs, qe in quoted:
-            words = len(WORD_RE.findall(text[qs:qe]))
+            words = _count_words(text, qs, qe, MIN_WORDS_UNATTRIBUTED)
             last_idx = art.sent_of(qe)
             cands = []
             for j in range(idx, last_idx + 1):

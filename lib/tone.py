@@ -28,11 +28,18 @@ METHOD = "VADER compound score (lexicon and rules, vaderSentiment 3.3), per sent
 _ANALYZER = vader.SentimentIntensityAnalyzer()
 LEXICON: dict[str, float] = _ANALYZER.lexicon
 _EMOJI = frozenset(_ANALYZER.emojis)
+# no emoji is a single ASCII character, so an ASCII text holds none (tested in O(1))
+_ASCII_EMOJI = any(len(e) == 1 and e.isascii() for e in _EMOJI)
 _BOOST = vader.BOOSTER_DICT
 _NEGATE = frozenset(vader.NEGATE)
 _SPECIAL = vader.SPECIAL_CASES
 _PUNCT = string.punctuation
 _PUNCT_SET = frozenset(_PUNCT)
+# words that get a score of their own (boosters only modify the next word's)
+_SCORED = frozenset(LEXICON).difference(_BOOST)
+# the words of VADER's idioms and multi-word boosters: _idioms can only change
+# a valence when one of the words it looks at is one of these
+_IDIOM_WORDS = frozenset(word for key in (*_SPECIAL, *(k for k in _BOOST if " " in k)) for word in key.split(" "))
 
 
 def _strip(token: str) -> str:
@@ -47,24 +54,34 @@ def _negated(word: str) -> bool:
 @lru_cache(maxsize=65536)
 def compound(text: str) -> float:
     """VADER's compound score of ``text``, in [-1, 1]."""
-    if _EMOJI.intersection(text):
+    if (_ASCII_EMOJI or not text.isascii()) and not _EMOJI.isdisjoint(text):
         return _ANALYZER.polarity_scores(text)["compound"]
-    punct = _PUNCT_SET
-    words = [_strip(w) if w[0] in punct or w[-1] in punct else w for w in text.split()]
-    if not words:
+    # VADER's words: the white-space-separated tokens, with punctuation around
+    # them stripped (_strip), lowered. Only lower-cased forms are looked up;
+    # case is read from the tokens, which stripping does not change.
+    tokens = text.split()
+    if not tokens:
         return 0.0
-    low = [w.lower() for w in words]
-    n = len(words)
-    n_upper = sum(1 for w in words if w.isupper())
+    if "\u0130" in text:  # "İ" lowers to two characters: strip first, as VADER does
+        low = [_strip(w).lower() for w in tokens]
+    else:
+        # Lowering the whole text splits into the same tokens, and with no
+        # character changing length stripping after lowering gives the same words.
+        low = [s if len(s := w.strip(_PUNCT)) > 2 else w for w in text.lower().split()]
+    scored = _SCORED
+    if scored.isdisjoint(low):
+        return 0.0  # every word scores 0, so does the sentence
+    n = len(tokens)
+    n_upper = sum(map(str.isupper, tokens))
     cap_diff = 0 < n - n_upper < n
     sentiments = [0.0] * n
     lex = LEXICON
     for i, lw in enumerate(low):
-        if lw not in lex or lw in _BOOST:
+        if lw not in scored:
             continue
         if lw == "kind" and i < n - 1 and low[i + 1] == "of":
             continue
-        sentiments[i] = _valence(words, low, i, lex, cap_diff)
+        sentiments[i] = _valence(tokens, low, i, lex, cap_diff)
     if "but" in low:
         sentiments = _but_check(low.index("but"), sentiments)
     total = float(sum(sentiments))
@@ -80,8 +97,9 @@ def compound(text: str) -> float:
     return round(vader.normalize(total), 4)
 
 
-def _valence(words, low, i, lex, cap_diff) -> float:
-    """The valence of lexicon word ``i`` after VADER's modifiers (sentiment_valence)."""
+def _valence(tokens, low, i, lex, cap_diff) -> float:
+    """The valence of lexicon word ``i`` after VADER's modifiers (sentiment_valence).
+    ``tokens``: the sentence's tokens (stripped or not), ``low`` its lower-cased words."""
     lw = low[i]
     valence = lex[lw]
     n = len(low)
@@ -91,12 +109,12 @@ def _valence(words, low, i, lex, cap_diff) -> float:
         i > 2 and low[i - 3] == "no" and low[i - 1] in ("or", "nor")
     ):
         valence = lex[lw] * vader.N_SCALAR
-    if cap_diff and words[i].isupper():
+    if cap_diff and tokens[i].isupper():
         valence = valence + vader.C_INCR if valence > 0 else valence - vader.C_INCR
     for start_i in range(3):
         if i > start_i and low[i - (start_i + 1)] not in lex:
-            prev = words[i - (start_i + 1)]
-            s = vader.scalar_inc_dec(prev, valence, cap_diff) if low[i - (start_i + 1)] in _BOOST else 0.0
+            prev = i - (start_i + 1)
+            s = vader.scalar_inc_dec(_strip(tokens[prev]), valence, cap_diff) if low[prev] in _BOOST else 0.0
             if start_i == 1 and s != 0:
                 s *= 0.95
             if start_i == 2 and s != 0:
@@ -133,6 +151,10 @@ def _idioms(valence, low, i):
     # VADER formats these with the words at i-3.. even when i < 3 (Python's
     # negative indices wrap around); kept as is so the scores agree.
     w = low
+    words = _IDIOM_WORDS
+    # every n-gram below is made of w[i-3] .. w[i+2] and holds w[i-3], w[i-2], w[i-1] or w[i]
+    if w[i - 3] not in words and w[i - 2] not in words and w[i - 1] not in words and w[i] not in words:
+        return valence
     seqs = (f"{w[i-1]} {w[i]}", f"{w[i-2]} {w[i-1]} {w[i]}", f"{w[i-2]} {w[i-1]}", f"{w[i-3]} {w[i-2]} {w[i-1]}", f"{w[i-3]} {w[i-2]}")
     for seq in seqs:
         if seq in _SPECIAL:
