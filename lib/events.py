@@ -34,7 +34,6 @@ from lib.figures import ADJECTIVE_ACTORS, find_numbers, _unit
 from lib.paths import DATA_DIR
 from lib.periods import Period, find_periods, may_hold_period
 from lib.places import Gazetteer, PlaceMatch, load_places
-from lib.registry import Tokens, tokenize
 from lib.textwords import WordIndex, WordRequirement, Words, words_of
 
 ADJECTIVE_ACTOR_IDS = frozenset(a for a in ADJECTIVE_ACTORS.values() if a)
@@ -228,7 +227,6 @@ class _ArticleReader:
         self.types = _event_types(types_path)
         self.triggers = _trigger_matcher(types_path)
         self.places: Gazetteer = load_places()
-        self._tokens: Tokens | None = None
         self._periods: dict[str, list[Period]] = {}
         self.by_sentence: dict[int, list[dict]] = {}
         for m in mentions:
@@ -238,7 +236,7 @@ class _ArticleReader:
         self.paragraph = 0
         self.prev_end: int | None = None
         self.last_place = _LastPlace()
-        self.families_read: dict[int, set[str]] = {}  # sentence -> families of its reports
+        self.families_kept: dict[int, set[str]] = {}  # sentence -> families of its reports not doomed
         self.undated_known = [k for k in _known_events(_data_file(None, "known_events.yaml")).values() if k.undated_ok]
 
     # -- one sentence --------------------------------------------------------
@@ -248,7 +246,8 @@ class _ArticleReader:
             self.paragraph += 1
         self.prev_end = srow["end"]
         possible = self.triggers.possible(sent)
-        if not self.triggers.holds_any(sent, possible):  # most sentences: nothing happens in them
+        whole = _ClauseTriggers(self.triggers, sent, possible) if possible else None
+        if whole is None or not any(whole.of(type_id) for type_id in possible):  # most sentences: nothing happens in them
             self._count_armed(self.by_sentence.get(srow["sent_id"], []))
             return []
         local = [
@@ -257,25 +256,21 @@ class _ArticleReader:
         ]
         quoted = _quoted_spans(sent)
         local = [m for m in local if not any(a <= m["ls"] < b for a, b in quoted)]
-        places = _Once(lambda: self._places(srow, sent, quoted, local))  # a clause whose report is dropped needs none
+        places = _Once(lambda: self._places(sent, quoted, local))  # a clause whose report is dropped needs none
         out = []
         for seg_start, seg_end in self._segments(sent):
-            out.extend(self._read_segment(srow, sent, seg_start, seg_end, local, places, possible))
+            # A clause that is the whole sentence has its triggers found already.
+            triggers = whole if (seg_start, seg_end) == (0, len(sent)) else _ClauseTriggers(self.triggers, sent[seg_start:seg_end], possible)
+            out.extend(self._read_segment(srow, sent, seg_start, seg_end, local, places, triggers))
         self._count_armed(local)
         return out
 
-    def _places(self, srow: dict, sent: str, quoted, local: list[dict]) -> list[PlaceMatch]:
-        """The places named in the sentence, but in quotes or inside a longer actor's name."""
-        sent_tokens = self.tokens().window(srow["start"], srow["end"])
-        return [p for p in self.places.find(sent, sent_tokens) if not any(a <= p.start < b for a, b in quoted) and not any(
+    def _places(self, sent: str, quoted, local: list[dict]) -> list[PlaceMatch]:
+        """The places named in the sentence, but in quotes or inside a longer actor's name.
+        The sentence is tokenized on its own: few get here, and its tokens are the
+        article's there (no token crosses a sentence's edge)."""
+        return [p for p in self.places.find(sent) if not any(a <= p.start < b for a, b in quoted) and not any(
             m["ls"] <= p.start and p.end <= m["le"] and (m["le"] - m["ls"]) > (p.end - p.start) for m in local)]
-
-    def tokens(self) -> Tokens:
-        """The article's tokens: made for its mentions already (lib.registry.tokenize keeps
-        the last text's), so asked for only once a sentence needs them."""
-        if self._tokens is None:
-            self._tokens = tokenize(self.text)
-        return self._tokens
 
     def periods(self, s: str) -> list[Period]:
         """``find_periods(s)`` without the cumulative ones ("since 2023"), once per
@@ -310,11 +305,10 @@ class _ArticleReader:
     def _dated(self, s: str) -> bool:
         return bool(self.periods(s))
 
-    def _read_segment(self, srow, sent, a, b, local, places: _Once, possible: dict) -> list[Report]:
+    def _read_segment(self, srow, sent, a, b, local, places: _Once, triggers: _ClauseTriggers) -> list[Report]:
         seg = sent[a:b]
         words = words_of(sent)  # the sentence's words, a clause's and more
         periods = self.periods(seg)
-        triggers = _ClauseTriggers(self.triggers, seg, possible)
         trig = self._trigger(seg, lambda: [p for p in places() if a <= p.start < b], a, periods, triggers)
         if trig is None:
             return []
@@ -334,9 +328,7 @@ class _ArticleReader:
                 m = days_before
                 relative = f"before:{m.group('n').lower()}:{m.group('noun').lower()}", m.group()
         sent_id = srow["sent_id"]
-        may_be_kept = periods or relative or self._may_be_kept(sent, sent_id, family, seg_mentions, places, a, b)
-        self.families_read.setdefault(sent_id, set()).add(family)
-        if not may_be_kept:
+        if not (periods or relative or self._may_be_kept(sent, sent_id, family, seg_mentions, places, a, b)):
             # Who, what, how many and where would be read for nothing; where
             # only in case a later clause says "there".
             self.last_place.later(lambda previous: self._place(
@@ -347,6 +339,7 @@ class _ArticleReader:
                 start=srow["start"], end=srow["end"], raw_start=srow.get("raw_start"), raw_end=srow.get("raw_end"),
                 paragraph=self.paragraph, doomed=True,
             )]
+        self.families_kept.setdefault(sent_id, set()).add(family)
         seg_places = [p for p in places() if a <= p.start < b]
         place_id, place_text, origin, place_only = self._place(
             sent, a, b, seg, words, type_id, family, t_start, t_end, seg_mentions, seg_places, triggers, self.last_place.get,
@@ -417,10 +410,10 @@ class _ArticleReader:
     def _may_be_kept(self, sent, sent_id, family, seg_mentions, places: _Once, a: int, b: int) -> bool:
         """Can an undated report without a relative date ("the following day")
         survive extract? Only by continuing a report of its family in the
-        sentence before (_merge_continuations) or by naming a known event
-        that needs no date (_match_known): tested generously here, on what
-        its actors and places can at most be."""
-        if family in self.families_read.get(sent_id - 1, ()):
+        sentence before (_merge_continuations: one not doomed itself) or by
+        naming a known event that needs no date (_match_known): tested
+        generously here, on what its actors and places can at most be."""
+        if family in self.families_kept.get(sent_id - 1, ()):
             return True
         if not self.undated_known:
             return False
@@ -609,16 +602,13 @@ class TriggerMatcher:
     needs are looked up in the sentence's words (lib/textwords.py): most
     sentences lack them.
 
-    ``any`` tells whether a sentence holds a trigger at all: every trigger in
-    one alternation behind one ``\\b`` (mid-word one test fails instead of one
-    per trigger). Each trigger also keeps its own pattern: a pattern's matches
-    do not overlap, two patterns' may."""
+    Each trigger keeps its own pattern: a pattern's matches do not overlap,
+    two patterns' may."""
 
     def __init__(self, types: dict[str, EventType]):
         sources = [src for t in types.values() for src in t.sources]
         self.folded = all(foldable(src) for src in sources)
         flags = 0 if self.folded else re.I
-        self.any = _alternation(sources, flags)
         wrapped = {t.id: [rf"\b(?:{src})\b" for src in t.sources] for t in types.values()}
         self.patterns = {tid: [re.compile(w, flags) for w in ws] for tid, ws in wrapped.items()}
         # Which triggers a sentence's words allow, keyed (type id, position in the type).
@@ -637,10 +627,6 @@ class TriggerMatcher:
         for tid, i in sorted(keys):  # within a type, in file order
             out.setdefault(tid, []).append(self.patterns[tid][i])
         return out
-
-    def holds_any(self, sentence: str, possible: dict) -> bool:
-        """Does ``sentence`` (``possible``: its possible triggers) hold a trigger?"""
-        return bool(possible) and self.any.search(self.prepare(sentence)) is not None
 
 
 class _Once:
@@ -700,13 +686,6 @@ class _ClauseTriggers:
 @lru_cache(maxsize=4)
 def _trigger_matcher(path: str) -> TriggerMatcher:
     return TriggerMatcher(_event_types(path))
-
-
-def _alternation(sources: list[str], flags: int) -> re.Pattern:
-    """One pattern matching where one of ``sources`` matches as a whole word."""
-    if not sources:
-        return re.compile(r"(?!)")
-    return re.compile(r"\b(?:" + "|".join(f"(?:{src})" for src in sources) + r")\b", flags)
 
 
 def _quoted_spans(sent: str) -> list[tuple[int, int]]:

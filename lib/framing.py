@@ -26,15 +26,19 @@ from __future__ import annotations
 import itertools
 import operator
 import re
-from re import _parser as sre_parse  # the regex parser, to find the literals a pattern requires
 from dataclasses import dataclass
 from functools import lru_cache
 
 import yaml
 
 from lib import tone
-from lib.casefold import fold, foldable
+from lib.casefold import fold
 from lib.paths import DATA_DIR
+
+try:  # the regex parser, to find the literals a pattern requires
+    from re import _parser as sre_parse  # Python 3.11+
+except ImportError:  # pragma: no cover
+    import sre_parse
 
 # Actor types a group noun ("these militias") can point back to: nobody calls
 # an army "militias" or a militia "the coalition" unless the article did.

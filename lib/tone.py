@@ -184,7 +184,8 @@ def _but_check(bi: int, sentiments: list[float]) -> list[float]:
     # the list, so equal scores are scaled at the first one's position;
     # reproduced on purpose.
     out = list(sentiments)
-    for k in range(len(out)):
+    # a zero stays zero wherever it is written, so only the others need the loop
+    for k in [k for k, sentiment in enumerate(sentiments) if sentiment]:
         sentiment = out[k]
         si = out.index(sentiment)
         if si < bi:
