@@ -83,10 +83,13 @@ def within_budget(df: pd.DataFrame, by: str | None = "claimant") -> tuple[pd.Dat
     return df, (note[:1].upper() + note[1:] + "; the table below has every figure.") if notes else ""
 
 
-def _note(fig: go.Figure, note: str) -> None:
+def _note(fig: go.Figure, note: str) -> go.Figure:
+    """Say above the plot what the chart leaves out (one line per clause)."""
     if note:
-        fig.add_annotation(text=html.escape(note), showarrow=False, x=0, y=1.0, xref="paper", yref="paper", xanchor="left", yanchor="bottom",
+        fig.add_annotation(text=html.escape(note).replace("; ", ";<br>"), showarrow=False, align="left", x=0, y=1.0, xref="paper", yref="paper", xanchor="left", yanchor="bottom",
                            font=dict(size=11, color="#555"))
+        fig.update_layout(margin_t=fig.layout.margin.t + 16 * (note.count("; ") + 1))
+    return fig
 
 
 def _labels(df: pd.DataFrame, texts: list[str]) -> list[str] | None:
@@ -124,8 +127,7 @@ def monthly_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
         )
     fig.update_layout(barmode="group")
     fig.update_xaxes(type="category", categoryorder="category ascending", title="month")
-    _note(fig, note)
-    return _layout(fig, "Monthly attack counts by claimant (hatched = partial month)", "count")
+    return _note(_layout(fig, "Monthly attack counts by claimant (hatched = partial month)", "count"), note)
 
 
 def cumulative_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
@@ -144,8 +146,7 @@ def cumulative_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
             textposition="top center", hovertext=[_hover(r) for r in records(g)], hoverinfo="text", customdata=g["figure_id"],
         )
     fig.update_xaxes(title="as of (end of the counted period)")
-    _note(fig, note)
-    return _layout(fig, "Cumulative claims (▲, counted from the period start) and daily rates (◆)", "count")
+    return _note(_layout(fig, "Cumulative claims (▲, counted from the period start) and daily rates (◆)", "count"), note)
 
 
 def casualty_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
@@ -164,8 +165,7 @@ def casualty_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
             hovertext=[_hover(r) for r in records(g)], hoverinfo="text", customdata=g["figure_id"],
         )
     fig.update_xaxes(title="date of the event (or of the period)")
-    _note(fig, note)
-    return _layout(fig, "Casualties reported, by event date", "people")
+    return _note(_layout(fig, "Casualties reported, by event date", "people"), note)
 
 
 def _layout(fig: go.Figure, title: str, ytitle: str) -> go.Figure:

@@ -75,7 +75,7 @@ def latest_month(month: int, ref: date, inclusive: bool = True) -> int:
 def latest_day(month: int, day: int, ref: date) -> date | None:
     """The most recent ``month``/``day`` on or before ``ref``; None if no such day."""
     for year in (ref.year, ref.year - 1, ref.year - 2, ref.year - 3, ref.year - 4):
-        if day <= calendar.monthrange(year, month)[1]:
+        if 1 <= day <= calendar.monthrange(year, month)[1]:  # "January 0" in a text is no date
             d = date(year, month, day)
             if d <= ref:
                 return d

@@ -18,6 +18,7 @@ from lib.highlight import page_href
 
 OTHER_COLOR = "#8c8c8c"
 MAX_HOVER_SOURCES = 6
+MAX_LABELLED = 200  # events whose number of sources is written beside the marker
 PRECISION_WORDS = {"day": "day", "week": "within a week", "month": "month", "year": "year", "undated": "no date in the text"}
 CLUSTER_COLUMNS = [
     "cluster_id", "title", "type", "type_label", "date", "date_end", "precision", "date_label", "place", "place_id",
@@ -205,7 +206,8 @@ def timeline_figure(clusters: pd.DataFrame, reports: pd.DataFrame, actor_names: 
             x=pd.to_datetime(g["date"]), y=[label] * len(g), mode="markers+text", name=label,
             marker=dict(size=[marker_size(k, i) for k, i in zip(g["killed"], g["injured"])], color=colors.get(t, OTHER_COLOR),
                         symbol=["diamond" if n > 1 else "circle" for n in g["n_sources"]], line=dict(color="white", width=1)),
-            text=[f"{n} sources" if n > 1 else "" for n in g["n_sources"]], textposition="top center",
+            # Above a few hundred events the labels only overprint each other: the hover says it.
+            text=[f"{n} sources" if n > 1 else "" for n in g["n_sources"]] if len(dated) <= MAX_LABELLED else None, textposition="top center",
             hovertext=[hover_text(c, by_cluster.get(c["cluster_id"], []), actor_names) for c in records(g)],
             hoverinfo="text", customdata=g["cluster_id"],
         )

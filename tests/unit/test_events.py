@@ -198,3 +198,17 @@ def test_imported_rows_without_a_cluster_are_their_own_events(linked):
     no_articles = pd.DataFrame({"article_id": [], "outlet": []})
     assert "acled:IRQ123" not in set(Filters(outlets=("Shafaq News",)).events(reports, no_articles)["cluster_id"])
     assert "acled:IRQ123" in set(Filters(actors=("united_states",)).events(reports, None)["cluster_id"])
+
+
+def test_timeline_writes_source_counts_only_while_they_can_be_read(linked, monkeypatch):
+    """The Soleimani killing (three outlets) is labelled "3 sources"; past the label budget the hover alone says it."""
+    from lib import schema, timeline
+
+    reports = timeline.with_cluster_fields(schema.to_table("events", linked).to_pandas())
+    clusters = timeline.event_clusters(reports)
+    labelled = [t for tr in timeline.timeline_figure(clusters, reports, {}).data if tr.mode == "markers+text" for t in (tr.text or ())]
+    assert "3 sources" in labelled
+    monkeypatch.setattr(timeline, "MAX_LABELLED", len(clusters) - 1)
+    traces = [tr for tr in timeline.timeline_figure(clusters, reports, {}).data if tr.mode == "markers+text"]
+    assert traces and all(tr.text is None for tr in traces)
+    assert any("3 sources" in h for tr in traces for h in tr.hovertext)

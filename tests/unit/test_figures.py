@@ -135,3 +135,14 @@ def test_impossible_dates_are_not_periods():
 
     assert find_periods("on February 30 and on June 31, 2024", date(2024, 11, 21)) == []
     assert [p.start for p in find_periods("on February 29", date(2025, 3, 1))] == [date(2024, 2, 29)]
+
+
+def test_an_impossible_day_is_no_date():
+    """'January 0' (a typo or a scrape error) must not stop a build: it is simply not a date."""
+    from datetime import date
+
+    from lib.periods import find_periods, latest_day
+
+    assert latest_day(1, 0, date(2024, 5, 1)) is None
+    assert latest_day(1, 28, date(2024, 5, 1)) == date(2024, 1, 28)
+    find_periods("on January 0 the group claimed 3 attacks", date(2024, 5, 1))  # raised ValueError before
