@@ -107,15 +107,15 @@ class CaselessPattern:
         if self.pattern.pattern.startswith("\\b") and repr(sre_parse.parse(rest).data) == repr(parsed.data[1:]):
             self.after_boundary = re.compile(rest)  # "\\b" + rest, rest a plain sequence
 
+    def _may_match(self, folded: str) -> bool:
+        """False when the text lacks every literal a match must contain."""
+        return self.required is None or any(literal in folded for literal in self.required)
+
     def finditer(self, text: str, folded: str):
         if not self.on_folded:
             return self.pattern.finditer(text)
-        if self.required is not None:
-            for literal in self.required:
-                if literal in folded:
-                    break
-            else:
-                return ()
+        if not self._may_match(folded):
+            return ()
         if self.anchors is not None:
             return self._finditer_anchored(folded)
         if self.after_boundary is not None:
@@ -125,12 +125,8 @@ class CaselessPattern:
     def search(self, text: str, folded: str):
         if not self.on_folded:
             return self.pattern.search(text)
-        if self.required is not None:
-            for literal in self.required:
-                if literal in folded:
-                    break
-            else:
-                return None
+        if not self._may_match(folded):
+            return None
         return next(iter(self.finditer(text, folded)), None)
 
     def _finditer_anchored(self, folded: str):
