@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 
 @dataclass
@@ -60,3 +60,20 @@ def escape_markdown(s: str) -> str:
     """Untrusted text for st.markdown: HTML escaped and markdown syntax neutralised."""
     s = html.escape(str(s), quote=False)
     return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$" else ch for ch in s)
+
+
+def share_link_html(url: str) -> str:
+    """A read-only box holding a view's link, to select and copy (no script: st.html strips it).
+
+    The URL carries user-typed filter values, so it is escaped like any untrusted text."""
+    return (
+        '<input type="text" readonly aria-label="Link to this view" value="' + html.escape(url, quote=True) + '" '
+        'style="width:100%;font-size:0.8rem;padding:0.35rem 0.5rem;border:1px solid #D9DCDA;border-radius:4px;'
+        'background:#FFFFFF;color:#1E2326;box-sizing:border-box">'
+    )
+
+
+def with_query(url: str, params: dict[str, list[str]]) -> str:
+    """``url`` with ``params`` (name -> values, repeated names kept) as its query string."""
+    query = urlencode([(name, value) for name, values in params.items() for value in values])
+    return f"{url}?{query}" if query else url

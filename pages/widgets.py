@@ -12,7 +12,7 @@ import streamlit as st
 
 from lib import loaders
 from lib.filters import Filters
-from lib.highlight import escape_markdown
+from lib.highlight import escape_markdown, share_link_html, with_query
 
 GLOBAL_FILTERS_KEY = "_global_filters"
 
@@ -119,8 +119,10 @@ def share_panel() -> None:
 
     with st.sidebar:
         st.markdown("**Share this view**")
-        st.code(st.context.url or "", language=None, wrap_lines=True)
-        st.caption("The link holds every filter and selection: opening it shows this view. Copy it with the button in the box.")
+        # A plain read-only field, not st.code: st.code makes every visitor's browser
+        # load Streamlit's 1.5 MB syntax highlighter before the page settles.
+        st.html(share_link_html(view_url()))
+        st.caption("The link holds every filter and selection: opening it shows this view. Click the box, then copy.")
         brief = st.session_state.get(BRIEF_KEY)
         if brief is not None and brief.panels:
             st.download_button(
@@ -128,6 +130,12 @@ def share_panel() -> None:
                 mime="text/html", key="briefing_pack", on_click="ignore",
                 help="One self-contained HTML file: interactive charts, tables and the provenance of every figure. Opens offline.",
             )
+
+
+def view_url() -> str:
+    """This view's full link. st.context.url drops the query string, which is where
+    the bound widgets keep the view, so it is put back from st.query_params."""
+    return with_query(st.context.url or "", url_snapshot())
 
 
 def present_mode() -> bool:

@@ -284,6 +284,7 @@ class Probe:
         self.external_requests: list[str] = []
         self.console_errors: list[str] = []
         self.page_errors: list[str] = []
+        self.requests: list[str] = []  # every URL the page asked for, in order
         self.context = browser.new_context(
             viewport={"width": 1366, "height": 900},
             locale="en-US",
@@ -316,6 +317,7 @@ class Probe:
         ws_route.close()
 
     def _on_request(self, request) -> None:
+        self.requests.append(request.url)
         if not is_local_url(request.url):
             self._record_external(f"{request.method} {request.url}")
 
