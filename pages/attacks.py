@@ -12,7 +12,7 @@ from lib.frozen import freeze
 from lib.attack_charts import casualty_chart, claimant_colors, cumulative_chart, disagreements, figure_table, monthly_chart
 from lib.briefing import figure_notes
 from lib.highlight import escape_markdown
-from pages.widgets import actor_picker, add_to_briefing, current_filters, download_csv, start_briefing
+from pages.widgets import actor_picker, add_to_briefing, current_filters, download_csv, presenting, start_briefing
 
 TABLE_ROWS = 1000  # rows sent to the browser; the CSV carries all of them
 MAX_WARNINGS = 3  # disagreements shown as banners; the rest are listed in an expander
@@ -59,12 +59,16 @@ start_briefing("Attacks")
 add_to_briefing("Monthly attack counts by claimant", "chart", monthly, lambda: figure_notes(table[table["granularity"] == "month"]), caption)
 add_to_briefing("Cumulative claims and rates", "chart", cumulative, lambda: figure_notes(table[table["granularity"].isin(["cumulative", "rate"])]), caption)
 add_to_briefing("Casualties reported", "chart", casualties, lambda: figure_notes(table[table["unit"].isin(["killed", "injured"])]), caption)
-st.plotly_chart(monthly, key="monthly_chart", on_select="rerun", selection_mode="points", config={"displaylogo": False, "toImageButtonOptions": {"filename": "crosscurrents-monthly-attacks"}})
-left, right = st.columns(2)
-with left:
-    st.plotly_chart(cumulative, key="cumulative_chart", config={"displaylogo": False})
-with right:
-    st.plotly_chart(casualties, key="casualty_chart", config={"displaylogo": False})
+# One chart at a time: a browser drawing all three at 10,000 articles took seconds
+# longer to show the first. Only the open tab's chart is sent (all three when
+# presenting, one per screen); the briefing pack has all three.
+CHARTS = {"Monthly counts": ("monthly_chart", monthly), "Cumulative and rates": ("cumulative_chart", cumulative), "Casualties": ("casualty_chart", casualties)}
+all_charts = presenting()
+slots = [st.container() for _ in CHARTS] if all_charts else st.tabs(list(CHARTS), key="atk_chart", bind="query-params", on_change="rerun")
+for slot, (chart_key, chart) in zip(slots, CHARTS.values()):
+    if all_charts or slot.open:
+        slot.plotly_chart(chart, key=chart_key, on_select="rerun" if chart is monthly else "ignore", selection_mode="points",
+                          config={"displaylogo": False, "toImageButtonOptions": {"filename": f"crosscurrents-{chart_key.replace('_', '-')}"}})
 
 picked = st.session_state.get("monthly_chart")
 points = (picked or {}).get("selection", {}).get("points", []) if picked else []

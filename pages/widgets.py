@@ -138,9 +138,14 @@ def view_url() -> str:
     return with_query(st.context.url or "", url_snapshot())
 
 
+def presenting() -> bool:
+    """Whether this view is in presentation mode (?present=1)."""
+    return st.query_params.get("present") in ("1", "true", "yes")
+
+
 def present_mode() -> bool:
     """?present=1: large type, no controls, one panel per screen, for a briefing room."""
-    on = st.query_params.get("present") in ("1", "true", "yes")
+    on = presenting()
     if on:
         st.html(
             "<style>"

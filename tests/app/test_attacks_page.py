@@ -34,3 +34,11 @@ def test_filters_from_url_apply_to_table(run_page):
     assert sorted(table["claim"]) == ["31", "6", "65", "90"]
     assert set(table["reporter"]) == {"Shafaq News"}
     assert all(link.startswith("./?article=002_2f6602b0745822a4&sent=") for link in table["reader"])
+
+
+def test_only_the_open_chart_tab_is_sent(run_page):
+    monthly = run_page("pages/attacks.py")
+    assert [json.loads(el.proto.spec)["layout"]["title"]["text"][:24] for el in monthly.get("plotly_chart")] == ["Monthly attack counts by"]
+    casualties = run_page("pages/attacks.py", {"atk_chart": "Casualties"})
+    titles = [json.dumps(json.loads(el.proto.spec)["layout"]["title"]) for el in casualties.get("plotly_chart")]
+    assert len(titles) == 1 and "asualt" in titles[0]
