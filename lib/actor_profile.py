@@ -103,3 +103,19 @@ def outlet_words(actor_id: str, labels: pd.DataFrame, mentions: pd.DataFrame, ar
     df = _with_outlets(mentions[mentions["actor"] == actor_id][["article_id", "surface"]], articles)
     out = df.groupby(["reported_by", "surface"]).size().rename("times").reset_index().rename(columns={"surface": "label"})
     return out.sort_values(["reported_by", "times"], ascending=[True, False], ignore_index=True), "names"
+
+
+def mentions_of(actor_id: str, query) -> pd.DataFrame:
+    """The actor's mentions (article_id, sent_id, actor, surface), read from the store in its order:
+    every function above takes them in place of the whole mentions table."""
+    return query("SELECT article_id, sent_id, actor, surface FROM mentions_rows WHERE actor = ? ORDER BY row_order", [actor_id])
+
+
+def labels_of(actor_id: str, query) -> pd.DataFrame:
+    """The labels of the actor (no sentence text), in the store's order, for ``outlet_words``."""
+    return query("SELECT article_id, sent_id, actor, label, kind, tone FROM labels_rows WHERE actor = ? ORDER BY row_order", [actor_id])
+
+
+def relations_read(actor_id: str, query) -> int:
+    """Relations, in the whole corpus, the actor is the source or the target of."""
+    return int(query("SELECT count(*) AS n FROM relations WHERE source = ? OR target = ?", [actor_id, actor_id])["n"].iloc[0])

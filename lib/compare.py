@@ -84,6 +84,32 @@ def focus_options(labels: pd.DataFrame, mentions: pd.DataFrame, event_names: dic
     return events + actors
 
 
+def focus_options_in_store(query, where: str, params, event_names: dict[str, str]) -> list[str]:
+    """``focus_options`` computed by the store over the rows passing ``where`` (Filters.in_articles_sql)."""
+    per_actor = query(f"SELECT actor, count(*) AS n, min(row_order) AS first FROM mentions_rows WHERE actor IS NOT NULL AND {where} "
+                      "GROUP BY actor ORDER BY first", params)
+    # value_counts' order: by count, ties in the order of first appearance.
+    counts = pd.Series(per_actor["n"].to_numpy(), index=per_actor["actor"].to_numpy()).sort_values(ascending=False, kind="stable")
+    found = set(query(f"SELECT DISTINCT event FROM labels WHERE kind = 'event' AND event IS NOT NULL AND {where}", params)["event"])
+    return [EVENT_PREFIX + e for e in event_names if e in found] + list(counts.index)
+
+
+def focus_labels_in_store(focus: str, query, where: str, params) -> pd.DataFrame:
+    """The labels about the focus (without their sentences) of the rows passing ``where``, in the
+    store's order: what ``focus_labels``, ``focus_sentences`` and the tabs built on them need."""
+    cols = "article_id, sent_id, actor, label, kind, tone, resolved, event"
+    if is_event(focus):
+        return query(f"SELECT {cols} FROM labels_rows WHERE kind = 'event' AND event = ? AND {where} ORDER BY row_order",
+                     [focus[len(EVENT_PREFIX):], *params])
+    return query(f"SELECT {cols} FROM labels_rows WHERE actor = ? AND {where} ORDER BY row_order", [focus, *params])
+
+
+def quotes_in_store(query, article_ids) -> pd.DataFrame:
+    """The quotes of ``article_ids`` (article_id, speaker, role, quote), in the store's order."""
+    return query("SELECT article_id, speaker, role, quote FROM quotes_rows WHERE article_id IN (SELECT article_id FROM ids) ORDER BY row_order",
+                 frames={"ids": pd.DataFrame({"article_id": sorted(set(article_ids))}, dtype=object)})
+
+
 def focus_sentences(focus: str, labels: pd.DataFrame) -> pd.DataFrame:
     """(article_id, sent_id, tone[, evidence]) of the sentences about the focus
     (evidence when the labels carry it; the app loads labels without it)."""
@@ -220,6 +246,33 @@ def framing_matrix(groups: pd.DataFrame, labels: pd.DataFrame, mentions: pd.Data
     named = labels[labels["actor"].isin(actors)].drop_duplicates(["article_id", "sent_id", "actor"])
     named = named.merge(groups[["article_id", by]], on="article_id")
     tone = named.groupby([by, "actor"]).agg(tone=("tone", "mean"), sentences=("tone", "size")).reset_index()
+    return _matrix(counts, tone, total, actors, by, names)
+
+
+def framing_matrix_in_store(groups: pd.DataFrame, query, by: str, names: dict[str, str], *, top: int = 12,
+                            skip_actors: set | None = None) -> pd.DataFrame:
+    """``framing_matrix`` computed by the store: mentions and labels are joined to ``groups``
+    (the filtered articles) in SQL and only the counts per group and actor come back."""
+    g = pd.DataFrame({"article_id": groups["article_id"].to_numpy(dtype=object), "grp": groups[by].to_numpy(dtype=object)})
+    skip = sorted(skip_actors or ())
+    not_skipped = f"actor NOT IN ({', '.join('?' * len(skip))})" if skip else "TRUE"
+    per = query(f"SELECT grp, actor, count(*) AS n, min(row_order) AS first FROM mentions_rows JOIN g USING (article_id) "
+                f"WHERE actor IS NOT NULL AND {not_skipped} GROUP BY grp, actor", skip, frames={"g": g})
+    # value_counts' order: by count, ties in the order of first appearance.
+    by_actor = per.groupby("actor").agg(n=("n", "sum"), first=("first", "min")).sort_values("first")
+    actors = list(pd.Series(by_actor["n"].to_numpy(), index=by_actor.index.to_numpy()).sort_values(ascending=False, kind="stable").head(top).index)
+    total = per.groupby("grp")["n"].sum().rename_axis(by)
+    counts = (per[per["actor"].isin(actors)].rename(columns={"grp": by, "n": "mentions"})[[by, "actor", "mentions"]]
+              .sort_values([by, "actor"], ignore_index=True))
+    marks = ", ".join("?" * len(actors)) or "NULL"
+    # Tone is the sentence's, the same on every label of it: one per (sentence, actor); fsum adds as exactly as pandas' mean.
+    tone = query(f"""SELECT grp AS "{by}", actor, fsum(tone) / count(tone) AS tone, count(*) AS sentences FROM
+                     (SELECT DISTINCT article_id, sent_id, actor, tone FROM labels WHERE actor IN ({marks})) JOIN g USING (article_id)
+                     GROUP BY grp, actor ORDER BY grp, actor""", actors, frames={"g": g})
+    return _matrix(counts, tone, total, actors, by, names)
+
+
+def _matrix(counts: pd.DataFrame, tone: pd.DataFrame, total: pd.Series, actors: list[str], by: str, names: dict[str, str]) -> pd.DataFrame:
     out = counts.merge(tone, on=[by, "actor"], how="left")
     out["share"] = out["mentions"] / out[by].map(total)
     out["name"] = out["actor"].map(lambda a: names.get(a, a))
@@ -293,15 +346,33 @@ def blindspots(groups: pd.DataFrame, mentions: pd.DataFrame, labels: pd.DataFram
     one group; and, per group, those it never mentions while at least two other
     groups do. Needs three groups or more to say anything."""
     items = mentions[["article_id", "actor"]].rename(columns={"actor": "item"})
-    items = items[~items["item"].map(types).isin(skip_types)]
-    items["kind"] = items["item"].map(lambda a: "figure" if types.get(a) == "person" else "actor")
     ev = labels.loc[labels["kind"] == "event", ["article_id", "event"]].dropna().rename(columns={"event": "item"})
     ev["item"] = EVENT_PREFIX + ev["item"]
-    ev["kind"] = "event"
     items = pd.concat([items, ev], ignore_index=True).merge(groups[["article_id", by]], on="article_id")
-    present = items.groupby(["item", "kind"])[by].agg(lambda s: sorted(set(s))).reset_index(name="groups")
-    n_mentions = items.groupby("item").size()
-    all_groups = sorted(groups[by].unique())
+    per_group = items.groupby(["item", by]).size().rename("n").reset_index().rename(columns={by: "grp"})
+    return _blindspots(per_group, sorted(groups[by].unique()), by, names, types, event_names, skip_types)
+
+
+def blindspots_in_store(groups: pd.DataFrame, query, by: str, names: dict[str, str], types: dict[str, str],
+                        event_names: dict[str, str], *, skip_types: tuple[str, ...] = ("media outlet",)) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``blindspots`` with the mentions and event labels counted by the store, per item and group."""
+    g = pd.DataFrame({"article_id": groups["article_id"].to_numpy(dtype=object), "grp": groups[by].to_numpy(dtype=object)})
+    per_group = query("""SELECT actor AS item, grp, count(*) AS n FROM mentions JOIN g USING (article_id) WHERE actor IS NOT NULL GROUP BY ALL
+                         UNION ALL
+                         SELECT ? || event AS item, grp, count(*) AS n FROM labels JOIN g USING (article_id)
+                         WHERE kind = 'event' AND event IS NOT NULL GROUP BY ALL""", [EVENT_PREFIX], frames={"g": g})
+    return _blindspots(per_group, sorted(groups[by].unique()), by, names, types, event_names, skip_types)
+
+
+def _blindspots(per_group: pd.DataFrame, all_groups: list[str], by: str, names: dict[str, str], types: dict[str, str],
+                event_names: dict[str, str], skip_types: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``blindspots`` from ``per_group``: item (actor id, or EVENT_PREFIX + event id), grp, n (its mentions in the group)."""
+    event = per_group["item"].str.startswith(EVENT_PREFIX)
+    per_group = per_group[event | ~per_group["item"].map(types).isin(skip_types)]
+    event = per_group["item"].str.startswith(EVENT_PREFIX)
+    per_group = per_group.assign(kind=["event" if e else ("figure" if types.get(a) == "person" else "actor") for a, e in zip(per_group["item"], event)])
+    present = per_group.groupby(["item", "kind"])["grp"].agg(lambda s: sorted(set(s))).reset_index(name="groups")
+    n_mentions = per_group.groupby("item")["n"].sum()
 
     def label(item: str) -> str:
         return event_names.get(item[len(EVENT_PREFIX):], item) if item.startswith(EVENT_PREFIX) else names.get(item, item)

@@ -68,6 +68,47 @@ class Filters:
             df = df[df["article_id"].isin(with_actor)]
         return df
 
+    # --- the same filters as SQL over the store (DuckDB views named like the tables) ---
+    def filters_articles(self) -> bool:
+        return bool(self.outlets or self.perspectives or self.date_from is not None or self.date_to is not None or self.actors)
+
+    def articles_sql(self) -> tuple[str, list]:
+        """A condition on the ``articles`` table passing the same articles as ``articles()``
+        (outlet, perspective, date and actor filters), and its parameters."""
+        conds, params = [], []
+        for column, values in (("outlet", self.outlets), ("perspective", self.perspectives)):
+            if values:
+                conds.append(f"{column} IN ({', '.join('?' * len(values))})")
+                params += list(values)
+        # An undated article fails any date filter, as in articles(): NULL compares false.
+        if self.date_from is not None:
+            conds.append("published >= ?")
+            params.append(self.date_from)
+        if self.date_to is not None:
+            conds.append("published <= ?")
+            params.append(self.date_to)
+        if self.actors:
+            conds.append(f"article_id IN (SELECT article_id FROM mentions WHERE actor IN ({', '.join('?' * len(self.actors))}))")
+            params += list(self.actors)
+        return " AND ".join(conds) or "TRUE", params
+
+    def in_articles_sql(self, column: str = "article_id") -> tuple[str, list]:
+        """A condition keeping the rows of any table whose ``column`` is an article passing
+        the article filters ('TRUE' when nothing filters articles), and its parameters."""
+        if not self.filters_articles():
+            return "TRUE", []
+        where, params = self.articles_sql()
+        return f"{column} IN (SELECT article_id FROM articles WHERE {where})", params
+
+    def articles_in_store(self, articles: pd.DataFrame, query) -> pd.DataFrame:
+        """``articles()`` with the actor filter answered by the store (``query(sql, params)``
+        runs SQL), so no caller has to hold the mentions table for it."""
+        df = self.articles(articles)
+        if self.actors:
+            named = query(f"SELECT DISTINCT article_id FROM mentions WHERE actor IN ({', '.join('?' * len(self.actors))})", list(self.actors))
+            df = df[df["article_id"].isin(named["article_id"])]
+        return df
+
     def figures(self, figures: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
         """Figures passing every filter. Curated figures (no article) pass the
         article filters when their claimant or reporter is a selected outlet,
@@ -135,6 +176,27 @@ class Filters:
         if self.actors:
             df = df[df["source"].isin(self.actors) | df["target"].isin(self.actors)]
         return df
+
+    def relations_sql(self, columns, involving: tuple[str, ...] = ()) -> tuple[str, list]:
+        """A query for the relation rows ``relations()`` keeps (``columns`` of them), in the store's
+        order; with ``involving``, only those whose source or target is one of these actors."""
+        conds, params = [], []
+        where, p = self.in_articles_sql()
+        conds.append(where)
+        params += p
+        if self.relation_types:
+            conds.append(f"relation IN ({', '.join('?' * len(self.relation_types))})")
+            params += list(self.relation_types)
+        if self.actors:
+            marks = ", ".join("?" * len(self.actors))
+            conds.append(f"(source IN ({marks}) OR target IN ({marks}))")
+            params += list(self.actors) * 2
+        if involving:
+            marks = ", ".join("?" * len(involving))
+            conds.append(f"(source IN ({marks}) OR target IN ({marks}))")
+            params += list(involving) * 2
+        cols = ", ".join(f'"{c}"' for c in columns)
+        return f"SELECT {cols} FROM relations_rows WHERE {' AND '.join(conds)} ORDER BY row_order", params
 
     # --- words -------------------------------------------------------------
     def _names(self, values) -> str:

@@ -20,9 +20,42 @@ def top_actors(mentions: pd.DataFrame, article_ids, names: dict[str, str], n: in
     return pd.DataFrame({"actor": [names.get(a, a) for a in g.index], "mentions": g["mentions"].values, "articles": g["articles"].values})
 
 
-def what_changed(articles: pd.DataFrame, mentions: pd.DataFrame, names: dict[str, str], top: int = 3) -> list[str]:
+def top_actors_in_store(query, where: str, params, names: dict[str, str], n: int = 10) -> pd.DataFrame:
+    """``top_actors`` computed by the store: ``where`` (with ``params``) keeps the mentions
+    of the articles shown (Filters.in_articles_sql); ``query(sql, params)`` runs SQL."""
+    g = query(f"SELECT actor, count(*) AS mentions, count(DISTINCT article_id) AS articles FROM mentions WHERE actor IS NOT NULL AND {where} "
+              f"GROUP BY actor ORDER BY mentions DESC, articles DESC, actor LIMIT {int(n)}", params)
+    if g.empty:
+        return pd.DataFrame(columns=["actor", "mentions", "articles"])
+    return pd.DataFrame({"actor": [names.get(a, a) for a in g["actor"]], "mentions": g["mentions"].to_numpy(), "articles": g["articles"].to_numpy()})
+
+
+def actors_named(query, where: str, params) -> int:
+    return int(query(f"SELECT count(DISTINCT actor) AS n FROM mentions WHERE {where}", params)["n"].iloc[0])
+
+
+def mention_counts(query):
+    """A function from article ids to mentions per actor in them (sorted by actor), read from the store."""
+    def counts(ids) -> pd.Series:
+        g = query("SELECT actor, count(*) AS n FROM mentions WHERE actor IS NOT NULL AND article_id IN (SELECT article_id FROM ids) GROUP BY actor ORDER BY actor",
+                  frames={"ids": pd.DataFrame({"article_id": sorted(ids)})})
+        return pd.Series(g["n"].to_numpy(), index=pd.Index(g["actor"], name="actor"))
+    return counts
+
+
+def candidate_names(query, where: str, params) -> pd.DataFrame:
+    """Names not in the registry, most found first: surface, mentions, articles."""
+    g = query(f"SELECT surface, count(*) AS mentions, count(DISTINCT article_id) AS articles FROM candidates "
+              f"WHERE surface IS NOT NULL AND {where} GROUP BY surface ORDER BY surface", params)
+    # Sorted by name first, as a groupby is: ties in count keep the order they always had.
+    return g.sort_values("mentions", ascending=False).reset_index(drop=True)
+
+
+def what_changed(articles: pd.DataFrame, mentions, names: dict[str, str], top: int = 3) -> list[str]:
     """Between the two most recent months with articles: which actors gained and
-    lost attention (mentions per article, so a busy month is not a louder one)."""
+    lost attention (mentions per article, so a busy month is not a louder one).
+    ``mentions``: the mentions table, or a function from article ids to mentions
+    per actor (``mention_counts``)."""
     dated = articles.dropna(subset=["published"])
     if dated.empty:
         return []
@@ -34,8 +67,11 @@ def what_changed(articles: pd.DataFrame, mentions: pd.DataFrame, names: dict[str
     ids = {p: set(dated.loc[months == p, "article_id"]) for p in recent}
     rate = {}
     for p in recent:
-        m = mentions[mentions["article_id"].isin(ids[p])]
-        rate[p] = m.groupby("actor").size() / max(len(ids[p]), 1)
+        if callable(mentions):
+            per_actor = mentions(ids[p])
+        else:
+            per_actor = mentions[mentions["article_id"].isin(ids[p])].groupby("actor").size()
+        rate[p] = per_actor / max(len(ids[p]), 1)
     both = pd.concat([rate[before].rename("before"), rate[after].rename("after")], axis=1).fillna(0.0)
     both["change"] = both["after"] - both["before"]
     lines = [f"{after.strftime('%B %Y')} ({len(ids[after])} article{'s' * (len(ids[after]) != 1)}) against {before.strftime('%B %Y')} ({len(ids[before])}):"]

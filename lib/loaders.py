@@ -13,7 +13,7 @@ import os
 
 import streamlit as st
 
-from lib import pipeline, schema, store
+from lib import pipeline, store
 from lib.paths import CORPUS_DIR, STORE_DIR
 from lib.registry import load_outlets, load_registry
 
@@ -41,26 +41,30 @@ def table(name: str, columns=None):
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _duck(build_id: str):
-    import duckdb
-
-    con = duckdb.connect()
-    for name in schema.SCHEMAS:
-        if store.table_path(name, STORE_DIR).exists():
-            con.execute(f"CREATE VIEW {name} AS SELECT * FROM {store.duckdb_source(name, STORE_DIR)}")
-    return con
+    return store.duckdb_connection(STORE_DIR)
 
 
-def query(sql: str, params=()):
-    """Run SQL over the store's tables (views named like the tables)."""
-    return _duck(current_build_id()).cursor().execute(sql, list(params)).df()
+def query(sql: str, params=(), frames: dict | None = None):
+    """Run SQL over the store's tables (views named like the tables; ``frames``:
+    name -> DataFrame, registered as tables for this query)."""
+    return store.run_query(_duck(current_build_id()), sql, params, frames)
 
 
 def sentence_texts(keys):
     """The text of the sentences at ``keys`` (article_id, sent_id), read from the
     store for just those rows: pages that show a few sentences never hold them all."""
-    cur = _duck(current_build_id()).cursor()
-    cur.register("wanted", keys[["article_id", "sent_id"]].drop_duplicates())
-    return cur.execute("SELECT s.article_id, s.sent_id, s.text FROM sentences s JOIN wanted w USING (article_id, sent_id)").df()
+    return query("SELECT s.article_id, s.sent_id, s.text FROM sentences s JOIN wanted w USING (article_id, sent_id)",
+                 frames={"wanted": keys[["article_id", "sent_id"]].drop_duplicates()})
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _mentioned_actors(build_id: str) -> tuple[str, ...]:
+    return tuple(query("SELECT DISTINCT actor FROM mentions WHERE actor IS NOT NULL ORDER BY actor")["actor"])
+
+
+def mentioned_actors() -> tuple[str, ...]:
+    """Every actor the corpus names (ids, sorted)."""
+    return _mentioned_actors(current_build_id())
 
 
 def article_text(article_id: str) -> str:

@@ -118,6 +118,26 @@ def co_mention_edges(mentions: pd.DataFrame, article_ids) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["source", "target", "relation", "weight", "articles"])
 
 
+def co_mention_edges_in_store(query, where: str, params) -> pd.DataFrame:
+    """``co_mention_edges`` computed by the store over the mentions passing ``where``
+    (Filters.in_articles_sql); rows in the order ``co_mention_edges`` gives them
+    (by the first sentence naming both, then by name)."""
+    df = query(f"""
+        WITH m AS (SELECT DISTINCT article_id, sent_id, actor FROM mentions WHERE actor IS NOT NULL AND sent_id IS NOT NULL AND {where}),
+        pairs AS (SELECT a.article_id, a.sent_id, a.actor AS source, b.actor AS target FROM m a JOIN m b
+                  ON a.article_id = b.article_id AND a.sent_id = b.sent_id AND a.actor < b.actor)
+        SELECT source, target, count(*) AS weight, count(DISTINCT article_id) AS articles, min((article_id, sent_id)) AS first_sentence
+        FROM pairs GROUP BY source, target ORDER BY first_sentence, source, target""", params)
+    df["relation"] = CO_MENTION
+    return df[["source", "target", "relation", "weight", "articles"]].reset_index(drop=True)
+
+
+def mention_counts_in_store(query, where: str, params) -> dict[str, int]:
+    """Mentions per actor in the articles passing ``where``."""
+    df = query(f"SELECT actor, count(*) AS n FROM mentions WHERE actor IS NOT NULL AND {where} GROUP BY actor", params)
+    return dict(zip(df["actor"], df["n"].astype(int)))
+
+
 def registry_edges(registry, actors=None) -> pd.DataFrame:
     """part_of / affiliated_with / facade_of / brand_of links, between ``actors`` only when given."""
     keep = set(actors) if actors is not None else set(registry.actors)
@@ -130,11 +150,24 @@ def graph_edges(relation_rows_: pd.DataFrame, mentions: pd.DataFrame, article_id
                 registry_links=False) -> pd.DataFrame:
     """All the edges the graph draws: relations, and optionally co-mentions and registry links
     (among the actors named in these articles)."""
+    co = co_mention_edges(mentions, article_ids) if co_mentions else None
+    named = mentions.loc[mentions["article_id"].isin(set(article_ids)), "actor"].unique() if registry_links else None
+    return _all_edges(relation_rows_, co, named, registry)
+
+
+def graph_edges_in_store(relation_rows_: pd.DataFrame, query, where: str, params, registry, *, co_mentions=False,
+                         registry_links=False) -> pd.DataFrame:
+    """``graph_edges`` with the mentions read by the store (those passing ``where``, see Filters.in_articles_sql)."""
+    co = co_mention_edges_in_store(query, where, params) if co_mentions else None
+    named = query(f"SELECT DISTINCT actor FROM mentions WHERE actor IS NOT NULL AND {where}", params)["actor"] if registry_links else None
+    return _all_edges(relation_rows_, co, named, registry)
+
+
+def _all_edges(relation_rows_: pd.DataFrame, co_edges, named, registry) -> pd.DataFrame:
     parts = [aggregate_relations(relation_rows_)]
-    if co_mentions:
-        parts.append(co_mention_edges(mentions, article_ids))
-    if registry_links:
-        named = mentions.loc[mentions["article_id"].isin(set(article_ids)), "actor"].unique()
+    if co_edges is not None:
+        parts.append(co_edges)
+    if named is not None:
         parts.append(registry_edges(registry, named))
     parts = [p for p in parts if not p.empty]
     if not parts:

@@ -45,3 +45,11 @@ def highlight_hits(text: str, query: str) -> str:
         for m in re.finditer(re.escape(term), text, re.IGNORECASE):
             spans.append(Span(m.start(), m.end(), "#d9a441"))
     return highlight(text, spans)
+
+
+def sentences_naming(query, hits: pd.DataFrame, actors) -> pd.DataFrame:
+    """The (article_id, sent_id) of ``hits`` that name one of ``actors``, read from the
+    store for just those sentences (``query(sql, params, frames)`` runs SQL)."""
+    marks = ", ".join("?" * len(actors))
+    return query(f"SELECT DISTINCT m.article_id, m.sent_id FROM mentions m JOIN hits h USING (article_id, sent_id) WHERE m.actor IN ({marks})",
+                 list(actors), frames={"hits": hits[["article_id", "sent_id"]].drop_duplicates()})

@@ -122,6 +122,40 @@ def duckdb_source(name: str, store_dir: Path | None = None) -> str:
     return f"read_parquet('{path.as_posix()}')"
 
 
+def duckdb_rows_source(name: str, store_dir: Path | None = None) -> str:
+    """Like ``duckdb_source``, with ``row_order``: each row's place in the store, so a
+    query that joins (DuckDB then may reorder rows) can give them back in the store's order."""
+    path = table_path(name, store_dir)
+    if path.is_dir():
+        return (f"(SELECT * EXCLUDE ({', '.join(PARTITION_COLUMNS)}, filename, file_row_number), (filename, file_row_number) AS row_order FROM "
+                f"read_parquet('{path.as_posix()}/**/*.parquet', hive_partitioning = true, union_by_name = true, filename = true, file_row_number = true))")
+    return f"(SELECT * EXCLUDE (file_row_number), file_row_number AS row_order FROM read_parquet('{path.as_posix()}', file_row_number = true))"
+
+
+def duckdb_connection(store_dir: Path | None = None):
+    """A DuckDB connection with a view per table of the current build (``mentions``,
+    ``labels``...) and ``<table>_rows`` views that also give each row's ``row_order``."""
+    import duckdb
+
+    from lib.schema import SCHEMAS
+
+    con = duckdb.connect()
+    for name in SCHEMAS:
+        if table_path(name, store_dir).exists():
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM {duckdb_source(name, store_dir)}")
+            con.execute(f"CREATE VIEW {name}_rows AS SELECT * FROM {duckdb_rows_source(name, store_dir)}")
+    return con
+
+
+def run_query(con, sql: str, params=(), frames: dict | None = None):
+    """``sql`` on a fresh cursor of ``con`` (cursors are safe across threads), with
+    ``frames`` (name -> DataFrame) registered as tables; the result as pandas."""
+    cur = con.cursor()
+    for name, frame in (frames or {}).items():
+        cur.register(name, frame)
+    return cur.execute(sql, list(params)).df()
+
+
 class BuildWriter:
     """Writes a build table by table, chunk by chunk, into a temporary
     directory; ``commit`` publishes it atomically, leaving the store untouched

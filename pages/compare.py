@@ -44,35 +44,32 @@ st.caption("The same actors and events in each outlet's or perspective's own wor
 EVENTS = event_names()
 registry = loaders.registry()
 articles_all = loaders.table("articles", ["article_id", "outlet", "original_publisher", "perspective", "published", "n_sentences", "title"])
-# Labels without their sentences (most of the table's size): the few sentences shown are read on demand.
-labels_all = loaders.table("labels", ["article_id", "sent_id", "actor", "label", "kind", "tone", "resolved", "event"])
-quotes_all = loaders.table("quotes")
-mentions_all = loaders.table("mentions", ["article_id", "sent_id", "actor"])
 f = current_filters()
+# Labels, quotes and mentions stay in the store: each view reads the focus's labels, or counts per group, with the filters in SQL.
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def filtered_corpus(build_id: str, f):
-    """The filtered tables, their groups and the foci they offer (shared by every session, never mutated)."""
-    articles = f.articles(articles_all, mentions_all)
-    ids = set(articles["article_id"])
-    # Unfiltered, the whole tables themselves: a filtered copy would double the memory for nothing.
-    labels, quotes, mentions = (t if len(articles) == len(articles_all) else t[t["article_id"].isin(ids)] for t in (labels_all, quotes_all, mentions_all))
+    """The filtered articles, their groups and the foci they offer (shared by every session, never mutated)."""
+    articles = f.articles_in_store(articles_all, loaders.query)
     groups = compare.article_groups(articles, loaders.outlets().perspectives)
-    return articles, labels, quotes, mentions, groups, compare.focus_options(labels, mentions, EVENTS)
+    return articles, groups, compare.focus_options_in_store(loaders.query, *f.in_articles_sql(), EVENTS)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def focus_view(build_id: str, f, by: str, focus: str):
-    """The sentences about the focus, and the columns to offer (those that write about it first)."""
-    _, labels, _, _, groups, _ = filtered_corpus(build_id, f)
+    """The labels about the focus, the sentences they are in, and the columns to offer (those that write about it first)."""
+    _, groups, _ = filtered_corpus(build_id, f)
+    labels = compare.focus_labels_in_store(focus, loaders.query, *f.in_articles_sql())
     about = compare.focus_sentences(focus, labels)
-    return about, compare.group_options(groups, by, set(about["article_id"]))
+    return labels, about, compare.group_options(groups, by, set(about["article_id"]))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def side_by_side(build_id: str, f, by: str, focus: str, columns: tuple[str, ...], with_names: bool):
-    _, labels, quotes, _, groups, _ = filtered_corpus(build_id, f)
+    _, groups, _ = filtered_corpus(build_id, f)
+    labels, about, _ = focus_view(build_id, f, by, focus)
+    quotes = compare.quotes_in_store(loaders.query, about["article_id"])
     cols = [compare.column_summary(g, by, focus, groups, labels, quotes, with_names=with_names) for g in columns]
     for col in cols:
         col.sentences = compare.with_sentence_text(col.sentences, loaders.sentence_texts, "text")
@@ -80,7 +77,7 @@ def side_by_side(build_id: str, f, by: str, focus: str, columns: tuple[str, ...]
 
 
 build = loaders.current_build_id()
-articles, labels, quotes, mentions, groups, focus_opts = filtered_corpus(build, f)
+articles, groups, focus_opts = filtered_corpus(build, f)
 names = {a.id: a.name for a in registry.actors.values()}
 types = {a.id: a.type for a in registry.actors.values()}
 
@@ -96,7 +93,7 @@ focus_by_name = {focus_name(x): x for x in focus_opts}
 focus = focus_by_name[c3.selectbox("Actor or event", list(focus_by_name), index=focus_opts.index("pmf") if "pmf" in focus_opts else 0,
                                    key="cmp_focus", bind="query-params")]
 # the groups that write about the focus are offered first
-about, options = focus_view(build, f, by, focus)
+labels, about, options = focus_view(build, f, by, focus)
 columns = c2.multiselect("Columns (2 to 4)", options, default=options[:4], max_selections=4, key="cmp_cols", bind="query-params")
 st.caption(escape_markdown(f.describe("articles", len(articles), len(articles_all))))
 if len(columns) < 2:
@@ -121,7 +118,7 @@ with tabs["Framing matrix"]:
     if tabs["Framing matrix"].open:
         top = st.slider("Actors shown (most mentioned first)", 4, 30, 12, key="cmp_top", bind="query-params")
         skip = {a for a, t in types.items() if t == "media outlet"}
-        matrix = compare.framing_matrix(groups[groups[by].isin(columns)], labels, mentions, by, names, top=top, skip_actors=skip)
+        matrix = compare.framing_matrix_in_store(groups[groups[by].isin(columns)], loaders.query, by, names, top=top, skip_actors=skip)
         matrix_fig = compare.matrix_figure(matrix, title=f"Mean tone (colour) and share of mentions (text), by {by}", groups=columns)
         st.plotly_chart(matrix_fig, key="cmp_matrix", config={"displaylogo": False})
         add_to_briefing("Framing matrix", "chart", matrix_fig, caption=f"Tone by VADER lexicon; share of mentions by {by}.")
@@ -143,7 +140,7 @@ with tabs["Same event, different words"]:
 with tabs["Blindspots"]:
     if tabs["Blindspots"].open:
         st.caption(f"Across every {by} in the filtered corpus. A blindspot is what one {by} alone reports, or what one never mentions while two or more others do.")
-        only, never = compare.blindspots(groups, mentions, labels, by, names, types, EVENTS)
+        only, never = compare.blindspots_in_store(groups, loaders.query, by, names, types, EVENTS)
         left, right = st.columns(2)
         with left:
             st.markdown(f"**Reported by one {by} only**")

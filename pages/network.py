@@ -16,7 +16,8 @@ st.caption("Who is named with, and acts on, whom. Every edge rests on sentences:
 
 registry = loaders.registry()
 articles_all = loaders.table("articles", ["article_id", "outlet", "original_publisher", "perspective", "published", "title"])
-mentions, relations = loaders.table("mentions"), loaders.table("relations")
+# Mentions and relations stay in the store: the graph's edges and counts, and each profile, are queries.
+RELATION_COLUMNS = ["article_id", "sent_id", "source", "target", "relation", "negated", "hedged", "evidence", "trigger"]
 styles = network.relation_styles()
 names = {a.id: a.name for a in registry.actors.values()}
 if st.query_params.get("actor") in names:
@@ -26,18 +27,21 @@ if st.query_params.get("actor") in names:
 start_briefing("Network")
 
 
+def relation_rows(f, arts, loose: bool, involving: tuple[str, ...] = ()):
+    return network.relation_rows(loaders.query(*f.relations_sql(RELATION_COLUMNS, involving)), arts, include_hedged=loose, include_negated=loose)
+
+
 @st.cache_data(max_entries=24, show_spinner="Drawing the network…")
 def draw(build_id: str, f, options: network.GraphOptions, co: bool, reg: bool, loose: bool, focus: str | None = None, height: int = 640):
     """(graph, html) for these filters; cached because every rerun would re-send the whole page (~1 MB)."""
-    arts = f.articles(articles_all, mentions)
-    rows = network.relation_rows(f.relations(relations, articles_all, mentions), arts, include_hedged=loose, include_negated=loose)
-    edges = network.graph_edges(rows, mentions, arts["article_id"], registry, co_mentions=co, registry_links=reg)
-    counts = mentions[mentions["article_id"].isin(arts["article_id"])]["actor"].value_counts().to_dict()
-    G = network.build_graph(edges, registry, counts, options)
+    arts = f.articles_in_store(articles_all, loaders.query)
+    where, params = f.in_articles_sql()
+    edges = network.graph_edges_in_store(relation_rows(f, arts, loose), loaders.query, where, params, registry, co_mentions=co, registry_links=reg)
+    G = network.build_graph(edges, registry, network.mention_counts_in_store(loaders.query, where, params), options)
     if focus is not None:
         G = network.neighbourhood(G, focus)
     heading = f"Around {names.get(focus, focus)}" if focus else ""
-    return G, rows, network.graph_html(G, heading=heading, camp_labels=registry.camp_labels, height=height)
+    return G, network.graph_html(G, heading=heading, camp_labels=registry.camp_labels, height=height)
 
 
 @st.fragment
@@ -57,7 +61,7 @@ def graph_section():
     f = replace(base, relation_types=tuple(rel), camps=tuple(camps), actor_types=tuple(types), min_weight=min_w if min_w > 1 else None,
                 labels={**base.labels, **names, **registry.camp_labels, **{k: v["label"] for k, v in styles.items()}})
     options = network.GraphOptions(camps=f.camps, actor_types=f.actor_types, min_weight=min_w, top_n=top)
-    G, rows, html = draw(loaders.current_build_id(), f, options, co, reg, loose)
+    G, html = draw(loaders.current_build_id(), f, options, co, reg, loose)
     st.caption(escape_markdown(f.describe("actors", len(G), None) + f" {G.number_of_edges()} edges; hedged and negated relations {'included' if loose else 'left out'}."))
     if len(G) == 0:
         st.info("No relation matches these filters. Widen them, or switch on co-mentions.")
@@ -72,7 +76,13 @@ def graph_section():
     sel = picked.selection.rows if picked else []
     if sel:
         e = edges.iloc[sel[0]]
-        ev = network.edge_evidence(e["source"], e["target"], e["relation"], rows, mentions, loaders.sentence_texts, f.articles(articles_all, mentions))
+        arts = f.articles_in_store(articles_all, loaders.query)
+        where, params = f.in_articles_sql()
+        # Only this edge's relations and its two actors' mentions are read.
+        rows = relation_rows(replace(f, relation_types=(e["relation"],)), arts, loose, involving=(e["source"],))
+        pair = loaders.query(f"SELECT article_id, sent_id, actor FROM mentions_rows WHERE actor IN (?, ?) AND {where} ORDER BY row_order",
+                             [e["source"], e["target"], *params])
+        ev = network.edge_evidence(e["source"], e["target"], e["relation"], rows, pair, loaders.sentence_texts, arts)
         st.markdown(escape_markdown(f"**{e['source_name']} — {e['relation_label']} — {e['target_name']}**: {len(ev)} sentence(s)"))
         st.dataframe(ev, hide_index=True, width="stretch", key="net_evidence", column_config={
             "sentence": st.column_config.TextColumn("sentence", width="large"),
@@ -97,7 +107,7 @@ graph_section()
 # ---------------------------------------------------------------- profile
 st.divider()
 st.subheader("Actor profile")
-named = sorted({names[a] for a in mentions["actor"].unique() if a in names})
+named = sorted({names[a] for a in loaders.mentioned_actors() if a in names})
 
 
 @st.fragment
@@ -110,12 +120,13 @@ def profile_section():
 
 def profile(actor: str):
     facts = actor_profile.registry_facts(actor, registry)
+    mentions = actor_profile.mentions_of(actor, loaders.query)
     span = actor_profile.first_last(actor, mentions, articles_all)
     st.markdown(f"**{escape_markdown(facts['name'])}**: {escape_markdown(facts['type'])}, camp {escape_markdown(facts['camp'])}. {escape_markdown(facts['description'])}")
     c = st.columns(3)
     c[0].metric("Articles naming it", span["n_articles"])
-    c[1].metric("Mentions", int((mentions["actor"] == actor).sum()))
-    c[2].metric("Relations read", int(((relations["source"] == actor) | (relations["target"] == actor)).sum()))
+    c[1].metric("Mentions", len(mentions))
+    c[2].metric("Relations read", actor_profile.relations_read(actor, loaders.query))
     links = [f"{rel} **{escape_markdown(n)}**" for n, rel, _ in facts["parents"]]
     links += [f"{head}: " + ", ".join(f"**{escape_markdown(n)}**" for n in members) for head, members in facts["children"].items()]
     if links:
@@ -134,11 +145,11 @@ def profile(actor: str):
         st.plotly_chart(actor_profile.mentions_chart(by_month, "Mentions over time, by outlet"), key="net_profile_time", config={"displaylogo": False})
 
     st.markdown("**Neighbourhood** (actors one edge away, with the sidebar filters)")
-    _, _, ego_html = draw(loaders.current_build_id(), current_filters(), network.GraphOptions(top_n=1000), False, False, False, actor, 420)
+    _, ego_html = draw(loaders.current_build_id(), current_filters(), network.GraphOptions(top_n=1000), False, False, False, actor, 420)
     st.iframe(ego_html, height=540)
 
     st.markdown("**Relations, by type and outlet**")
-    rows = network.relation_rows(current_filters().relations(relations, articles_all, mentions), articles_all, include_hedged=True, include_negated=True)
+    rows = relation_rows(current_filters(), articles_all, True, involving=(actor,))
     rel_table = actor_profile.relations_of(actor, rows, names)
     if rel_table.empty:
         st.info("No relation with this actor was read from the articles shown.")
@@ -150,7 +161,7 @@ def profile(actor: str):
             "reader": st.column_config.LinkColumn("in the article", display_text="open")})
         download_csv(rel_table, f"crosscurrents-{actor}-relations", key="net_profile_csv")
 
-    words, kind = actor_profile.outlet_words(actor, loaders.table("labels", ["article_id", "sent_id", "actor", "label", "kind", "tone"]), mentions, articles_all)
+    words, kind = actor_profile.outlet_words(actor, actor_profile.labels_of(actor, loaders.query), mentions, articles_all)
     st.markdown("**Words each outlet uses for it**" + (" (labels and tone of the sentence)" if kind == "labels" else " (names used; labels not built yet)"))
     st.dataframe(words, hide_index=True, width="stretch", key="net_profile_words")
 

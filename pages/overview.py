@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import loaders
-from lib.frontpage import latest_figures, top_actors, what_changed
+from lib.frontpage import actors_named, candidate_names, latest_figures, mention_counts, top_actors_in_store, what_changed
 from lib.highlight import Span, escape_markdown, highlight, page_href
 from lib.style import camp_color
 from pages.widgets import actor_name, add_to_briefing, current_filters, download_csv, start_briefing
@@ -18,10 +18,10 @@ st.title("Crosscurrents")
 st.caption("How the news covers Iraq between the United States and Iran: who is named, who claims which numbers, and how each outlet tells it.")
 
 TABLE_ROWS = 1000  # rows sent to the browser; the CSV carries all of them
-ARTICLE_COLUMNS = ["article_id", "outlet", "original_publisher", "author", "published", "date_precision", "date_basis",
-                   "perspective", "perspective_label", "n_words", "actors", "title", "source_file", "meta_from", "oov_before", "oov_after", "removed", "repairs"]
+ARTICLE_COLUMNS = ["article_id", "outlet", "original_publisher", "published", "date_precision", "perspective", "perspective_label", "n_words", "actors", "title"]
+# The reader's fields of one article are read from the store when it is opened.
+READER_COLUMNS = ["author", "date_basis", "source_file", "meta_from", "oov_before", "oov_after", "removed", "repairs"]
 articles_all = loaders.table("articles", ARTICLE_COLUMNS)
-mentions = loaders.table("mentions")
 figures = loaders.table("figures")
 registry = loaders.registry()
 f = current_filters()
@@ -34,11 +34,12 @@ for skipped in manifest.get("skipped", []):
 @st.cache_resource(max_entries=32, show_spinner=False)
 def front_page(build_id: str, f):
     """The filtered corpus and everything the front page says about it (cached: reruns are cheap)."""
-    articles = f.articles(articles_all, mentions)
+    articles = f.articles_in_store(articles_all, loaders.query)
     shown_ids = set(articles["article_id"])
+    where, params = f.in_articles_sql()  # mentions and candidates are counted by the store, never loaded
     headline = {
         "Articles": len(articles), "Outlets": articles["outlet"].nunique(),
-        "Actors named": mentions.loc[mentions["article_id"].isin(shown_ids), "actor"].nunique(),
+        "Actors named": actors_named(loaders.query, where, params),
         "Figures extracted": int(figures["article_id"].isin(shown_ids).sum()),
     }
     latest = latest_figures(f.figures(figures, articles_all)).to_dict("records")
@@ -53,16 +54,9 @@ def front_page(build_id: str, f):
         "actors": [", ".join(names.get(a, a) for a in acts[:6]) for acts in articles["actors"]],
         "title": articles["title"],
     })
-    cands = loaders.table("candidates")
-    cands = cands[cands["article_id"].isin(shown_ids)]
-    candidates = (cands.groupby("surface").agg(mentions=("article_id", "size"), articles=("article_id", "nunique"))
-                  .sort_values("mentions", ascending=False).reset_index())
-    return articles, list(articles["article_id"]), headline, latest, top_actors(mentions, shown_ids, names, 8), what_changed(articles, mentions, names), table, candidates
-
-
-@st.cache_resource(max_entries=2, show_spinner=False)
-def articles_by_id(build_id: str) -> pd.DataFrame:
-    return articles_all.set_index("article_id")
+    candidates = candidate_names(loaders.query, where, params)
+    return (articles, list(articles["article_id"]), headline, latest, top_actors_in_store(loaders.query, where, params, names, 8),
+            what_changed(articles, mention_counts(loaders.query), names), table, candidates)
 
 
 articles, ids, headline, latest, most_named, changed, table, candidates = front_page(loaders.current_build_id(), f)
@@ -98,7 +92,8 @@ if not ids:
     st.info("No article matches the filters.")
     st.stop()
 article_id = st.selectbox("Article (id, as in the table above)", ids, key="article", bind="query-params")
-art = articles_by_id(loaders.current_build_id()).loc[article_id]
+art = articles_all[articles_all["article_id"] == article_id].iloc[0]
+art = pd.concat([art, loaders.query(f"SELECT {', '.join(READER_COLUMNS)} FROM articles WHERE article_id = ?", [article_id]).iloc[0]])
 st.markdown(f"#### {escape_markdown(art['title'] or '(untitled)')}")
 origin = json.loads(art["meta_from"] or "{}")
 published = art["published"]

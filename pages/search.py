@@ -10,31 +10,29 @@ import streamlit as st
 
 from lib import loaders
 from lib.highlight import escape_markdown, page_href
-from lib.search import found_words, highlight_hits, search_sql
+from lib.search import found_words, highlight_hits, search_sql, sentences_naming
 from pages.widgets import actor_picker, add_to_briefing, current_filters, download_csv, start_briefing
 
 MAX_HITS = 200
 
 st.title("Search")
 articles_all = loaders.table("articles", ["article_id", "outlet", "perspective", "published"])
-mentions = loaders.table("mentions")
 
 query = st.text_input("Words or a \"quoted phrase\"", key="q", bind="query-params", placeholder='e.g. drone, "Harir base", Maariv')
 c1, c2 = st.columns(2)
-actors = actor_picker("Sentences naming", mentions["actor"].unique(), key="q_actor", container=c1)
+actors = actor_picker("Sentences naming", loaders.mentioned_actors(), key="q_actor", container=c1)
 outlet_opts = sorted(articles_all["outlet"].unique())
 outlets = c2.multiselect("In outlets", outlet_opts, key="q_outlet", bind="query-params")
 
 f = current_filters()
-articles = f.articles(articles_all, mentions)
+articles = f.articles_in_store(articles_all, loaders.query)
 if outlets:
     articles = articles[articles["outlet"].isin(outlets)]
 narrowed = None if len(articles) == len(articles_all) else list(articles["article_id"])
 # One row more than shown says whether there are more than MAX_HITS.
 hits = loaders.query(*search_sql(query, narrowed, limit=MAX_HITS + 1)) if query else articles.iloc[0:0]
-if actors:
-    with_actor = mentions[mentions["actor"].isin(actors)][["article_id", "sent_id"]].drop_duplicates()
-    hits = hits.merge(with_actor, on=["article_id", "sent_id"])
+if actors and query:
+    hits = hits.merge(sentences_naming(loaders.query, hits, actors), on=["article_id", "sent_id"])
 start_briefing("Search")
 if not query:
     st.info("Type words to search every sentence of the corpus.")

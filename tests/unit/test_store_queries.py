@@ -1,0 +1,160 @@
+"""The SQL the pages run over the store (Filters.articles_sql and the *_in_store helpers)
+gives exactly what the pandas functions give on the same tables (the seed articles)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from lib import actor_profile, compare, frontpage, network, schema, store
+from lib.filters import Filters
+from lib.framing import event_names
+from lib.registry import load_outlets
+
+
+@pytest.fixture(scope="module")
+def seed_store(processed, tmp_path_factory):
+    """The seed articles written as a store, read back as pandas, and a query function over it."""
+    d = tmp_path_factory.mktemp("store")
+    rows = {name: [r for k in sorted(processed) for r in processed[k].get(name, [])] for name in schema.SCHEMAS}
+    store.write_store({name: schema.to_table(name, rs) for name, rs in rows.items()}, {"input_hash": "test"}, d)
+    con = store.duckdb_connection(d)
+    tables = {name: store.read_table(name, d) for name in ("articles", "mentions", "relations", "labels", "quotes", "candidates")}
+    return tables, lambda sql, params=(), frames=None: store.run_query(con, sql, params, frames)
+
+
+FILTERS = [
+    Filters(),
+    Filters(outlets=("Shafaq News",)),
+    Filters(outlets=("Shafaq News", "Al-Fassel"), date_from=date(2024, 9, 5)),
+    Filters(perspectives=("iraqi", "israeli")),
+    Filters(date_from=date(2024, 1, 1), date_to=date(2024, 12, 31)),
+    Filters(date_to=date(2024, 2, 6)),
+    Filters(actors=("pmf",)),
+    Filters(actors=("qassem_soleimani", "hezbollah"), date_from=date(2020, 1, 1)),
+]
+
+
+def ids_of(f: Filters, query) -> list[str]:
+    where, params = f.articles_sql()
+    return sorted(query(f"SELECT article_id FROM articles WHERE {where}", params)["article_id"])
+
+
+@pytest.mark.parametrize("f", FILTERS)
+def test_sql_filter_passes_the_articles_the_pandas_filter_passes(seed_store, f):
+    tables, query = seed_store
+    expected = sorted(f.articles(tables["articles"], tables["mentions"])["article_id"])
+    assert ids_of(f, query) == expected
+    assert sorted(f.articles_in_store(tables["articles"], query)["article_id"]) == expected
+    where, params = f.in_articles_sql()
+    kept = query(f"SELECT DISTINCT article_id FROM mentions WHERE {where}", params)["article_id"]
+    assert sorted(kept) == sorted(set(tables["mentions"]["article_id"]) & set(expected))
+
+
+def test_sql_filter_values(seed_store):
+    tables, query = seed_store
+    by_outlet = dict(zip(tables["articles"]["outlet"], tables["articles"]["article_id"]))
+    assert ids_of(Filters(outlets=("Shafaq News",)), query) == [by_outlet["Shafaq News"]]
+    assert len(ids_of(Filters(date_from=date(2024, 1, 1), date_to=date(2024, 12, 31)), query)) == 3
+    assert ids_of(Filters(date_from=date(2030, 1, 1)), query) == []
+    assert Filters().in_articles_sql() == ("TRUE", [])
+    assert Filters(outlets=("a", "b"), date_to=date(2024, 1, 2)).articles_sql() == ("outlet IN (?, ?) AND published <= ?", ["a", "b", date(2024, 1, 2)])
+
+
+@pytest.mark.parametrize("f", FILTERS[:4] + [Filters(relation_types=("attacks",)), Filters(actors=("us_armed_forces",))])
+def test_relations_sql_keeps_the_rows_and_order_of_relations(seed_store, f):
+    tables, query = seed_store
+    cols = ["article_id", "sent_id", "source", "target", "relation", "evidence"]
+    expected = f.relations(tables["relations"], tables["articles"], tables["mentions"])[cols].reset_index(drop=True)
+    got = query(*f.relations_sql(cols))
+    assert len(got) == len(expected)
+    assert got.astype(str).values.tolist() == expected.astype(str).values.tolist()
+
+
+def test_relations_sql_involving_one_actor(seed_store):
+    tables, query = seed_store
+    got = query(*Filters().relations_sql(["source", "target"], involving=("pmf",)))
+    r = tables["relations"]
+    assert len(got) == int(((r["source"] == "pmf") | (r["target"] == "pmf")).sum()) > 0
+    assert all("pmf" in (s, t) for s, t in zip(got["source"], got["target"]))
+
+
+@pytest.mark.parametrize("f", FILTERS[:5])
+def test_front_page_numbers_from_the_store(seed_store, f):
+    tables, query = seed_store
+    names = {"iraq": "Iraq"}
+    arts = f.articles(tables["articles"], tables["mentions"])
+    ids = set(arts["article_id"])
+    where, params = f.in_articles_sql()
+    pd.testing.assert_frame_equal(frontpage.top_actors_in_store(query, where, params, names, 8),
+                                  frontpage.top_actors(tables["mentions"], ids, names, 8), check_dtype=False)
+    assert frontpage.actors_named(query, where, params) == tables["mentions"].loc[tables["mentions"]["article_id"].isin(ids), "actor"].nunique()
+    assert frontpage.what_changed(arts, frontpage.mention_counts(query), names) == frontpage.what_changed(arts, tables["mentions"], names)
+    c = tables["candidates"][tables["candidates"]["article_id"].isin(ids)]
+    expected = (c.groupby("surface").agg(mentions=("article_id", "size"), articles=("article_id", "nunique"))
+                .sort_values("mentions", ascending=False).reset_index())
+    pd.testing.assert_frame_equal(frontpage.candidate_names(query, where, params), expected, check_dtype=False)
+
+
+def test_top_actors_on_the_seeds(seed_store):
+    _, query = seed_store
+    top = frontpage.top_actors_in_store(query, "TRUE", [], {}, 3)
+    assert top["actor"].tolist() == ["iraq", "united_states", "iran"]
+    assert top["mentions"].tolist() == [104, 79, 52]
+
+
+@pytest.mark.parametrize("f", FILTERS[:5])
+def test_graph_parts_from_the_store(seed_store, f, ctx):
+    tables, query = seed_store
+    arts = f.articles(tables["articles"], tables["mentions"])
+    where, params = f.in_articles_sql()
+    rows = network.relation_rows(f.relations(tables["relations"], tables["articles"], tables["mentions"]), arts)
+    expected = network.graph_edges(rows, tables["mentions"], arts["article_id"], ctx.registry, co_mentions=True, registry_links=True)
+    got = network.graph_edges_in_store(rows, query, where, params, ctx.registry, co_mentions=True, registry_links=True)
+    assert got.astype(str).values.tolist() == expected.astype(str).values.tolist()
+    counts = tables["mentions"][tables["mentions"]["article_id"].isin(arts["article_id"])]["actor"].value_counts().to_dict()
+    assert network.mention_counts_in_store(query, where, params) == counts
+
+
+def test_co_mentions_on_the_seeds(seed_store):
+    _, query = seed_store
+    co = network.co_mention_edges_in_store(query, "TRUE", []).set_index(["source", "target"])
+    assert len(co) > 10
+    assert co.loc[("iran", "united_states"), "weight"] > 0
+
+
+@pytest.mark.parametrize("f", FILTERS[:5])
+def test_compare_views_from_the_store(seed_store, f, ctx):
+    tables, query = seed_store
+    arts = f.articles(tables["articles"], tables["mentions"])
+    ids = set(arts["article_id"])
+    mentions, labels = (tables[t][tables[t]["article_id"].isin(ids)] for t in ("mentions", "labels"))
+    where, params = f.in_articles_sql()
+    assert compare.focus_options_in_store(query, where, params, event_names()) == compare.focus_options(labels, mentions, event_names())
+    groups = compare.article_groups(arts, load_outlets().perspectives)
+    names = {a.id: a.name for a in ctx.registry.actors.values()}
+    types = {a.id: a.type for a in ctx.registry.actors.values()}
+    for by in ("perspective", "outlet"):
+        for got, expected in zip(compare.blindspots_in_store(groups, query, by, names, types, event_names()),
+                                 compare.blindspots(groups, mentions, labels, by, names, types, event_names())):
+            pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+        if len(groups):
+            skip = {"shafaq_news"}
+            pd.testing.assert_frame_equal(compare.framing_matrix_in_store(groups, query, by, names, top=6, skip_actors=skip),
+                                          compare.framing_matrix(groups, labels, mentions, by, names, top=6, skip_actors=skip),
+                                          check_dtype=False, rtol=1e-12)
+    for focus in ("pmf", "event:soleimani_killing"):
+        got = compare.focus_labels_in_store(focus, query, where, params)
+        expected = compare.focus_labels(focus, labels)[got.columns].reset_index(drop=True)
+        assert got.astype(str).values.tolist() == expected.astype(str).values.tolist()
+
+
+def test_actor_profile_reads_one_actor(seed_store):
+    tables, query = seed_store
+    m = actor_profile.mentions_of("pmf", query)
+    assert len(m) == int((tables["mentions"]["actor"] == "pmf").sum()) > 0
+    pd.testing.assert_frame_equal(actor_profile.aliases_seen("pmf", m), actor_profile.aliases_seen("pmf", tables["mentions"]), check_dtype=False)
+    r = tables["relations"]
+    assert actor_profile.relations_read("pmf", query) == int(((r["source"] == "pmf") | (r["target"] == "pmf")).sum())
+    assert len(actor_profile.labels_of("pmf", query)) == int((tables["labels"]["actor"] == "pmf").sum())
