@@ -34,6 +34,7 @@ from lib.figures import ADJECTIVE_ACTORS, find_numbers, _unit
 from lib.paths import DATA_DIR
 from lib.periods import Period, find_periods, may_hold_period
 from lib.places import Gazetteer, PlaceMatch, load_places
+from lib.registry import tokenize
 from lib.textwords import WordIndex, WordRequirement, Words, words_of
 
 ADJECTIVE_ACTOR_IDS = frozenset(a for a in ADJECTIVE_ACTORS.values() if a)
@@ -256,7 +257,7 @@ class _ArticleReader:
         ]
         quoted = _quoted_spans(sent)
         local = [m for m in local if not any(a <= m["ls"] < b for a, b in quoted)]
-        places = _Once(lambda: self._places(sent, quoted, local))  # a clause whose report is dropped needs none
+        places = _Once(lambda: self._places(srow, quoted, local))  # a clause whose report is dropped needs none
         out = []
         for seg_start, seg_end in self._segments(sent):
             # A clause that is the whole sentence has its triggers found already.
@@ -265,11 +266,12 @@ class _ArticleReader:
         self._count_armed(local)
         return out
 
-    def _places(self, sent: str, quoted, local: list[dict]) -> list[PlaceMatch]:
+    def _places(self, srow: dict, quoted, local: list[dict]) -> list[PlaceMatch]:
         """The places named in the sentence, but in quotes or inside a longer actor's name.
-        The sentence is tokenized on its own: few get here, and its tokens are the
-        article's there (no token crosses a sentence's edge)."""
-        return [p for p in self.places.find(sent) if not any(a <= p.start < b for a, b in quoted) and not any(
+        The sentence's tokens are the article's there (no token crosses a sentence's
+        edge), and the pipeline has tokenized the article already (lib/mentions.py)."""
+        tokens = tokenize(self.text).window(srow["start"], srow["end"])
+        return [p for p in self.places.find(srow["text"], tokens) if not any(a <= p.start < b for a, b in quoted) and not any(
             m["ls"] <= p.start and p.end <= m["le"] and (m["le"] - m["ls"]) > (p.end - p.start) for m in local)]
 
     def periods(self, s: str) -> list[Period]:

@@ -19,7 +19,7 @@ import yaml
 
 from lib.casefold import fold
 from lib.paths import DATA_DIR
-from lib.textwords import WordRequirement, Words, words_of
+from lib.textwords import WordRequirement, Words, article_memo, words_of
 
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
@@ -114,10 +114,20 @@ def find_periods(sentence: str, ref: date | None) -> list[Period]:
     return list(_find_periods(sentence, ref))
 
 
-# Figures and events both read a sentence's dates, figures the paragraph's
-# again: the latest sentences' stay here (Periods are immutable).
-@lru_cache(maxsize=1024)
 def _find_periods(sentence: str, ref: date) -> tuple[Period, ...]:
+    # Figures and events both read a sentence's dates, figures the paragraph's
+    # again: found once per article (Periods are immutable).
+    memo = article_memo("periods")
+    if memo is None:
+        return _read_periods(sentence, ref)
+    key = (sentence, ref)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _read_periods(sentence, ref)
+    return found
+
+
+def _read_periods(sentence: str, ref: date) -> tuple[Period, ...]:
     out: list[Period] = []
     # Each group of patterns below needs words that are usually absent: look
     # them up first (a necessary condition, so skipping changes nothing).

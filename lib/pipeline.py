@@ -23,6 +23,7 @@ from lib.mentions import find_mentions
 from lib.paths import CORPUS_DIR, DATA_DIR, ROOT, STORE_DIR
 from lib.registry import Outlets, Registry, load_outlets, load_registry
 from lib.sentences import split_sentences
+from lib.textwords import one_article
 from lib.vocab import Vocabulary
 
 CODE_VERSION = "1"
@@ -150,8 +151,9 @@ def process_article(src: ArticleSource, ctx: Context) -> dict[str, list[dict]]:
         "content_hash": hashlib.sha256(src.raw.encode("utf-8")).hexdigest(),
     }
     rows = {"articles": [article], "sentences": sentences, "mentions": mentions, "candidates": candidates}
-    for name, extract in _extractors().items():
-        rows[name] = extract(article, sentences, mentions, ctx)
+    with one_article():  # what extractors share about a text is worked out once, for this article only
+        for name, extract in _extractors().items():
+            rows[name] = extract(article, sentences, mentions, ctx)
     if meta["linked_to"]:  # a republished copy: its claims are counted once, with its original
         rows["figures"], rows["events"] = [], []
     return rows

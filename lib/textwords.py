@@ -20,6 +20,8 @@ every requirement then says "maybe".
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from itertools import product
 
@@ -56,10 +58,44 @@ class Words:
         return self.digits or not self.plain
 
 
-@lru_cache(maxsize=512)
+# What several extractors ask about the same text (its words, its dates) is
+# worked out once per article, in memos that live for one article only
+# (lib/pipeline.py process_article): a memo kept across articles would make a
+# corpus that repeats sentences (the synthetic benchmark's) look faster than
+# the work a real corpus needs.
+_ARTICLE_MEMOS: ContextVar[dict[str, dict] | None] = ContextVar("article_memos", default=None)
+
+
+@contextmanager
+def one_article():
+    """Within this block, ``article_memo`` gives memos that are dropped when it ends."""
+    token = _ARTICLE_MEMOS.set({})
+    try:
+        yield
+    finally:
+        _ARTICLE_MEMOS.reset(token)
+
+
+def article_memo(name: str) -> dict | None:
+    """The current article's memo called ``name`` (empty at first); None outside ``one_article()``."""
+    memos = _ARTICLE_MEMOS.get()
+    if memos is None:
+        return None
+    memo = memos.get(name)
+    if memo is None:
+        memo = memos[name] = {}
+    return memo
+
+
 def words_of(text: str) -> Words:
-    """The words of ``text`` (kept for the latest texts: several modules ask about one sentence)."""
-    return Words(text)
+    """The words of ``text``, once per article (several modules ask about one sentence)."""
+    memo = article_memo("words")
+    if memo is None:
+        return Words(text)
+    words = memo.get(text)
+    if words is None:
+        words = memo[text] = Words(text)
+    return words
 
 
 class WordRequirement:

@@ -19,7 +19,6 @@ political framing words that are not in the lexicon ("proxies") score 0.
 from __future__ import annotations
 
 import string
-from functools import lru_cache
 
 from vaderSentiment import vaderSentiment as vader
 
@@ -51,7 +50,6 @@ def _negated(word: str) -> bool:
     return word in _NEGATE or "n't" in word
 
 
-@lru_cache(maxsize=65536)
 def compound(text: str) -> float:
     """VADER's compound score of ``text``, in [-1, 1]."""
     if (_ASCII_EMOJI or not text.isascii()) and not _EMOJI.isdisjoint(text):

@@ -116,3 +116,23 @@ def test_map_uses_no_geo_or_tile_traces(processed, ctx):
 def test_boundary_trace_is_one_path():
     t = boundary_trace()
     assert t.fill == "toself" and t.x.count(None) == sum(len(r) for _, r in load_boundaries())
+
+
+def test_a_sentences_tokens_are_the_articles_there(processed, gaz):
+    # lib/events.py finds a sentence's places with the article's tokens (Tokens.window), not its own.
+    from lib.registry import Tokens
+
+    checked = 0
+    for rows in processed.values():
+        whole = Tokens(rows["articles"][0]["text"])
+        for s in rows["sentences"]:
+            part, alone = whole.window(s["start"], s["end"]), Tokens(s["text"])
+            assert (part.norms, part.texts, part.starts) == (alone.norms, alone.texts, alone.starts)
+            assert gaz.find(s["text"], part) == gaz.find(s["text"])
+            checked += len(alone)
+    assert checked > 3000
+    # "Harir base" inside its sentence: offsets relative to the window's start
+    text = "Officials met. Rockets hit Harir base in Erbil."
+    window = Tokens(text).window(15, len(text))
+    assert [(p.place, p.start, p.end) for p in gaz.find(text[15:], window)] == [("harir_base", 12, 22), ("erbil", 26, 31)]
+    assert window.starts[:3] == [0, 8, 12] and window.texts[:3] == ["Rockets", "hit", "Harir"]

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from lib import events, figures, periods
-from lib.textwords import WordIndex, WordRequirement, Words, words_of
+from lib.textwords import WordIndex, WordRequirement, Words, article_memo, one_article, words_of
 
 
 def sets(pattern, flags=0):
@@ -79,3 +79,33 @@ def test_no_requirement_rejects_a_sentence_its_regex_matches(processed):
                 checked += 1
                 assert needs.may_match(words_of(s)), (pattern, s)
     assert checked > 100
+
+
+def test_article_memos_live_for_one_article_only():
+    assert article_memo("words") is None  # outside an article: nothing is kept
+    assert words_of("Rockets hit the base.") is not words_of("Rockets hit the base.")
+    with one_article():
+        memo = article_memo("words")
+        assert memo == {} and article_memo("words") is memo
+        first = words_of("Rockets hit the base.")
+        assert words_of("Rockets hit the base.") is first  # worked out once in the article
+        assert list(memo) == ["Rockets hit the base."] and sorted(first.tokens) == [b"base", b"hit", b"rockets", b"the"]
+        with one_article():  # a nested article starts empty and leaves the outer one as it was
+            assert article_memo("words") == {}
+            assert words_of("Rockets hit the base.") is not first
+        assert article_memo("words") is memo
+    assert article_memo("words") is None
+    with one_article():
+        assert article_memo("words") == {}  # the next article starts afresh
+
+
+def test_dates_are_read_once_per_article_and_equal_outside_one():
+    from datetime import date
+
+    ref = date(2024, 2, 5)
+    outside = periods.find_periods("Rockets hit the base on January 28.", ref)
+    assert [(p.start, p.end, p.text) for p in outside] == [(date(2024, 1, 28), date(2024, 1, 28), "on January 28")]
+    with one_article():
+        found = periods.find_periods("Rockets hit the base on January 28.", ref)
+        assert found == outside and found is not outside  # a fresh list each time: callers may change it
+        assert list(article_memo("periods")) == [("Rockets hit the base on January 28.", ref)]
