@@ -33,6 +33,22 @@ def sentence_index(spans: list[tuple[int, int]]):
     return find
 
 
+# Words before a city's name that make it the place, not its government. "to"
+# alone is not enough ("a waiver to Baghdad" goes to the government), so it
+# counts only after words of going somewhere.
+PLACE_PREPOSITIONS = frozenset({"in", "from", "toward", "towards", "into", "near", "outside", "around", "across", "at", "inside", "through", "via"})
+GOING_WORDS = frozenset({"visit", "visits", "visited", "visiting", "trip", "travel", "traveled", "travelled", "returned", "flew", "came",
+                         "went", "headed", "moved", "advance", "advanced", "advancing", "marched", "march", "way", "road", "arrived"})
+
+
+def used_as_place(norms, first_token: int) -> bool:
+    """Whether the place name at ``first_token`` is used as a place (by the words before it)."""
+    prev = norms[first_token - 1] if first_token > 0 else ""
+    if prev in PLACE_PREPOSITIONS:
+        return True
+    return prev == "to" and first_token > 1 and norms[first_token - 2] in GOING_WORDS
+
+
 def find_mentions(text: str, spans, registry: Registry, published: date | None):
     """Return (mentions, candidates) as lists of dicts with clean-text offsets."""
     toks = tokenize(text)
@@ -42,7 +58,9 @@ def find_mentions(text: str, spans, registry: Registry, published: date | None):
     # An actor name inside a longer place name is part of the place, not the
     # actor: "the Jordan Valley" is not Jordan, "Baghdad airport" not the government.
     # (The gazetteer's matcher directly: only the spans are wanted, not PlaceMatch objects.)
-    place_spans = [(p.start, p.end) for p in load_places().matcher.find(text, toks)]
+    gazetteer = load_places()
+    place_hits = gazetteer.matcher.find(text, toks)
+    place_spans = [(p.start, p.end) for p in place_hits]
     place_starts = [s for s, _ in place_spans]
     mentions = []
     for m in matches:
@@ -53,6 +71,12 @@ def find_mentions(text: str, spans, registry: Registry, published: date | None):
         if k >= 0:
             place_start, place_end = place_spans[k]
             if end <= place_end and place_end - place_start > end - start:
+                continue
+            # A capital standing for its government ("Baghdad condemned the strike") is
+            # the actor; "reporting from Baghdad", "a visit to Tehran" name the city.
+            # (Countries stay actors: drones "launched from Iraq" come from the state's soil.)
+            if ((place_start, place_end) == (start, end) and gazetteer.places[place_hits[k].target].type == "city"
+                    and used_as_place(toks.norms, m.first_token)):
                 continue
         actor = m.target
         if m.method == "role":  # a title ("role:<title>"): its holder on the article's date

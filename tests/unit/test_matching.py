@@ -92,3 +92,19 @@ def test_candidate_for_unknown_person(ctx):
     text = "Abu Zaynab al-Lami, a commander, said the attack was planned."
     _, cands = find_mentions(text, split_sentences(text), ctx.registry, date(2024, 1, 1))
     assert [c["surface"] for c in cands] == ["Abu Zaynab al-Lami"]
+
+
+def test_a_capital_is_its_government_unless_used_as_a_place(ctx):
+    from lib.mentions import find_mentions
+
+    def actors(text):
+        mentions, _ = find_mentions(text, [(0, len(text))], ctx.registry, None)
+        return [m["actor"] for m in mentions]
+
+    assert actors("Baghdad condemned the strike.") == ["government_of_iraq"]
+    assert actors("Washington granted a waiver to Baghdad.") == ["united_states", "government_of_iraq"]
+    assert actors("A correspondent contributed reporting from Baghdad.") == []
+    assert actors("The head of the council was in Baghdad on Monday.") == []
+    assert actors("The fighters were advancing toward Baghdad.") == []
+    assert actors("He said so during a recent visit to Tehran.") == []
+    assert actors("Tehran respects the decisions of the Iraqi people.") == ["iran"]

@@ -101,7 +101,7 @@ def test_top_actors_on_the_seeds(seed_store):
     _, query = seed_store
     top = frontpage.top_actors_in_store(query, "TRUE", [], {}, 3)
     assert top["actor"].tolist() == ["iraq", "united_states", "iran"]
-    assert top["mentions"].tolist() == [104, 79, 52]
+    assert top["mentions"].tolist() == [104, 79, 50]  # "in Tehran", "a visit to Tehran" name the city, not Iran
 
 
 @pytest.mark.parametrize("f", FILTERS[:5])
