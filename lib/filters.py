@@ -6,7 +6,7 @@ says it shows and what it shows cannot drift apart.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 
 import pandas as pd
@@ -166,6 +166,33 @@ class Filters:
             return df  # the same frame: callers can reuse what they derived from it
         passing = set(cid[keep])
         return df[cid.isin(passing)]
+
+    def events_sql(self) -> tuple[str, list]:
+        """A query for the ids of the events ``events()`` keeps (``cluster_id``: the report's
+        cluster, or its own ``event_id`` when it has none), and its parameters. As there,
+        one report must pass every filter at once for its event to pass."""
+        conds, params = [], []
+        if self.outlets or self.perspectives:
+            # events() reads the article filters without the actor one (dates on publication included).
+            where, p = replace(self, actors=()).articles_sql()
+            conds.append(f"article_id IN (SELECT article_id FROM articles WHERE {where})")
+            params += p
+        # An undated event passes any date filter.
+        if self.date_from is not None:
+            conds.append("coalesce(coalesce(cluster_date_end, date_end, cluster_date, date) >= ?, TRUE)")
+            params.append(self.date_from)
+        if self.date_to is not None:
+            conds.append("coalesce(coalesce(cluster_date, date) <= ?, TRUE)")
+            params.append(self.date_to)
+        if self.event_types:
+            conds.append(f"coalesce(cluster_type, event_type) IN ({', '.join('?' * len(self.event_types))})")
+            params += list(self.event_types)
+        if self.actors:
+            marks = ", ".join("?" * len(self.actors))
+            took_part = [f"{c} IN ({marks})" for c in ("source_actor", "target_actor", "cluster_source_actor", "cluster_target_actor")]
+            conds.append("(" + " OR ".join(took_part) + " OR coalesce(list_has_any(actors, ?::VARCHAR[]), FALSE))")
+            params += list(self.actors) * 4 + [list(self.actors)]
+        return f"SELECT DISTINCT coalesce(cluster_id, event_id) AS cluster_id FROM events WHERE {' AND '.join(conds) or 'TRUE'}", params
 
     def relations(self, relations: pd.DataFrame, articles: pd.DataFrame, mentions: pd.DataFrame | None = None) -> pd.DataFrame:
         """Relation rows from articles passing the article filters, of the selected types,

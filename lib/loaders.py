@@ -44,10 +44,11 @@ def _duck(build_id: str):
     return store.duckdb_connection(STORE_DIR)
 
 
-def query(sql: str, params=(), frames: dict | None = None):
+def query(sql: str, params=(), frames: dict | None = None, arrow: bool = False):
     """Run SQL over the store's tables (views named like the tables; ``frames``:
-    name -> DataFrame, registered as tables for this query)."""
-    return store.run_query(_duck(current_build_id()), sql, params, frames)
+    name -> DataFrame, registered as tables for this query; ``arrow``: typed like
+    ``table()``'s frames, see ``store.run_query``)."""
+    return store.run_query(_duck(current_build_id()), sql, params, frames, arrow)
 
 
 def sentence_texts(keys):

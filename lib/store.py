@@ -147,12 +147,17 @@ def duckdb_connection(store_dir: Path | None = None):
     return con
 
 
-def run_query(con, sql: str, params=(), frames: dict | None = None):
+def run_query(con, sql: str, params=(), frames: dict | None = None, arrow: bool = False):
     """``sql`` on a fresh cursor of ``con`` (cursors are safe across threads), with
-    ``frames`` (name -> DataFrame) registered as tables; the result as pandas."""
+    ``frames`` (name -> DataFrame) registered as tables; the result as pandas. With
+    ``arrow``, converted through Arrow as ``read_table`` converts a table (dates stay
+    ``datetime.date``, integer columns with nulls become floats), so rows read by a
+    query look exactly like rows of the table read whole."""
     cur = con.cursor()
     for name, frame in (frames or {}).items():
         cur.register(name, frame)
+    if arrow:
+        return cur.sql(sql, params=list(params)).to_arrow_table().to_pandas()
     return cur.execute(sql, list(params)).df()
 
 

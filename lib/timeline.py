@@ -22,7 +22,7 @@ MAX_LABELLED = 200  # events whose number of sources is written beside the marke
 PRECISION_WORDS = {"day": "day", "week": "within a week", "month": "month", "year": "year", "undated": "no date in the text"}
 CLUSTER_COLUMNS = [
     "cluster_id", "title", "type", "type_label", "date", "date_end", "precision", "date_label", "place", "place_id",
-    "lat", "lon", "killed", "injured", "n_sources", "sources", "source_actor", "target_actor",
+    "lat", "lon", "killed", "injured", "n_sources", "sources", "source_actor", "target_actor", "n_reports",
 ]
 
 
@@ -53,12 +53,14 @@ def with_cluster_fields(events: pd.DataFrame) -> pd.DataFrame:
     df["n_sources"] = df["n_sources"].fillna(1)
     labels = type_labels()
     missing = df["cluster_title"].isna()
-    df.loc[missing, "cluster_title"] = [
-        f"{labels.get(t, t)}" + (f", {p}" if isinstance(p, str) and p else "")
-        for t, p in zip(df.loc[missing, "cluster_type"], df.loc[missing, "cluster_place"])
-    ]
+    df.loc[missing, "cluster_title"] = [_untitled(t, p, labels) for t, p in zip(df.loc[missing, "cluster_type"], df.loc[missing, "cluster_place"])]
     df["reporter"] = df["reporter"].fillna("imported data")
     return df
+
+
+def _untitled(event_type, place, labels: dict[str, str]) -> str:
+    """The title of an event that has none: its type, and its place when known."""
+    return f"{labels.get(event_type, event_type)}" + (f", {place}" if isinstance(place, str) and place else "")
 
 
 def date_label(start, end, precision: str | None) -> str:
@@ -106,6 +108,7 @@ def event_clusters(reports: pd.DataFrame) -> pd.DataFrame:
             "sources": "; ".join(sources),
             "source_actor": first["cluster_source_actor"],
             "target_actor": first["cluster_target_actor"],
+            "n_reports": len(group),
         })
     df = pd.DataFrame(rows, columns=CLUSTER_COLUMNS)
     df["_sort"] = pd.to_datetime(df["date"])
@@ -152,13 +155,16 @@ def hover_text(cluster: dict, reports: pd.DataFrame, actor_names: dict[str, str]
         lines.append(e(toll) + " (as stated)")
     lines.append(f"<b>{int(cluster['n_sources'])} source{'s' if cluster['n_sources'] != 1 else ''}</b>:")
     rows = records(reports) if isinstance(reports, pd.DataFrame) else list(reports)
+    # ``reports`` may hold only the first few (hover_reports_in_store); the cluster row counts them all.
+    n_reports = cluster.get("n_reports")
+    n_reports = len(rows) if n_reports is None or pd.isna(n_reports) else int(n_reports)
     for r in rows[:MAX_HOVER_SOURCES]:
         own = r["date_text"] if isinstance(r["date_text"], str) else "undated"
         ev = str(r["evidence"])
         ev = ev[:157] + "…" if len(ev) > 160 else ev
         lines.append(f"· {e(str(r['reporter']))} [{e(own)}, {e(str(r['date_precision']))}]: <i>{e(ev)}</i>")
-    if len(rows) > MAX_HOVER_SOURCES:
-        lines.append(f"· …and {len(rows) - MAX_HOVER_SOURCES} more (select the event to see them)")
+    if n_reports > MAX_HOVER_SOURCES:
+        lines.append(f"· …and {n_reports - MAX_HOVER_SOURCES} more (select the event to see them)")
     return "<br>".join(lines)
 
 
@@ -272,3 +278,107 @@ def reports_export(reports: pd.DataFrame) -> pd.DataFrame:
     cols = ["cluster_id", "event_id", "article_id", "sent_id", "reporter", "event_type", "date", "date_end", "date_precision",
             "date_text", "date_basis", "source_actor", "target_actor", "place", "place_text", "weapon", "killed", "injured", "evidence"]
     return reports[[c for c in cols if c in reports.columns]].copy()
+
+
+# --- the same, computed by the store -----------------------------------------
+# ``query(sql, params, frames=None, arrow=False)`` runs SQL over the store (lib.loaders.query):
+# the page holds one row per event, and reads reports (with their evidence) only for
+# the events it draws, the one selected, or an export.
+
+# Each report's event fields, filled as ``with_cluster_fields`` fills them.
+_FILLED_SQL = """
+    coalesce(cluster_id, event_id) AS cluster_id, row_order, article_id, coalesce(reporter, 'imported data') AS reporter, date_text,
+    cluster_title AS title, coalesce(cluster_type, event_type) AS type, coalesce(cluster_date, date) AS date,
+    coalesce(cluster_date_end, date_end, cluster_date, date) AS date_end, coalesce(cluster_precision, date_precision) AS precision,
+    coalesce(cluster_place, place) AS place, cluster_place_id AS place_id, lat, lon,
+    coalesce(cluster_killed, killed) AS killed, coalesce(cluster_injured, injured) AS injured,
+    coalesce(cluster_source_actor, source_actor) AS source_actor, coalesce(cluster_target_actor, target_actor) AS target_actor"""
+# The columns an event's reports are read with: its cards, the exports, and what with_cluster_fields fills from.
+REPORT_COLUMNS = [
+    "event_id", "article_id", "sent_id", "event_type", "date", "date_end", "date_precision", "date_text", "date_basis",
+    "source_actor", "target_actor", "place_id", "place", "place_text", "weapon", "killed", "injured", "evidence", "reporter",
+    "cluster_id", "cluster_title", "cluster_type", "cluster_date", "cluster_date_end", "cluster_precision", "cluster_source_actor",
+    "cluster_target_actor", "cluster_place_id", "cluster_place", "lat", "lon", "cluster_killed", "cluster_injured", "n_sources",
+]
+
+
+def clusters_in_store(query) -> pd.DataFrame:
+    """``event_clusters(with_cluster_fields(events))``, computed by the store: each event's
+    fields from its first report (in the store's order), its sources in article order."""
+    df = query(f"""
+        WITH reports AS (SELECT {_FILLED_SQL} FROM events_rows),
+        firsts AS (SELECT * EXCLUDE (row_order, article_id, reporter, date_text) FROM reports
+                   QUALIFY row_number() OVER (PARTITION BY cluster_id ORDER BY row_order) = 1),
+        counted AS (SELECT cluster_id, count(*) AS n_reports, greatest(count(DISTINCT article_id), 1) AS n_sources,
+                           string_agg(reporter || ' (' || coalesce(date_text, ?) || ')', '; ' ORDER BY article_id, row_order) AS sources
+                    FROM reports GROUP BY cluster_id)
+        SELECT * FROM firsts JOIN counted USING (cluster_id)""", [PRECISION_WORDS["undated"]], arrow=True)
+    if df.empty:
+        return pd.DataFrame(columns=CLUSTER_COLUMNS)
+    labels = type_labels()
+    missing = df["title"].isna()
+    df.loc[missing, "title"] = [_untitled(t, p, labels) for t, p in zip(df.loc[missing, "type"], df.loc[missing, "place"])]
+    df["type_label"] = [labels.get(t, t) for t in df["type"]]
+    df["date_label"] = [date_label(a, b, p) for a, b, p in zip(df["date"], df["date_end"], df["precision"])]
+    df = df[CLUSTER_COLUMNS]
+    df["_sort"] = pd.to_datetime(df["date"])
+    return _as_built(df.sort_values(["_sort", "cluster_id"], na_position="last").drop(columns="_sort").reset_index(drop=True))
+
+
+def clusters_among(clusters: pd.DataFrame, cluster_ids) -> pd.DataFrame:
+    """The rows of these events, exactly as ``event_clusters`` builds them from their reports alone."""
+    df = clusters[clusters["cluster_id"].isin(set(cluster_ids))]
+    if len(df) == len(clusters):
+        return clusters
+    if df.empty:
+        return pd.DataFrame(columns=CLUSTER_COLUMNS)
+    return _as_built(df.reset_index(drop=True))
+
+
+def _as_built(clusters: pd.DataFrame) -> pd.DataFrame:
+    """A text column with no value is float NaN in event_clusters' frames (pandas infers it from
+    its rows): the same here, so the table a page sends has the same column types."""
+    empty = [c for c in clusters.columns if isinstance(clusters[c].dtype, pd.StringDtype) and clusters[c].isna().all()]
+    return clusters.astype({c: "float64" for c in empty}) if empty else clusters
+
+
+def event_choices_in_store(query) -> tuple[list[str], list[str]]:
+    """Every actor taking part in an event (ids, sorted) and every event type (sorted)."""
+    actors = query("""SELECT DISTINCT a FROM (SELECT unnest([source_actor, target_actor, cluster_source_actor, cluster_target_actor]) AS a
+                      FROM events) WHERE a IS NOT NULL""")["a"]
+    types = query("SELECT DISTINCT coalesce(cluster_type, event_type) AS t FROM events WHERE t IS NOT NULL")["t"]
+    return sorted(actors), sorted(types)
+
+
+def hover_reports_in_store(query, cluster_ids) -> pd.DataFrame:
+    """The first reports (in the store's order) of each of these events, as many as a hover box shows."""
+    wanted = pd.DataFrame({"cluster_id": pd.Series(list(cluster_ids), dtype=object)})
+    return query("""
+        SELECT cluster_id, reporter, date_text, date_precision, evidence FROM (
+            SELECT coalesce(cluster_id, event_id) AS cluster_id, coalesce(reporter, 'imported data') AS reporter,
+                   date_text, date_precision, evidence, row_order,
+                   row_number() OVER (PARTITION BY coalesce(cluster_id, event_id) ORDER BY row_order) AS k
+            FROM events_rows WHERE coalesce(cluster_id, event_id) IN (SELECT cluster_id FROM wanted))
+        WHERE k <= ? ORDER BY row_order""", [MAX_HOVER_SOURCES], frames={"wanted": wanted}, arrow=True)
+
+
+def reports_in_store(query, ids_sql: str, params=()) -> pd.DataFrame:
+    """Every report of the events whose ids ``ids_sql`` selects (e.g. ``Filters.events_sql()``,
+    or ``"?"`` and one id), in the store's order, filled by ``with_cluster_fields``."""
+    cols = ", ".join(f'"{c}"' for c in REPORT_COLUMNS)
+    df = query(f"SELECT {cols} FROM events_rows WHERE coalesce(cluster_id, event_id) IN ({ids_sql}) ORDER BY row_order", list(params), arrow=True)
+    # An integer column with a null anywhere in the table is float in the table read whole (the CSV writes 31.0): the same here.
+    ints = [c for c in df.columns if pd.api.types.is_integer_dtype(df[c])]
+    if ints:
+        nulls = query("SELECT " + ", ".join(f'coalesce(bool_or("{c}" IS NULL), FALSE) AS "{c}"' for c in ints) + " FROM events")
+        df = df.astype({c: "float64" for c in ints if bool(nulls[c].iloc[0])})
+    return with_cluster_fields(df)
+
+
+def source_articles_in_store(query, article_ids) -> dict[str, dict]:
+    """Article id -> its publication date and precision, for the source cards."""
+    ids = sorted({a for a in article_ids if isinstance(a, str)})
+    if not ids:
+        return {}
+    df = query("SELECT article_id, published, date_precision FROM articles WHERE list_contains(?::VARCHAR[], article_id)", [ids], arrow=True)
+    return {r["article_id"]: r for r in records(df)}

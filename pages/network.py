@@ -31,9 +31,10 @@ def relation_rows(f, arts, loose: bool, involving: tuple[str, ...] = ()):
     return network.relation_rows(loaders.query(*f.relations_sql(RELATION_COLUMNS, involving)), arts, include_hedged=loose, include_negated=loose)
 
 
-@st.cache_data(max_entries=24, show_spinner="Drawing the network…")
+@st.cache_resource(max_entries=24, show_spinner="Drawing the network…")
 def draw(build_id: str, f, options: network.GraphOptions, co: bool, reg: bool, loose: bool, focus: str | None = None, height: int = 640):
-    """(graph, html) for these filters; cached because every rerun would re-send the whole page (~1 MB)."""
+    """(graph, html) for these filters, shared by every session and never copied (cache_data
+    pickled the graph and its ~1 MB page on every rerun): read them, never change them."""
     arts = f.articles_in_store(articles_all, loaders.query)
     where, params = f.in_articles_sql()
     edges = network.graph_edges_in_store(relation_rows(f, arts, loose), loaders.query, where, params, registry, co_mentions=co, registry_links=reg)

@@ -12,7 +12,8 @@ from lib import loaders
 from lib.frozen import freeze
 from lib.geo import events_geojson, map_figure
 from lib.timeline import (
-    cluster_export, event_clusters, event_labels, most_reported, reports_export, source_card_html, timeline_figure, type_labels, with_cluster_fields,
+    cluster_export, clusters_among, clusters_in_store, event_choices_in_store, event_labels, hover_reports_in_store, most_reported,
+    reports_export, reports_in_store, source_articles_in_store, source_card_html, timeline_figure, type_labels,
 )
 from pages.widgets import actor_picker, add_to_briefing, current_filters, download_csv, start_briefing
 
@@ -26,20 +27,17 @@ st.caption(
     "Reports of one event by several outlets are merged into one event; each keeps its own words and its own date precision."
 )
 
+# The page holds one row per event; reports (and their evidence) are read from the store
+# only for the events drawn, the event selected and the exports.
 @st.cache_resource(max_entries=2, show_spinner=False)
 def all_events(build_id: str):
-    """Reports with their event's fields, and one row per event (shared, read-only)."""
-    reports = with_cluster_fields(loaders.table("events"))
-    clusters = event_clusters(reports)
-    actors = set()
-    for col in ("source_actor", "target_actor", "cluster_source_actor", "cluster_target_actor"):
-        actors |= set(reports[col].dropna()) if col in reports else set()
-    types = sorted(reports["cluster_type"].dropna().unique()) if not reports.empty else []
-    return reports, clusters, list(clusters["cluster_id"]), event_labels(clusters), sorted(actors), types
+    """One row per event, and the choices of the filters (shared, read-only)."""
+    clusters = clusters_in_store(loaders.query)
+    actors, types = event_choices_in_store(loaders.query)
+    return clusters, list(clusters["cluster_id"]), event_labels(clusters), actors, types
 
 
-events, all_clusters, all_cluster_ids, titles, actor_ids, event_types = all_events(loaders.current_build_id())
-articles = loaders.table("articles", ["article_id", "outlet", "original_publisher", "perspective", "published", "title", "date_precision"])
+all_clusters, all_cluster_ids, titles, actor_ids, event_types = all_events(loaders.current_build_id())
 registry = loaders.registry()
 names = {a.id: a.name for a in registry.actors.values()}
 labels = type_labels()
@@ -57,18 +55,18 @@ f = replace(base, event_types=tuple(type_by_label[t] for t in chosen_types), act
 def timeline_view(build_id: str, f):
     """The events shown, their charts and table for one set of filters; shared by every
     session (cache_resource: never copied, so never mutated here)."""
-    shown = f.events(events, articles) if not events.empty else events
-    clusters = all_clusters if shown is events else event_clusters(shown)
+    clusters = clusters_among(all_clusters, loaders.query(*f.events_sql())["cluster_id"])
     table = cluster_export(clusters)
     for col in ("source_actor", "target_actor"):
         table[col] = table[col].map(lambda a: names.get(a, a) if isinstance(a, str) else "")
     table["type"] = table["type"].map(lambda t: labels.get(t, t))
     on_screen = table.drop(columns=["cluster_id", "lat", "lon"])
     drawn = most_reported(clusters, MAX_DRAWN)
-    return shown, clusters, table, on_screen, len(drawn), freeze(timeline_figure(drawn, shown, names)), freeze(map_figure(drawn, shown, names))
+    hovers = hover_reports_in_store(loaders.query, drawn["cluster_id"])
+    return clusters, table, on_screen, len(drawn), freeze(timeline_figure(drawn, hovers, names)), freeze(map_figure(drawn, hovers, names))
 
 
-shown, clusters, table, on_screen, n_drawn, timeline, geo = timeline_view(loaders.current_build_id(), f)
+clusters, table, on_screen, n_drawn, timeline, geo = timeline_view(loaders.current_build_id(), f)
 caption = f.describe("events", len(clusters), len(all_clusters))
 st.caption(caption)
 if n_drawn < len(clusters):
@@ -111,20 +109,19 @@ picked = st.selectbox(
     key="tl_event", bind="query-params", placeholder="Click an event on the timeline or the map, or choose it here",
 )
 if picked:
-    reports = events[events["cluster_id"] == picked].sort_values("article_id")
+    reports = reports_in_store(loaders.query, "?", [picked]).sort_values("article_id")
     if picked not in set(clusters["cluster_id"]):
         st.info("This event is hidden by the filters above; its reports are shown anyway.", icon=":material/filter_alt_off:")
     head = all_clusters[all_clusters["cluster_id"] == picked].iloc[0]
     st.markdown(f"**{len(reports)} report{'s' if len(reports) != 1 else ''}**, merged as one event dated {head['date_label']} ({head['precision']})"
                 + (f", at {head['place']}" if isinstance(head["place"], str) else "") + ".")
-    by_article = articles.set_index("article_id")
     cards = reports.head(MAX_CARDS).to_dict("records")
+    by_article = source_articles_in_store(loaders.query, [r["article_id"] for r in cards])
     per_row = min(len(cards), 4) or 1
     for first in range(0, len(cards), per_row):
         for col, r in zip(st.columns(per_row), cards[first : first + per_row]):
-            art = by_article.loc[r["article_id"]].to_dict() if r["article_id"] in by_article.index else None
             with col:
-                st.html(source_card_html(r, art, names))
+                st.html(source_card_html(r, by_article.get(r["article_id"]), names))
     if len(reports) > MAX_CARDS:
         st.caption(f"…and {len(reports) - MAX_CARDS} more reports of this event: all are in “Every report” (CSV) below.")
 
@@ -138,8 +135,8 @@ d1, d2, d3 = st.columns(3)
 with d1:
     download_csv(table, "crosscurrents-events", key="tl_csv", label="Events (CSV)")
 with d2:
-    download_csv(lambda: reports_export(shown), "crosscurrents-event-reports", key="tl_reports_csv", label="Every report, in its own words (CSV)")
+    download_csv(lambda: reports_export(reports_in_store(loaders.query, *f.events_sql())), "crosscurrents-event-reports", key="tl_reports_csv", label="Every report, in its own words (CSV)")
 with d3:
-    st.download_button("Located events (GeoJSON)", lambda: json.dumps(events_geojson(clusters, shown), ensure_ascii=False, indent=1).encode("utf-8"),
+    st.download_button("Located events (GeoJSON)", lambda: json.dumps(events_geojson(clusters, reports_in_store(loaders.query, *f.events_sql())), ensure_ascii=False, indent=1).encode("utf-8"),
                        file_name="crosscurrents-events.geojson", mime="application/geo+json", key="tl_geojson", on_click="ignore")
 st.caption("Dates in brackets are each source's own words, resolved against the article's date; data/known_events.yaml dates famous events an article names without a date.")
