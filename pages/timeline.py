@@ -15,7 +15,7 @@ from lib.timeline import (
     cluster_export, clusters_among, clusters_in_store, event_choices_in_store, event_labels, hover_reports_in_store, most_reported,
     reports_export, reports_in_store, source_articles_in_store, source_card_html, timeline_figure, type_labels,
 )
-from pages.widgets import actor_picker, add_to_briefing, current_filters, download_csv, start_briefing
+from pages.widgets import actor_picker, add_to_briefing, current_filters, download_csv, presenting, start_briefing
 
 MAX_CARDS = 12
 TABLE_ROWS = 1000  # rows sent to the browser; the CSV carries all of them
@@ -91,16 +91,21 @@ def _pick(chart_key: str):
 start_briefing("Timeline & Map")
 add_to_briefing("Timeline of events", "chart", timeline, caption=caption)
 add_to_briefing("Map of located events", "chart", geo, caption=caption)
-st.plotly_chart(timeline, key="tl_timeline", on_select=_pick("tl_timeline"), selection_mode="points",
-                config={"displaylogo": False, "toImageButtonOptions": {"filename": "crosscurrents-timeline"}})
-unlocated = int(clusters["lat"].isna().sum()) if not clusters.empty else 0
-st.plotly_chart(geo, key="tl_map", on_select=_pick("tl_map"), selection_mode="points",
-                config={"displaylogo": False, "scrollZoom": True, "toImageButtonOptions": {"filename": "crosscurrents-map"}})
-st.caption(
-    f"{len(clusters) - unlocated} of {len(clusters)} events have a place in the gazetteer (data/places.yaml) and are on the map. "
-    "Boundaries: Natural Earth 1:50m (public domain), shipped with the app; the map loads nothing from the network. "
-    "A point at a region or a country is only as precise as the text."
-)
+# One chart at a time (both when presenting): the browser draws the open one sooner.
+all_charts = presenting()
+tab_timeline, tab_map = [st.container(), st.container()] if all_charts else st.tabs(["Timeline", "Map"], key="tl_view", bind="query-params", on_change="rerun")
+if all_charts or tab_timeline.open:
+    tab_timeline.plotly_chart(timeline, key="tl_timeline", on_select=_pick("tl_timeline"), selection_mode="points",
+                              config={"displaylogo": False, "toImageButtonOptions": {"filename": "crosscurrents-timeline"}})
+if all_charts or tab_map.open:
+    unlocated = int(clusters["lat"].isna().sum()) if not clusters.empty else 0
+    tab_map.plotly_chart(geo, key="tl_map", on_select=_pick("tl_map"), selection_mode="points",
+                         config={"displaylogo": False, "scrollZoom": True, "toImageButtonOptions": {"filename": "crosscurrents-map"}})
+    tab_map.caption(
+        f"{len(clusters) - unlocated} of {len(clusters)} events have a place in the gazetteer (data/places.yaml) and are on the map. "
+        "Boundaries: Natural Earth 1:50m (public domain), shipped with the app; the map loads nothing from the network. "
+        "A point at a region or a country is only as precise as the text."
+    )
 
 st.subheader("Every article that reports an event")
 # The link carries the event's label (a bound selectbox stores what it shows).

@@ -1,4 +1,4 @@
-"""Timeline & Map page under AppTest: both charts, the map drawn without geo
+"""Timeline & Map page under AppTest: each chart in its tab, the map drawn without geo
 traces, the side-by-side reports of a selected event, filters from the URL."""
 import json
 
@@ -15,7 +15,9 @@ def specs(at):
 def test_timeline_and_map_draw(run_page):
     at = run_page(PAGE)
     assert "Showing all 19 events (no filters)." in [c.value for c in at.caption]
-    timeline, geo = specs(at)
+    [timeline] = specs(at)  # the Timeline tab is open: only its chart is sent
+    at = run_page(PAGE, {"tl_view": "Map"})
+    [geo] = specs(at)
     on_timeline = {c for t in timeline["data"] if t.get("customdata") is not None for c in plotly_values(t["customdata"])}
     assert len(on_timeline) == 19 and "soleimani_killing" in on_timeline
     soleimani = next(t for t in timeline["data"] if t.get("name") == "Killing / assassination")

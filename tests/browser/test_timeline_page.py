@@ -9,17 +9,23 @@ def test_map_draws_with_no_request_leaving_localhost(page_probe):
     page = page_probe.goto("/timeline")
     charts = page.locator(".js-plotly-plot")
     charts.first.wait_for(state="visible", timeout=30_000)
-    assert charts.count() == 2
-    timeline, geo = charts.nth(0), charts.nth(1)
+    assert charts.count() == 1  # the Timeline tab: only its chart is drawn
+    timeline = charts.first
+    assert timeline.locator("g.trace.scatter path.point").count() >= 18
+    page.get_by_role("tab", name="Map").click()
+    page.wait_for_url("**tl_view=Map**", timeout=30_000)
+    page_probe.wait_for_app()
+    geo = charts.first
+    geo.locator("path.js-fill").first.wait_for(state="attached", timeout=30_000)
+    assert charts.count() == 1
     # The map: country outlines are an ordinary filled scatter trace (one SVG path
     # for all rings), drawn on cartesian axes; no geo subplot, no tiles.
     assert geo.locator("g.geolayer > g, .mapboxgl-map, .maplibregl-map").count() == 0
     outline = geo.locator("g.trace.scatter").first.locator("path.js-fill")
     assert outline.count() == 1
     assert len(outline.get_attribute("d")) > 10_000  # 37 countries' rings, not an empty path
-    # Event markers on the map and on the timeline.
+    # Event markers on the map.
     assert geo.locator("g.trace.scatter path.point").count() >= 12
-    assert timeline.locator("g.trace.scatter path.point").count() >= 18
     labels = geo.locator("g.textpoint text").evaluate_all("els => els.map(e => e.textContent)")
     assert {"SYRIA", "JORDAN", "LEBANON", "Harir Air Base", "Tower 22", "Golan Heights"} <= set(labels), labels
     assert any("Baghdad International Airport" in t for t in labels), labels
@@ -61,8 +67,12 @@ def test_clicking_an_event_selects_it_and_puts_it_in_the_link(page_probe):
     page.wait_for_url("**tl_event=2020-01-03*", timeout=30_000)
     page_probe.wait_for_app()
     assert page.locator("[data-testid='stHtml'] h4").count() == 3
-    # Then an event on the map: one report, one card.
-    geo = page.locator(".js-plotly-plot").nth(1)
+    # Then an event on the map (its tab; the selected event stays in the link): one report, one card.
+    page.get_by_role("tab", name="Map").click()
+    page.wait_for_url("**tl_view=Map**", timeout=30_000)
+    page_probe.wait_for_app()
+    geo = page.locator(".js-plotly-plot").first
+    geo.locator("path.js-fill").first.wait_for(state="attached", timeout=30_000)
     geo.scroll_into_view_if_needed()
     harir = geo.locator("g.trace.scatter path.point")
     before = page.url
