@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import html
 import math
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from lib.frames import records
 from lib.highlight import escape_markdown, page_href
+from lib.passages import ACTOR_WEIGHT, _terms, similar_in_store, stop_words  # noqa: F401 (names kept here)
 
 GROUPINGS = {"perspective": "Perspective", "outlet": "Outlet"}  # key -> the word shown (and in the link)
 EVENT_PREFIX = "event:"
@@ -427,33 +426,14 @@ def timeline_figure(df: pd.DataFrame, value: str, *, title: str) -> go.Figure:
 
 
 # ----------------------------------------------------------------- aligned passages
-TOKEN_RE = re.compile(r"[a-z][a-z'’\-]+")
-ACTOR_WEIGHT = 2.0  # who a passage is about counts more than any one word
-
-
-@lru_cache(maxsize=1)
-def stop_words() -> frozenset:
-    """The 150 most frequent English words (wordfreq's lists ship in the package)."""
-    from wordfreq import top_n_list
-
-    return frozenset(top_n_list("en", 150))
-
-
-def _terms(text: str, stops: frozenset) -> list[str]:
-    out = []
-    for t in TOKEN_RE.findall(text.lower()):
-        t = t.replace("’", "'").removesuffix("'s")
-        if t in stops or len(t) < 3:
-            continue
-        out.append(t[:-1] if t.endswith("s") and not t.endswith("ss") and len(t) > 4 else t)
-    return out
-
-
 class PassageIndex:
     """TF-IDF over sentences (sublinear tf, smoothed idf, unit length) with an
     inverted index, so a query touches only the sentences sharing a term.
     The actors a sentence names are terms too ("@qassem_soleimani"), so
-    "Qassim Suleimani" and "Qasem Soleimani" count as the same word."""
+    "Qassim Suleimani" and "Qasem Soleimani" count as the same word.
+
+    Holds every sentence in memory: the reference that ``aligned_passages_in_store``
+    (what the app runs, lib/passages.py) is tested against, for small corpora."""
 
     def __init__(self, sentences: pd.DataFrame, mentions: pd.DataFrame | None = None):
         self.keys = list(zip(sentences["article_id"], sentences["sent_id"].astype(int)))
@@ -503,16 +483,35 @@ class PassageIndex:
 def aligned_passages(index: PassageIndex, article_id: str, sent_id: int, groups: pd.DataFrame, by: str,
                      columns: list[str], *, per_group: int = 2, names: dict[str, str] | None = None) -> pd.DataFrame:
     """For one passage, the most similar passages in each other group shown."""
-    names = names or {}
-    own = groups.loc[groups["article_id"] == article_id, by]
-    own_group = own.iloc[0] if len(own) else None
     rows = []
-    for g in columns:
-        if g == own_group:
-            continue
+    for g in _other_groups(article_id, groups, by, columns):
         allowed = set(groups.loc[groups[by] == g, "article_id"])
         for a, sid, score, shared in index.similar(article_id, sent_id, k=per_group, allowed_articles=allowed):
-            rows.append({"group": g, "article_id": a, "sent_id": sid, "similarity": score,
-                         "shared words": ", ".join(names.get(t[1:], t[1:]) if t.startswith("@") else t for t in shared), "text": index.texts[index.position[(a, sid)]],
-                         "link": page_href("overview", article=a, sent=sid)})
-    return pd.DataFrame(rows, columns=["group", "article_id", "sent_id", "similarity", "shared words", "text", "link"])
+            rows.append(_aligned_row(g, a, sid, score, shared, index.texts[index.position[(a, sid)]], names or {}))
+    return pd.DataFrame(rows, columns=ALIGNED_COLUMNS)
+
+
+def aligned_passages_in_store(query, stats, article_id: str, sent_id: int, groups: pd.DataFrame, by: str,
+                              columns: list[str], *, per_group: int = 2, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """``aligned_passages`` computed by the store (lib/passages.py) with no index in memory:
+    ``stats`` is ``passages.passage_stats(...)``, kept once per build."""
+    shown = _other_groups(article_id, groups, by, columns)
+    allowed = groups.loc[groups[by].isin(shown), ["article_id", by]].rename(columns={by: "grp"})
+    found = similar_in_store(query, stats, article_id, sent_id, allowed, k=per_group)
+    rows = [_aligned_row(g, a, sid, score, shared, text, names or {}) for g in shown for a, sid, score, shared, text in found.get(g, [])]
+    return pd.DataFrame(rows, columns=ALIGNED_COLUMNS)
+
+
+ALIGNED_COLUMNS = ["group", "article_id", "sent_id", "similarity", "shared words", "text", "link"]
+
+
+def _other_groups(article_id: str, groups: pd.DataFrame, by: str, columns: list[str]) -> list[str]:
+    own = groups.loc[groups["article_id"] == article_id, by]
+    own_group = own.iloc[0] if len(own) else None
+    return [g for g in columns if g != own_group]
+
+
+def _aligned_row(group, a, sid, score, shared, text, names) -> dict:
+    return {"group": group, "article_id": a, "sent_id": sid, "similarity": score,
+            "shared words": ", ".join(names.get(t[1:], t[1:]) if t.startswith("@") else t for t in shared), "text": text,
+            "link": page_href("overview", article=a, sent=sid)}

@@ -51,6 +51,11 @@ def query(sql: str, params=(), frames: dict | None = None, arrow: bool = False):
     return store.run_query(_duck(current_build_id()), sql, params, frames, arrow)
 
 
+def query_arrow(sql: str, params=(), frames: dict | None = None):
+    """``query``'s result as an Arrow table (for results kept in memory: no pandas objects)."""
+    return store.run_query_arrow(_duck(current_build_id()), sql, params, frames)
+
+
 def sentence_texts(keys):
     """The text of the sentences at ``keys`` (article_id, sent_id), read from the
     store for just those rows: pages that show a few sentences never hold them all."""

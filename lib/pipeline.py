@@ -49,7 +49,7 @@ def _extractors():
 
     Imported lazily so each extraction module stays independent of the others.
     """
-    from lib import events, figures, framing, relations
+    from lib import events, figures, framing, passages, relations
 
     return {
         "figures": figures.extract,
@@ -57,6 +57,7 @@ def _extractors():
         "labels": framing.extract_labels,
         "quotes": framing.extract_quotes,
         "events": events.extract,
+        "passage_terms": passages.extract_terms,
     }
 
 

@@ -61,9 +61,16 @@ EVENTS = pa.schema([
     ("cluster_killed", F), ("cluster_injured", F), ("n_sources", I),
 ])
 
+PASSAGE_TERMS = pa.schema([
+    # A sentence's terms for Compare's aligned passages (lib/passages.py): its words and "@<actor>" for
+    # each actor it names, with their counts, in the order they first occur in the sentence.
+    ("article_id", S), ("sent_id", I), ("term", S), ("count", I),
+])
+
 SCHEMAS = {
     "articles": ARTICLES, "sentences": SENTENCES, "mentions": MENTIONS, "candidates": CANDIDATES,
     "figures": FIGURES, "relations": RELATIONS, "quotes": QUOTES, "labels": LABELS, "events": EVENTS,
+    "passage_terms": PASSAGE_TERMS,
 }
 
 

@@ -161,6 +161,14 @@ def run_query(con, sql: str, params=(), frames: dict | None = None, arrow: bool 
     return cur.execute(sql, list(params)).df()
 
 
+def run_query_arrow(con, sql: str, params=(), frames: dict | None = None):
+    """``run_query``'s result as an Arrow table (compact: strings stay in Arrow buffers)."""
+    cur = con.cursor()
+    for name, frame in (frames or {}).items():
+        cur.register(name, frame)
+    return cur.sql(sql, params=list(params)).to_arrow_table()
+
+
 class BuildWriter:
     """Writes a build table by table, chunk by chunk, into a temporary
     directory; ``commit`` publishes it atomically, leaving the store untouched

@@ -5,7 +5,7 @@ ensure_navigation()
 
 import streamlit as st
 
-from lib import compare, loaders, tone
+from lib import compare, loaders, passages, tone
 from lib.framing import event_names
 from lib.highlight import escape_markdown
 from pages.widgets import actor_name, add_to_briefing, current_filters, download_csv, start_briefing
@@ -13,9 +13,9 @@ from pages.widgets import actor_name, add_to_briefing, current_filters, download
 LINK = st.column_config.LinkColumn("sentence", display_text="open")
 
 
-@st.cache_resource(max_entries=2, show_spinner="Indexing passages…")
-def passage_index(build_id: str) -> compare.PassageIndex:
-    return compare.PassageIndex(loaders.table("sentences", ["article_id", "sent_id", "text"]), loaders.table("mentions", ["article_id", "sent_id", "actor"]))
+@st.cache_resource(max_entries=2, show_spinner="Weighing the corpus's words…")
+def passage_stats(build_id: str) -> passages.PassageStats:
+    return passages.passage_stats(loaders.query, loaders.query_arrow)
 
 
 def render_column(col: compare.Column, *, key: str) -> None:
@@ -74,6 +74,12 @@ def side_by_side(build_id: str, f, by: str, focus: str, columns: tuple[str, ...]
     for col in cols:
         col.sentences = compare.with_sentence_text(col.sentences, loaders.sentence_texts, "text")
     return cols, compare.columns_table(cols, focus_name(focus))
+
+
+@st.cache_resource(max_entries=64, show_spinner="Finding similar passages…")
+def aligned_passages(build_id: str, f, by: str, columns: tuple[str, ...], article_id: str, sent_id: int):
+    _, groups, _ = filtered_corpus(build_id, f)
+    return compare.aligned_passages_in_store(loaders.query, passage_stats(build_id), article_id, sent_id, groups, by, list(columns), names=names)
 
 
 build = loaders.current_build_id()
@@ -164,7 +170,8 @@ with tabs["Aligned passages"]:
         shown = groups[groups[by].isin(columns)]
         by_title = {f"{a[:3]} · {o} — {t or ''}"[:90]: a for a, o, t in zip(shown["article_id"], shown["outlet"], shown["title"])}
         p1, p2 = st.columns([3, 1])
-        with_focus = [i for i, a in enumerate(by_title.values()) if a in set(about["article_id"])]
+        about_ids = set(about["article_id"])
+        with_focus = [i for i, a in enumerate(by_title.values()) if a in about_ids]
         art = by_title[p1.selectbox("Passage from", list(by_title), index=(with_focus or [0])[0], key="cmp_pa", bind="query-params")]
         sents = loaders.query("SELECT sent_id, text FROM sentences WHERE article_id = ? ORDER BY sent_id", [art])
         text_of = dict(zip(sents["sent_id"].astype(int), sents["text"]))
@@ -172,7 +179,7 @@ with tabs["Aligned passages"]:
         sid = p2.number_input("Sentence number (as in the reader)", 0, max(len(text_of) - 1, 0), int(first.min()) if len(first) else 0,
                               key="cmp_ps", bind="query-params")
         st.markdown(f"> {escape_markdown(text_of.get(int(sid), ''))}")
-        aligned = compare.aligned_passages(passage_index(build), art, int(sid), groups, by, columns, names=names)
+        aligned = aligned_passages(build, f, by, tuple(columns), art, int(sid))
         st.dataframe(aligned, hide_index=True, key="cmp_aligned", width="stretch", column_order=["group", "text", "similarity", "shared words", "link"],
                      column_config={"link": LINK, "text": st.column_config.TextColumn(width="large")})
         st.caption("Similarity: cosine of TF-IDF vectors over the corpus's sentences, with the actors each names as extra terms "

@@ -50,6 +50,10 @@ def test_blindspots_and_aligned_passages(run_page):
     aligned = frame_with(at, "group", "similarity", "shared words")
     israeli = aligned[aligned["group"] == "Israeli"].iloc[0]
     assert israeli["text"].startswith("Bilateral ties were also strained in January following the US airstrike")
+    # read from the store (lib/passages.py), exactly as the in-memory index scores them (tests/unit/test_passages.py)
+    assert aligned[["group", "similarity"]].values.tolist() == [["Iraqi", 0.2409], ["Iraqi", 0.1314], ["Israeli", 0.2944], ["Israeli", 0.1762],
+                                                          ["US mainstream", 0.2594], ["US mainstream", 0.2516]]
+    assert israeli["shared words"] == "Qassem Soleimani, soleimani, general, United States, iraqi"
 
 
 def test_one_column_is_not_a_comparison(run_page):
