@@ -27,11 +27,15 @@ PAGES = [
     st.Page("pages/add.py", title="Add articles", url_path="add"),
 ]
 
+# Pages whose main view is a Plotly chart: the browser starts loading Plotly as they open.
+CHART_PAGES = {"attacks", "timeline", "compare"}
+
 require_access()
-preload_chart_library()
 asked = url_snapshot()
 presenting = present_mode()
 nav = st.navigation(PAGES, position="hidden" if presenting else "sidebar")
+if nav.url_path in CHART_PAGES:  # elsewhere it would slow the page's own first paint
+    preload_chart_library()
 global_filters()
 nav.run()
 notice_dropped_parameters(asked)

@@ -50,7 +50,8 @@ def preload_chart_library() -> None:
     its first chart arrives: the browser fetches and compiles it while the server
     computes the page (main chart about 0.4 s sooner in headless Chromium). The
     bundle is Streamlit's own, imported by the URL Streamlit itself imports it by,
-    so the charts reuse it; a Streamlit without it preloads nothing."""
+    so the charts reuse it; a Streamlit without it preloads nothing. Only for pages
+    whose main view is a chart (app.py): elsewhere it delayed the page's first paint."""
     bundle = _chart_bundle()
     if bundle:
         st.sidebar.html(f"<script>import('./static/js/{bundle}')</script>", unsafe_allow_javascript=True)

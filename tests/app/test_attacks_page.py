@@ -42,3 +42,9 @@ def test_only_the_open_chart_tab_is_sent(run_page):
     casualties = run_page("pages/attacks.py", {"atk_chart": "Casualties"})
     titles = [json.dumps(json.loads(el.proto.spec)["layout"]["title"]) for el in casualties.get("plotly_chart")]
     assert len(titles) == 1 and "asualt" in titles[0]
+
+
+def test_the_chart_bundle_is_preloaded_by_the_app_alone(run_page):
+    at = run_page("pages/attacks.py")
+    scripted = [h.proto.body for h in at.get("html") if h.proto.unsafe_allow_javascript]
+    assert len(scripted) == 1 and scripted[0].startswith("<script>import('./static/js/PlotlyChart.") and scripted[0].endswith(".js')</script>")
