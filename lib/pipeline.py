@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import pyarrow as pa
+
 from lib import schema, store
 from lib.cleaning import Boilerplate, clean, load_boilerplate
 from lib.corpus import ArticleSource, BadArticle, article_files, parse_date, read_article
@@ -231,16 +233,26 @@ def process_files(paths: list[str]) -> tuple[dict[str, list[dict]], list[tuple[s
     return rows, skipped
 
 
+def process_chunk(paths: list[str]) -> tuple[dict[str, pa.Table], dict[str, list[dict]], list[tuple[str, str]]]:
+    """``process_files`` for the local engine: the tables that stream to disk come back
+    as Arrow tables, made in the worker (in parallel) and cheap to send to the writer
+    (pickling millions of row dicts cost more than making the tables); the rows that
+    ``finalize`` needs come back as rows."""
+    rows, skipped = process_files(paths)
+    tables = {name: schema.to_table(name, r) for name, r in rows.items() if name not in CORPUS_LEVEL_TABLES}
+    return tables, {name: rows[name] for name in CORPUS_LEVEL_TABLES}, skipped
+
+
 def _local_chunks(chunks: list[list[str]], workers: int):
     """Chunk results in order, in this process or a pool of processes."""
     if workers <= 1:
-        yield from map(process_files, chunks)
+        yield from map(process_chunk, chunks)
         return
     import multiprocessing
 
     # spawn, not fork: the caller may be a threaded server (the app rebuilds the store).
     with multiprocessing.get_context("spawn").Pool(workers) as pool:
-        yield from pool.imap(process_files, chunks)
+        yield from pool.imap(process_chunk, chunks)
 
 
 def build(corpus_dir: Path = CORPUS_DIR, store_dir: Path = STORE_DIR, strict: bool = False, force: bool = False, log=print,
@@ -273,18 +285,18 @@ def build(corpus_dir: Path = CORPUS_DIR, store_dir: Path = STORE_DIR, strict: bo
         if engine == "dask":
             from lib.dask_engine import run_chunks
 
-            results = run_chunks(chunks, writer, scheduler=scheduler)
-        else:
-            results = ((rows, bad, None) for rows, bad in _local_chunks(chunks, workers))
-        for rows, bad, streamed in results:
-            skipped.extend(bad)
-            for name in CORPUS_LEVEL_TABLES:
-                corpus_level[name].extend(rows.pop(name))
-            if streamed is None:
-                writer.append({name: schema.to_table(name, r) for name, r in rows.items()})
-            else:
+            for rows, bad, streamed in run_chunks(chunks, writer, scheduler=scheduler):
+                skipped.extend(bad)
+                for name in CORPUS_LEVEL_TABLES:
+                    corpus_level[name].extend(rows[name])
                 for name, n in streamed.items():
                     writer.rows[name] = writer.rows.get(name, 0) + n
+        else:
+            for tables, rows, bad in _local_chunks(chunks, workers):
+                skipped.extend(bad)
+                for name in CORPUS_LEVEL_TABLES:
+                    corpus_level[name].extend(rows[name])
+                writer.append(tables)
         for _, reason in skipped:
             log(f"skipped {reason}")
         if skipped and strict:
