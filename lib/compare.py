@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 from lib.frames import records
 from lib.highlight import escape_markdown, page_href
 from lib.passages import ACTOR_WEIGHT, _terms, similar_in_store, stop_words  # noqa: F401 (names kept here)
+from lib.sql import marks
 
 GROUPINGS = {"perspective": "Perspective", "outlet": "Outlet"}  # key -> the word shown (and in the link)
 EVENT_PREFIX = "event:"
@@ -254,7 +255,7 @@ def framing_matrix_in_store(groups: pd.DataFrame, query, by: str, names: dict[st
     (the filtered articles) in SQL and only the counts per group and actor come back."""
     g = pd.DataFrame({"article_id": groups["article_id"].to_numpy(dtype=object), "grp": groups[by].to_numpy(dtype=object)})
     skip = sorted(skip_actors or ())
-    not_skipped = f"actor NOT IN ({', '.join('?' * len(skip))})" if skip else "TRUE"
+    not_skipped = f"actor NOT IN ({marks(skip)})" if skip else "TRUE"
     per = query(f"SELECT grp, actor, count(*) AS n, min(row_order) AS first FROM mentions_rows JOIN g USING (article_id) "
                 f"WHERE actor IS NOT NULL AND {not_skipped} GROUP BY grp, actor", skip, frames={"g": g})
     # value_counts' order: by count, ties in the order of first appearance.
@@ -263,10 +264,10 @@ def framing_matrix_in_store(groups: pd.DataFrame, query, by: str, names: dict[st
     total = per.groupby("grp")["n"].sum().rename_axis(by)
     counts = (per[per["actor"].isin(actors)].rename(columns={"grp": by, "n": "mentions"})[[by, "actor", "mentions"]]
               .sort_values([by, "actor"], ignore_index=True))
-    marks = ", ".join("?" * len(actors)) or "NULL"
+    actor_marks = marks(actors) or "NULL"
     # Tone is the sentence's, the same on every label of it: one per (sentence, actor); fsum adds as exactly as pandas' mean.
     tone = query(f"""SELECT grp AS "{by}", actor, fsum(tone) / count(tone) AS tone, count(*) AS sentences FROM
-                     (SELECT DISTINCT article_id, sent_id, actor, tone FROM labels WHERE actor IN ({marks})) JOIN g USING (article_id)
+                     (SELECT DISTINCT article_id, sent_id, actor, tone FROM labels WHERE actor IN ({actor_marks})) JOIN g USING (article_id)
                      GROUP BY grp, actor ORDER BY grp, actor""", actors, frames={"g": g})
     return _matrix(counts, tone, total, actors, by, names)
 

@@ -11,6 +11,8 @@ from datetime import date
 
 import pandas as pd
 
+from lib.sql import marks
+
 
 # How each selection reads in a caption, in the order captions list them.
 GRAPH_PHRASES = (
@@ -78,7 +80,7 @@ class Filters:
         conds, params = [], []
         for column, values in (("outlet", self.outlets), ("perspective", self.perspectives)):
             if values:
-                conds.append(f"{column} IN ({', '.join('?' * len(values))})")
+                conds.append(f"{column} IN ({marks(values)})")
                 params += list(values)
         # An undated article fails any date filter, as in articles(): NULL compares false.
         if self.date_from is not None:
@@ -88,7 +90,7 @@ class Filters:
             conds.append("published <= ?")
             params.append(self.date_to)
         if self.actors:
-            conds.append(f"article_id IN (SELECT article_id FROM mentions WHERE actor IN ({', '.join('?' * len(self.actors))}))")
+            conds.append(f"article_id IN (SELECT article_id FROM mentions WHERE actor IN ({marks(self.actors)}))")
             params += list(self.actors)
         return " AND ".join(conds) or "TRUE", params
 
@@ -105,7 +107,7 @@ class Filters:
         runs SQL), so no caller has to hold the mentions table for it."""
         df = self.articles(articles)
         if self.actors:
-            named = query(f"SELECT DISTINCT article_id FROM mentions WHERE actor IN ({', '.join('?' * len(self.actors))})", list(self.actors))
+            named = query(f"SELECT DISTINCT article_id FROM mentions WHERE actor IN ({marks(self.actors)})", list(self.actors))
             df = df[df["article_id"].isin(named["article_id"])]
         return df
 
@@ -185,11 +187,10 @@ class Filters:
             conds.append("coalesce(coalesce(cluster_date, date) <= ?, TRUE)")
             params.append(self.date_to)
         if self.event_types:
-            conds.append(f"coalesce(cluster_type, event_type) IN ({', '.join('?' * len(self.event_types))})")
+            conds.append(f"coalesce(cluster_type, event_type) IN ({marks(self.event_types)})")
             params += list(self.event_types)
         if self.actors:
-            marks = ", ".join("?" * len(self.actors))
-            took_part = [f"{c} IN ({marks})" for c in ("source_actor", "target_actor", "cluster_source_actor", "cluster_target_actor")]
+            took_part = [f"{c} IN ({marks(self.actors)})" for c in ("source_actor", "target_actor", "cluster_source_actor", "cluster_target_actor")]
             conds.append("(" + " OR ".join(took_part) + " OR coalesce(list_has_any(actors, ?::VARCHAR[]), FALSE))")
             params += list(self.actors) * 4 + [list(self.actors)]
         return f"SELECT DISTINCT coalesce(cluster_id, event_id) AS cluster_id FROM events WHERE {' AND '.join(conds) or 'TRUE'}", params
@@ -212,16 +213,12 @@ class Filters:
         conds.append(where)
         params += p
         if self.relation_types:
-            conds.append(f"relation IN ({', '.join('?' * len(self.relation_types))})")
+            conds.append(f"relation IN ({marks(self.relation_types)})")
             params += list(self.relation_types)
-        if self.actors:
-            marks = ", ".join("?" * len(self.actors))
-            conds.append(f"(source IN ({marks}) OR target IN ({marks}))")
-            params += list(self.actors) * 2
-        if involving:
-            marks = ", ".join("?" * len(involving))
-            conds.append(f"(source IN ({marks}) OR target IN ({marks}))")
-            params += list(involving) * 2
+        for actors in (self.actors, involving):  # a selected actor, and (if given) one of these, took part
+            if actors:
+                conds.append(f"(source IN ({marks(actors)}) OR target IN ({marks(actors)}))")
+                params += list(actors) * 2
         cols = ", ".join(f'"{c}"' for c in columns)
         return f"SELECT {cols} FROM relations_rows WHERE {' AND '.join(conds)} ORDER BY row_order", params
 

@@ -6,6 +6,7 @@ import re
 import pandas as pd
 
 from lib.highlight import Span, highlight
+from lib.sql import marks
 
 
 def search_sql(query: str, article_ids=None, limit: int = 200) -> tuple[str, list]:
@@ -50,6 +51,5 @@ def highlight_hits(text: str, query: str) -> str:
 def sentences_naming(query, hits: pd.DataFrame, actors) -> pd.DataFrame:
     """The (article_id, sent_id) of ``hits`` that name one of ``actors``, read from the
     store for just those sentences (``query(sql, params, frames)`` runs SQL)."""
-    marks = ", ".join("?" * len(actors))
-    return query(f"SELECT DISTINCT m.article_id, m.sent_id FROM mentions m JOIN hits h USING (article_id, sent_id) WHERE m.actor IN ({marks})",
+    return query(f"SELECT DISTINCT m.article_id, m.sent_id FROM mentions m JOIN hits h USING (article_id, sent_id) WHERE m.actor IN ({marks(actors)})",
                  list(actors), frames={"hits": hits[["article_id", "sent_id"]].drop_duplicates()})
