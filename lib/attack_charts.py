@@ -54,12 +54,21 @@ def figure_table(figures: pd.DataFrame, actor_names: dict[str, str], articles: p
     if figures.empty:
         return pd.DataFrame(columns=["count", "unit", "period", "claimant", "reporter", "qualifier", "granularity", "origin", "target", "source", "evidence", "reader", "citation", "figure_id"])
     df = figures.copy()
-    df["period"] = [_period_text(r) for r in records(df)]
+    # Periods and article links repeat across figures: each distinct one is written once.
+    periods: dict[tuple, str] = {}
+    period_texts = []
+    for r in records(df[["granularity", "period_start", "period_end", "partial"]]):
+        key = (r["granularity"], r["period_start"], r["period_end"], r["partial"])
+        if key not in periods:
+            periods[key] = _period_text(r)
+        period_texts.append(periods[key])
+    df["period"] = period_texts
     df["count_text"] = [f"{QUALIFIER_SIGNS.get(q, '')}{c:g}" for q, c in zip(df["qualifier"], df["count"])]
     df["origin"] = df["origin"].map(lambda a: actor_names.get(a, a) if isinstance(a, str) else "")
     df["target"] = df["target"].map(lambda a: actor_names.get(a, a) if isinstance(a, str) else "")
+    articles_href = {a: page_href("overview", article=a) for a in df["article_id"].dropna().unique() if isinstance(a, str)}
     df["reader"] = [
-        page_href("overview", article=a, sent=int(s)) if isinstance(a, str) and pd.notna(s) else None
+        f"{articles_href[a]}&sent={int(s)}" if isinstance(a, str) and pd.notna(s) else None  # page_href(article=a, sent=s)
         for a, s in zip(df["article_id"], df["sent_id"])
     ]
     df = df.sort_values(["period_start", "claimant"], na_position="last")
