@@ -87,22 +87,23 @@ def aggregate_relations(rows: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     rows = rows.copy()
     # Reciprocal relations ("negotiates") are one edge whichever actor the sentence named first.
-    styles = relation_styles()
-    undirected = rows["relation"].map(lambda r: not styles.get(r, {}).get("directed", True))
+    directed = {r: style.get("directed", True) for r, style in relation_styles().items()}
+    undirected = ~rows["relation"].map(directed).fillna(True).astype(bool)
     swap = undirected & (rows["source"] > rows["target"])
     rows.loc[swap, ["source", "target"]] = rows.loc[swap, ["target", "source"]].to_numpy()
     rows["sentence"] = rows["article_id"].astype(str) + "#" + rows["sent_id"].astype(str)
+    for flag in ("hedged", "negated"):
+        rows[flag] = rows[flag].fillna(False).astype(bool)
     g = rows.groupby(["source", "target", "relation"], sort=True)
-    out = g.agg(
-        weight=("sentence", "nunique"),
-        articles=("article_id", "nunique"),
-        outlets=("reported_by", lambda s: sorted(set(s.dropna()))),
-        triggers=("trigger", lambda s: sorted(set(s.dropna()), key=str.lower)),
-        evidence=("evidence", lambda s: list(dict.fromkeys(s.dropna()))),
-        hedged=("hedged", lambda s: int(s.fillna(False).astype(bool).sum())),
-        negated=("negated", lambda s: int(s.fillna(False).astype(bool).sum())),
-    ).reset_index()
-    return out
+    out = g.agg(weight=("sentence", "nunique"), articles=("article_id", "nunique"), hedged=("hedged", "sum"), negated=("negated", "sum")).reset_index()
+    # Distinct values per edge, found by pandas (in order of appearance) rather than a Python set per edge.
+    present = lambda values: [v for v in values if not pd.isna(v)]  # noqa: E731
+    out["outlets"] = [sorted(present(v)) for v in g["reported_by"].unique()]
+    out["triggers"] = [sorted(present(v), key=str.lower) for v in g["trigger"].unique()]
+    out["evidence"] = [present(v) for v in g["evidence"].unique()]
+    out["hedged"] = out["hedged"].astype(int)
+    out["negated"] = out["negated"].astype(int)
+    return out[["source", "target", "relation", "weight", "articles", "outlets", "triggers", "evidence", "hedged", "negated"]]
 
 
 def co_mention_edges(mentions: pd.DataFrame, article_ids) -> pd.DataFrame:
