@@ -165,14 +165,15 @@ def graph_edges_in_store(relation_rows_: pd.DataFrame, query, where: str, params
 
 
 def _all_edges(relation_rows_: pd.DataFrame, co_edges, named, registry) -> pd.DataFrame:
-    parts = [aggregate_relations(relation_rows_)]
+    relations = aggregate_relations(relation_rows_)
+    parts = [relations]
     if co_edges is not None:
         parts.append(co_edges)
     if named is not None:
         parts.append(registry_edges(registry, named))
     parts = [p for p in parts if not p.empty]
     if not parts:
-        return aggregate_relations(relation_rows_)
+        return relations  # no edge at all: the relations' (empty) table, with its columns
     return pd.concat(parts, ignore_index=True)
 
 
