@@ -37,10 +37,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server():
+def start_server(script: Path = ROOT / "app.py"):
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port), "--server.address", "127.0.0.1",
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
@@ -98,6 +98,32 @@ def page_times(browser, base: str) -> dict:
     return out
 
 
+# Streamlit's own floor on this machine, for scale: the same server and browser,
+# pages holding nothing of ours.
+REFERENCE_PAGES = {
+    "title_only": ('import streamlit as st\nst.title("Reference")\n', "h1"),
+    "one_tiny_plotly_chart": ('import pandas\nimport plotly.graph_objects as go\nimport streamlit as st\n'
+                              'st.plotly_chart(go.Figure(go.Bar(x=["a", "b"], y=[1, 2])), key="c")\n', ".js-plotly-plot"),
+}
+
+
+def reference_times(browser, runs: int = 3) -> dict:
+    """Seconds from navigation to drawn for Streamlit pages holding only a title, or only
+    one two-bar Plotly chart, each in a new browser context (server warm after the first)."""
+    out = {}
+    for name, (code, selector) in REFERENCE_PAGES.items():
+        script = Path(tempfile.mkdtemp()) / f"{name}.py"
+        script.write_text(code, encoding="utf-8")
+        proc, base = start_server(script)
+        try:
+            times = [time_to_drawn(browser, base + "/", "/", selector) for _ in range(runs + 1)][1:]
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+        out[name] = {"min_s": min(times), "median_s": sorted(times)[len(times) // 2]}
+    return out
+
+
 def graph_times(browser, sizes=(100, 1000, 5000)) -> dict:
     import networkx as nx
 
@@ -142,7 +168,7 @@ def main() -> None:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-            result = {"pages": page_times(browser, base)}
+            result = {"pages": page_times(browser, base), "streamlit_reference": reference_times(browser)}
             if os.environ.get("BENCH_GRAPHS") == "1":
                 result["graphs"] = graph_times(browser)
             browser.close()
