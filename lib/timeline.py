@@ -128,6 +128,13 @@ def event_labels(clusters: pd.DataFrame) -> dict[str, str]:
     return out
 
 
+def event_choices(all_ids, offered, keep=()) -> list[str]:
+    """The events a picker offers, in the order of ``all_ids``: those ``offered`` (the events
+    drawn) and those to ``keep`` (the one already picked, or named by a link, even if hidden)."""
+    wanted = set(offered) | {k for k in keep if k is not None}
+    return [c for c in all_ids if c in wanted]
+
+
 def casualties(killed, injured) -> float:
     k = 0 if killed is None or pd.isna(killed) else float(killed)
     i = 0 if injured is None or pd.isna(injured) else float(injured)

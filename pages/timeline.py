@@ -12,7 +12,7 @@ from lib import loaders
 from lib.frozen import freeze
 from lib.geo import events_geojson, map_figure
 from lib.timeline import (
-    cluster_export, clusters_among, clusters_in_store, event_choices_in_store, event_labels, hover_reports_in_store, most_reported,
+    cluster_export, clusters_among, clusters_in_store, event_choices, event_choices_in_store, event_labels, hover_reports_in_store, most_reported,
     reports_export, reports_in_store, source_articles_in_store, source_card_html, timeline_figure, type_labels,
 )
 from pages.widgets import actor_picker, add_to_briefing, current_filters, download_csv, presenting, start_briefing
@@ -34,10 +34,11 @@ def all_events(build_id: str):
     """One row per event, and the choices of the filters (shared, read-only)."""
     clusters = clusters_in_store(loaders.query)
     actors, types = event_choices_in_store(loaders.query)
-    return clusters, list(clusters["cluster_id"]), event_labels(clusters), actors, types
+    titles = event_labels(clusters)
+    return clusters, list(clusters["cluster_id"]), titles, {label: c for c, label in titles.items()}, actors, types
 
 
-all_clusters, all_cluster_ids, titles, actor_ids, event_types = all_events(loaders.current_build_id())
+all_clusters, all_cluster_ids, titles, ids_by_title, actor_ids, event_types = all_events(loaders.current_build_id())
 registry = loaders.registry()
 names = {a.id: a.name for a in registry.actors.values()}
 labels = type_labels()
@@ -63,10 +64,11 @@ def timeline_view(build_id: str, f):
     on_screen = table.drop(columns=["cluster_id", "lat", "lon"])
     drawn = most_reported(clusters, MAX_DRAWN)
     hovers = hover_reports_in_store(loaders.query, drawn["cluster_id"])
-    return clusters, table, on_screen, len(drawn), freeze(timeline_figure(drawn, hovers, names)), freeze(map_figure(drawn, hovers, names))
+    return clusters, table, on_screen, list(drawn["cluster_id"]), freeze(timeline_figure(drawn, hovers, names)), freeze(map_figure(drawn, hovers, names))
 
 
-clusters, table, on_screen, n_drawn, timeline, geo = timeline_view(loaders.current_build_id(), f)
+clusters, table, on_screen, drawn_ids, timeline, geo = timeline_view(loaders.current_build_id(), f)
+n_drawn = len(drawn_ids)
 caption = f.describe("events", len(clusters), len(all_clusters))
 st.caption(caption)
 if n_drawn < len(clusters):
@@ -108,10 +110,15 @@ if all_charts or tab_map.open:
     )
 
 st.subheader("Every article that reports an event")
-# The link carries the event's label (a bound selectbox stores what it shows).
+# The link carries the event's label (a bound selectbox stores what it shows). The choices
+# are the events drawn, plus the one picked or linked: every event's label was 1.4 MB
+# at 100,000 articles, sent on every rerun.
+linked = ids_by_title.get(st.query_params.get("tl_event"))
+choices = event_choices(all_cluster_ids, drawn_ids, keep=(st.session_state.get("tl_event"), linked))
 picked = st.selectbox(
-    "Event", all_cluster_ids, index=None, format_func=lambda c: titles.get(c, c),
-    key="tl_event", bind="query-params", placeholder="Click an event on the timeline or the map, or choose it here",
+    "Event", choices, index=None, format_func=lambda c: titles.get(c, c),
+    key="tl_event", bind="query-params", placeholder="Click an event on the timeline or the map, or choose it here"
+    + (f" (the {n_drawn:,} drawn; narrow the filters for the others)" if n_drawn < len(clusters) else ""),
 )
 if picked:
     reports = reports_in_store(loaders.query, "?", [picked]).sort_values("article_id")

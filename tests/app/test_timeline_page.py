@@ -55,3 +55,12 @@ def test_type_filter_from_url(run_page):
 def test_outlet_filter_keeps_that_outlets_events(run_page):
     at = run_page(PAGE, {"outlet": "Shafaq News"})
     assert "Showing 7 of 19 events, from Shafaq News." in [c.value for c in at.caption]
+
+
+def test_event_choices_are_the_events_shown_and_a_linked_hidden_one_stays(run_page):
+    at = run_page(PAGE, {"tl_type": "Attack"})
+    assert len(at.selectbox(key="tl_event").options) == 5  # only the five attacks drawn, not all 19 events
+    at = run_page(PAGE, {"tl_type": "Attack", "tl_event": SOLEIMANI})  # a killing, hidden by the type filter
+    box = at.selectbox(key="tl_event")
+    assert box.value == "soleimani_killing" and len(box.options) == 6 and SOLEIMANI in box.options
+    assert any("hidden by the filters" in i.value for i in at.info)

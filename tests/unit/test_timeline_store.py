@@ -131,3 +131,10 @@ def test_source_articles_for_the_cards(event_store):
     assert sorted(got) == sorted(articles["article_id"][:2])
     for a in records(articles[:2]):
         assert (got[a["article_id"]]["published"], got[a["article_id"]]["date_precision"]) == (a["published"], a["date_precision"])
+
+
+def test_event_choices_keep_store_order_and_the_picked_event():
+    all_ids = ["e1", "e2", "e3", "e4"]
+    assert timeline.event_choices(all_ids, ["e3", "e1"]) == ["e1", "e3"]
+    assert timeline.event_choices(all_ids, ["e3"], keep=("e4", None)) == ["e3", "e4"]
+    assert timeline.event_choices(all_ids, [], keep=("gone",)) == []  # an id from an older build is not offered
