@@ -30,6 +30,14 @@ def registry_facts(actor_id: str, registry) -> dict:
     }
 
 
+def registry_links(facts: dict) -> list[str]:
+    """The registry's links of a ``registry_facts`` actor as markdown phrases ("part of **PMF**")."""
+    from lib.highlight import escape_markdown as esc
+
+    links = [f"{rel} **{esc(n)}**" for n, rel, _ in facts["parents"]]
+    return links + [f"{head}: " + ", ".join(f"**{esc(n)}**" for n in members) for head, members in facts["children"].items()]
+
+
 def _with_outlets(df: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     meta = articles[["article_id", "outlet", "original_publisher", "published", "title"]].copy()
     meta["reported_by"] = [outlet_label(o, p) for o, p in zip(meta["outlet"], meta["original_publisher"])]

@@ -80,6 +80,15 @@ def relation_rows(relations: pd.DataFrame, articles: pd.DataFrame, *, include_he
     return df.merge(meta.drop(columns=["outlet", "original_publisher"]), on="article_id", how="left")
 
 
+RELATION_COLUMNS = ["article_id", "sent_id", "source", "target", "relation", "negated", "hedged", "evidence", "trigger"]
+
+
+def relation_rows_in_store(query, f, articles: pd.DataFrame, *, loose: bool, involving: tuple[str, ...] = ()) -> pd.DataFrame:
+    """``relation_rows`` of the relations passing the Filters ``f`` (and involving these actors),
+    read by the store; ``loose`` keeps hedged and negated ones."""
+    return relation_rows(query(*f.relations_sql(RELATION_COLUMNS, involving)), articles, include_hedged=loose, include_negated=loose)
+
+
 def aggregate_relations(rows: pd.DataFrame) -> pd.DataFrame:
     """One edge per (source, target, relation): weight = sentences stating it."""
     cols = ["source", "target", "relation", "weight", "articles", "outlets", "triggers", "evidence", "hedged", "negated"]
@@ -523,7 +532,29 @@ def to_edge_csv(G: nx.MultiDiGraph, names: dict[str, str] | None = None) -> byte
     return edge_table(G, names).to_csv(index=False).encode("utf-8")
 
 
+def exports(G: nx.MultiDiGraph, html: str, names: dict[str, str]) -> list[tuple[str, object, str, str]]:
+    """(label, bytes or a function making them when clicked, file name, mime type) for each download of a graph."""
+    return [
+        ("GraphML (Gephi, yEd)", lambda: to_graphml(G), "crosscurrents-network.graphml", "application/graphml+xml"),
+        ("GEXF (Gephi)", lambda: to_gexf(G), "crosscurrents-network.gexf", "application/xml"),
+        ("Edge list (CSV)", lambda: to_edge_csv(G, names), "crosscurrents-edges.csv", "text/csv"),
+        ("Graph (standalone HTML)", html.encode("utf-8"), "crosscurrents-network.html", "text/html"),
+    ]
+
+
 # ---------------------------------------------------------------- evidence
+def edge_evidence_in_store(edge, query, f, articles: pd.DataFrame, sentences, *, loose: bool) -> pd.DataFrame:
+    """``edge_evidence`` for one row of ``edge_table``, reading from the store only that
+    edge's relations and its two actors' mentions, with the Filters ``f``."""
+    from dataclasses import replace
+
+    rows = relation_rows_in_store(query, replace(f, relation_types=(edge["relation"],)), articles, loose=loose, involving=(edge["source"],))
+    where, params = f.in_articles_sql()
+    pair = query(f"SELECT article_id, sent_id, actor FROM mentions_rows WHERE actor IN (?, ?) AND {where} ORDER BY row_order",
+                 [edge["source"], edge["target"], *params])
+    return edge_evidence(edge["source"], edge["target"], edge["relation"], rows, pair, sentences, articles)
+
+
 def edge_evidence(source: str, target: str, relation: str, rows: pd.DataFrame, mentions: pd.DataFrame,
                   sentences, articles: pd.DataFrame) -> pd.DataFrame:
     """The sentences behind one edge, each with its outlet, date and a link to it in the reader.

@@ -17,7 +17,6 @@ st.caption("Who is named with, and acts on, whom. Every edge rests on sentences:
 registry = loaders.registry()
 articles_all = loaders.table("articles", ["article_id", "outlet", "original_publisher", "perspective", "published", "title"])
 # Mentions and relations stay in the store: the graph's edges and counts, and each profile, are queries.
-RELATION_COLUMNS = ["article_id", "sent_id", "source", "target", "relation", "negated", "hedged", "evidence", "trigger"]
 styles = network.relation_styles()
 names = {a.id: a.name for a in registry.actors.values()}
 if st.query_params.get("actor") in names:
@@ -27,17 +26,13 @@ if st.query_params.get("actor") in names:
 start_briefing("Network")
 
 
-def relation_rows(f, arts, loose: bool, involving: tuple[str, ...] = ()):
-    return network.relation_rows(loaders.query(*f.relations_sql(RELATION_COLUMNS, involving)), arts, include_hedged=loose, include_negated=loose)
-
-
 @st.cache_resource(max_entries=24, show_spinner="Drawing the network…")
 def draw(build_id: str, f, options: network.GraphOptions, co: bool, reg: bool, loose: bool, focus: str | None = None, height: int = 640):
     """(graph, html) for these filters, shared by every session and never copied (cache_data
     pickled the graph and its ~1 MB page on every rerun): read them, never change them."""
     arts = f.articles_in_store(articles_all, loaders.query)
     where, params = f.in_articles_sql()
-    edges = network.graph_edges_in_store(relation_rows(f, arts, loose), loaders.query, where, params, registry, co_mentions=co, registry_links=reg)
+    edges = network.graph_edges_in_store(network.relation_rows_in_store(loaders.query, f, arts, loose=loose), loaders.query, where, params, registry, co_mentions=co, registry_links=reg)
     G = network.build_graph(edges, registry, network.mention_counts_in_store(loaders.query, where, params), options)
     if focus is not None:
         G = network.neighbourhood(G, focus)
@@ -77,26 +72,13 @@ def graph_section():
     sel = picked.selection.rows if picked else []
     if sel:
         e = edges.iloc[sel[0]]
-        arts = f.articles_in_store(articles_all, loaders.query)
-        where, params = f.in_articles_sql()
-        # Only this edge's relations and its two actors' mentions are read.
-        rows = relation_rows(replace(f, relation_types=(e["relation"],)), arts, loose, involving=(e["source"],))
-        pair = loaders.query(f"SELECT article_id, sent_id, actor FROM mentions_rows WHERE actor IN (?, ?) AND {where} ORDER BY row_order",
-                             [e["source"], e["target"], *params])
-        ev = network.edge_evidence(e["source"], e["target"], e["relation"], rows, pair, loaders.sentence_texts, arts)
+        ev = network.edge_evidence_in_store(e, loaders.query, f, f.articles_in_store(articles_all, loaders.query), loaders.sentence_texts, loose=loose)
         st.markdown(escape_markdown(f"**{e['source_name']} — {e['relation_label']} — {e['target_name']}**: {len(ev)} sentence(s)"))
         st.dataframe(ev, hide_index=True, width="stretch", key="net_evidence", column_config={
             "sentence": st.column_config.TextColumn("sentence", width="large"),
             "reader": st.column_config.LinkColumn("in the article", display_text="open")})
-    c = st.columns(4)
-    c[0].download_button("GraphML (Gephi, yEd)", data=lambda: network.to_graphml(G), file_name="crosscurrents-network.graphml",
-                         mime="application/graphml+xml", key="net_dl_graphml", on_click="ignore")
-    c[1].download_button("GEXF (Gephi)", data=lambda: network.to_gexf(G), file_name="crosscurrents-network.gexf",
-                         mime="application/xml", key="net_dl_gexf", on_click="ignore")
-    c[2].download_button("Edge list (CSV)", data=lambda: network.to_edge_csv(G, names), file_name="crosscurrents-edges.csv",
-                         mime="text/csv", key="net_dl_csv", on_click="ignore")
-    c[3].download_button("Graph (standalone HTML)", data=html.encode("utf-8"), file_name="crosscurrents-network.html",
-                         mime="text/html", key="net_dl_html", on_click="ignore")
+    for col, (label, data, file_name, mime), key in zip(st.columns(4), network.exports(G, html, names), ("graphml", "gexf", "csv", "html")):
+        col.download_button(label, data=data, file_name=file_name, mime=mime, key=f"net_dl_{key}", on_click="ignore")
     with st.expander("Actors by centrality"):
         nodes = network.node_table(G)
         st.dataframe(nodes, hide_index=True, width="stretch", key="net_nodes")
@@ -128,8 +110,7 @@ def profile(actor: str):
     c[0].metric("Articles naming it", span["n_articles"])
     c[1].metric("Mentions", len(mentions))
     c[2].metric("Relations read", actor_profile.relations_read(actor, loaders.query))
-    links = [f"{rel} **{escape_markdown(n)}**" for n, rel, _ in facts["parents"]]
-    links += [f"{head}: " + ", ".join(f"**{escape_markdown(n)}**" for n in members) for head, members in facts["children"].items()]
+    links = actor_profile.registry_links(facts)
     if links:
         st.markdown("In the registry: " + "; ".join(links) + ".")
     for which in ("first", "last"):
@@ -150,8 +131,7 @@ def profile(actor: str):
     st.iframe(ego_html, height=540)
 
     st.markdown("**Relations, by type and outlet**")
-    rows = relation_rows(current_filters(), articles_all, True, involving=(actor,))
-    rel_table = actor_profile.relations_of(actor, rows, names)
+    rel_table = actor_profile.relations_of(actor, network.relation_rows_in_store(loaders.query, current_filters(), articles_all, loose=True, involving=(actor,)), names)
     if rel_table.empty:
         st.info("No relation with this actor was read from the articles shown.")
     else:

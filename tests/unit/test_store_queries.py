@@ -158,3 +158,18 @@ def test_actor_profile_reads_one_actor(seed_store):
     r = tables["relations"]
     assert actor_profile.relations_read("pmf", query) == int(((r["source"] == "pmf") | (r["target"] == "pmf")).sum())
     assert len(actor_profile.labels_of("pmf", query)) == int((tables["labels"]["actor"] == "pmf").sum())
+
+
+@pytest.mark.parametrize("f", [Filters(), Filters(outlets=("Shafaq News",)), Filters(date_to=date(2024, 2, 6))])
+def test_one_edge_evidence_read_from_the_store_is_the_evidence_from_whole_tables(seed_store, processed, f):
+    """The Network page reads only the picked edge's relations and its two actors' mentions."""
+    tables, query = seed_store
+    sentences = pd.DataFrame([r for k in sorted(processed) for r in processed[k]["sentences"]])
+    arts = f.articles(tables["articles"], tables["mentions"])
+    rows = network.relation_rows(f.relations(tables["relations"], arts, tables["mentions"]), arts)
+    edges = [("iran_aligned_iraqi_militias", "us_armed_forces", "attacks"), ("iran", "united_states", network.CO_MENTION), ("iran", "iran_aligned_iraqi_militias", "supports")]
+    for source, target, relation in edges:
+        want = network.edge_evidence(source, target, relation, rows, tables["mentions"], sentences, arts)
+        got = network.edge_evidence_in_store({"source": source, "target": target, "relation": relation}, query, f, arts, sentences, loose=False)
+        pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    assert len(network.edge_evidence_in_store({"source": "iran", "target": "united_states", "relation": network.CO_MENTION}, query, Filters(), tables["articles"], sentences, loose=False)) == 26
