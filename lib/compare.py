@@ -221,6 +221,17 @@ def with_sentence_text(df: pd.DataFrame, lookup, column: str) -> pd.DataFrame:
     return out.merge(texts, on=["article_id", "sent_id"], how="left")[list(df.columns) + ([column] if column not in df else [])]
 
 
+def side_by_side_in_store(query, sentence_texts, focus: str, focus_title: str, groups: pd.DataFrame, by: str, columns,
+                          labels: pd.DataFrame, about: pd.DataFrame, *, with_names: bool) -> tuple[list[Column], pd.DataFrame]:
+    """Each column's summary of the focus (quotes and sentence texts read from the store
+    for the sentences about it only), and every column's labels in one table."""
+    quotes = quotes_in_store(query, about["article_id"])
+    cols = [column_summary(g, by, focus, groups, labels, quotes, with_names=with_names) for g in columns]
+    for col in cols:
+        col.sentences = with_sentence_text(col.sentences, sentence_texts, "text")
+    return cols, columns_table(cols, focus_title)
+
+
 def columns_table(cols: list[Column], focus_name: str) -> pd.DataFrame:
     """Every column's labels in one long table (for the CSV export)."""
     frames = [c.labels.assign(group=c.group, focus=focus_name, tone=c.tone, sentences=c.n_sentences) for c in cols]
@@ -504,6 +515,26 @@ def aligned_passages_in_store(query, stats, article_id: str, sent_id: int, group
 
 
 ALIGNED_COLUMNS = ["group", "article_id", "sent_id", "similarity", "shared words", "text", "link"]
+
+
+def passage_sources(shown: pd.DataFrame, about: pd.DataFrame) -> tuple[dict[str, str], int]:
+    """The articles a passage can be taken from ("001 · Outlet — Title" -> article id), and
+    the position of the first that writes about the focus (0 if none does)."""
+    titles = {f"{a[:3]} · {o} — {t if isinstance(t, str) else ''}"[:90]: a for a, o, t in zip(shown["article_id"], shown["outlet"], shown["title"])}
+    about_ids = set(about["article_id"])
+    return titles, next((i for i, a in enumerate(titles.values()) if a in about_ids), 0)
+
+
+def first_focus_sentence(about: pd.DataFrame, article_id: str) -> int:
+    """The article's first sentence about the focus (0 if it has none)."""
+    sids = about.loc[about["article_id"] == article_id, "sent_id"]
+    return int(sids.min()) if len(sids) else 0
+
+
+def article_sentences(query, article_id: str) -> dict[int, str]:
+    """Sentence number -> text, for one article."""
+    sents = query("SELECT sent_id, text FROM sentences WHERE article_id = ? ORDER BY sent_id", [article_id])
+    return dict(zip(sents["sent_id"].astype(int), sents["text"]))
 
 
 def _other_groups(article_id: str, groups: pd.DataFrame, by: str, columns: list[str]) -> list[str]:

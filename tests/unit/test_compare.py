@@ -142,3 +142,13 @@ def test_column_markdown_escapes_article_text():
     assert "<img" not in joined and "<script>" not in joined and "<b>" not in joined
     assert "\\[click\\]\\(javascript:alert\\(1\\)\\) ×2" in joined
     assert "\\*Bold\\* (&lt;b&gt;chief&lt;/b&gt;)" in joined
+
+
+def test_passage_sources_offer_first_an_article_about_the_focus():
+    shown = pd.DataFrame({"article_id": ["001_a", "002_b", "003_c"], "outlet": ["X", "Y", "Z"], "title": ["One", None, "Three"]})
+    about = pd.DataFrame({"article_id": ["003_c", "002_b", "003_c"], "sent_id": [7, 4, 2]})
+    titles, first = compare.passage_sources(shown, about)
+    assert list(titles) == ["001 · X — One", "002 · Y — ", "003 · Z — Three"] and list(titles.values()) == ["001_a", "002_b", "003_c"]
+    assert first == 1  # 002_b: the first offered that writes about the focus
+    assert compare.first_focus_sentence(about, "003_c") == 2 and compare.first_focus_sentence(about, "001_a") == 0
+    assert compare.passage_sources(shown, about.iloc[0:0])[1] == 0
