@@ -83,3 +83,18 @@ def what_changed(articles: pd.DataFrame, mentions, names: dict[str, str], top: i
     if new:
         lines.append("Named for the first time in the later month: " + ", ".join(sorted(new)[:8]) + ("…" if len(new) > 8 else "") + ".")
     return lines
+
+
+def corpus_table(articles: pd.DataFrame, names: dict[str, str], actors_shown: int = 6) -> pd.DataFrame:
+    """One row per article, as the corpus table shows it (the first few actors each names)."""
+    return pd.DataFrame({
+        "article": articles["article_id"],
+        "outlet": articles["outlet"],
+        "original publisher": articles["original_publisher"],
+        "published": articles["published"],
+        "date precision": articles["date_precision"],
+        "perspective": articles["perspective_label"],
+        "words": articles["n_words"],
+        "actors": [", ".join(names.get(a, a) for a in acts[:actors_shown]) for acts in articles["actors"]],
+        "title": articles["title"],
+    })

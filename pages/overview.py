@@ -3,16 +3,13 @@ from pages.widgets import ensure_navigation
 
 ensure_navigation()
 
-import json
-
 import pandas as pd
 import streamlit as st
 
-from lib import loaders
-from lib.frontpage import actors_named, candidate_names, latest_figures, mention_counts, top_actors_in_store, what_changed
-from lib.highlight import Span, escape_markdown, highlight, page_href
-from lib.style import camp_color
-from pages.widgets import actor_name, add_to_briefing, current_filters, download_csv, start_briefing
+from lib import loaders, reader
+from lib.frontpage import actors_named, candidate_names, corpus_table, latest_figures, mention_counts, top_actors_in_store, what_changed
+from lib.highlight import escape_markdown, highlight
+from pages.widgets import add_to_briefing, current_filters, download_csv, start_briefing
 
 st.title("Crosscurrents")
 st.caption("How the news covers Iraq between the United States and Iran: who is named, who claims which numbers, and how each outlet tells it.")
@@ -43,20 +40,8 @@ def front_page(build_id: str, f):
         "Figures extracted": int(figures["article_id"].isin(shown_ids).sum()),
     }
     latest = latest_figures(f.figures(figures, articles_all)).to_dict("records")
-    table = pd.DataFrame({
-        "article": articles["article_id"],
-        "outlet": articles["outlet"],
-        "original publisher": articles["original_publisher"],
-        "published": articles["published"],
-        "date precision": articles["date_precision"],
-        "perspective": articles["perspective_label"],
-        "words": articles["n_words"],
-        "actors": [", ".join(names.get(a, a) for a in acts[:6]) for acts in articles["actors"]],
-        "title": articles["title"],
-    })
-    candidates = candidate_names(loaders.query, where, params)
     return (articles, list(articles["article_id"]), headline, latest, top_actors_in_store(loaders.query, where, params, names, 8),
-            what_changed(articles, mention_counts(loaders.query), names), table, candidates)
+            what_changed(articles, mention_counts(loaders.query), names), corpus_table(articles, names), candidate_names(loaders.query, where, params))
 
 
 articles, ids, headline, latest, most_named, changed, table, candidates = front_page(loaders.current_build_id(), f)
@@ -94,55 +79,24 @@ if not ids:
 article_id = st.selectbox("Article (id, as in the table above)", ids, key="article", bind="query-params")
 art = articles_all[articles_all["article_id"] == article_id].iloc[0]
 art = pd.concat([art, loaders.query(f"SELECT {', '.join(READER_COLUMNS)} FROM articles WHERE article_id = ?", [article_id]).iloc[0]])
-st.markdown(f"#### {escape_markdown(art['title'] or '(untitled)')}")
-origin = json.loads(art["meta_from"] or "{}")
-published = art["published"]
-def known(v) -> bool:
-    return v is not None and not (isinstance(v, float) and pd.isna(v)) and v != ""
-
-
-meta_rows = [
-    ("Outlet", art["outlet"] + (f" (republishing {art['original_publisher']})" if known(art["original_publisher"]) else "")),
-    ("Author", art["author"] if known(art["author"]) else "unknown"),
-    ("Published", f"{published} ({art['date_precision']})" if pd.notna(published) else "unknown"),
-    ("Date basis", art["date_basis"] if known(art["date_basis"]) else "—"),
-    ("Perspective", art["perspective_label"]),
-    ("Metadata from", ", ".join(f"{k}: {v}" for k, v in sorted(origin.items())) or "unknown"),
-]
-st.table(pd.DataFrame(meta_rows, columns=["field", "value"]).set_index("field"))
+st.markdown(f"#### {escape_markdown(art['title'] if reader.known(art['title']) else '(untitled)')}")
+st.table(reader.article_facts(art))
 
 art_mentions = loaders.query("SELECT actor, surface, method, start, \"end\", raw_start, raw_end FROM mentions WHERE article_id = ? ORDER BY start", [article_id])
 sent_param = st.query_params.get("sent")
 focus = int(sent_param) if sent_param and sent_param.isdigit() else None
 show_raw = st.toggle("Show the original file (as received, with debris)", key="raw", bind="query-params")
-spans = []
-for m in art_mentions.itertuples():
-    actor = registry.actors.get(m.actor)
-    start, end = (m.raw_start, m.raw_end) if show_raw else (m.start, m.end)
-    spans.append(Span(start, end, camp_color(actor.camp if actor else None), f"{actor.name if actor else m.actor} ({m.method})", page_href("network", actor=actor.name if actor else m.actor)))
 if focus is not None:
     srow = loaders.query("SELECT text FROM sentences WHERE article_id = ? AND sent_id = ?", [article_id, focus])
     if len(srow):
         s = srow.iloc[0]
         st.info(f"Evidence sentence {focus}: “{escape_markdown(s['text'])}”", icon=":material/format_quote:")
-if show_raw:
-    from lib.paths import CORPUS_DIR
-
-    text = (CORPUS_DIR / art["source_file"]).read_text(encoding="utf-8")
-else:
-    text = loaders.article_text(article_id)
-st.html(f'<div style="line-height:1.7;max-width:60rem">{highlight(text, spans)}</div>')
+text = reader.original_text(art) if show_raw else loaders.article_text(article_id)
+st.html(f'<div style="line-height:1.7;max-width:60rem">{highlight(text, reader.mention_spans(art_mentions, registry, raw=show_raw))}</div>')
 st.caption("Highlighted names link to the actor's profile; colours show the actor's camp. The text is escaped: nothing in an article runs as HTML.")
 
 with st.expander("Actors in this article"):
-    counts = art_mentions.groupby("actor").size().sort_values(ascending=False)
-    st.dataframe(pd.DataFrame({
-        "actor": [actor_name(a) for a in counts.index],
-        "type": [registry.actors[a].type for a in counts.index],
-        "camp": [registry.camp_labels.get(registry.actors[a].camp, "") for a in counts.index],
-        "mentions": counts.values,
-        "surfaces": [", ".join(sorted(set(art_mentions.loc[art_mentions["actor"] == a, "surface"]))) for a in counts.index],
-    }), hide_index=True, width="stretch", key="article_actors")
+    st.dataframe(reader.actors_table(art_mentions, registry, names), hide_index=True, width="stretch", key="article_actors")
 
 with st.expander("Names not in the registry (candidates to add)"):
     st.dataframe(candidates.head(TABLE_ROWS), hide_index=True, width="stretch", key="candidates_table")

@@ -24,3 +24,19 @@ def test_overview_filters_by_outlet_in_url(run_page):
     at = run_page("pages/overview.py", {"outlet": "Shafaq News"})
     assert list(frame_with(at, "outlet", "perspective", "words")["outlet"]) == ["Shafaq News"]
     assert any("Showing 1 of 5 articles" in c.value and "Shafaq News" in c.value for c in at.caption)
+
+
+def test_reader_facts_actors_and_the_original_file(run_page):
+    at = run_page("pages/overview.py", {"article": "002_2f6602b0745822a4"})
+    facts = at.table[0].value
+    assert facts.loc["Outlet", "value"].startswith("Shafaq News") and facts.loc["Perspective", "value"] == "Iraqi"
+    assert facts.loc["Published", "value"].endswith("(day)")
+    actors = frame_with(at, "actor", "type", "camp", "mentions", "surfaces")
+    assert list(actors["mentions"]) == sorted(actors["mentions"], reverse=True)
+    kh = actors[actors["actor"] == "Kata'ib Hezbollah"].iloc[0]
+    assert "Hezbollah Brigades" in kh["surfaces"]
+    clean = "".join(h.proto.body for h in at.get("html"))
+    raw = "".join(h.proto.body for h in run_page("pages/overview.py", {"article": "002_2f6602b0745822a4", "raw": "true"}).get("html"))
+    # The same names are highlighted in the file as received, at their places in it.
+    assert raw != clean and raw.count("</mark>") == clean.count("</mark>") > 10
+    assert "Hezbollah Brigades</mark>" in raw

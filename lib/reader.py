@@ -1,0 +1,59 @@
+"""The article reader's data: an article's facts, its highlighted names and the actors
+it names. The Overview page draws them; the text itself is escaped by lib/highlight."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from lib.highlight import Span, page_href
+from lib.paths import CORPUS_DIR
+from lib.style import camp_color
+
+
+def known(v) -> bool:
+    return v is not None and not (isinstance(v, float) and pd.isna(v)) and v != ""
+
+
+def article_facts(art) -> pd.DataFrame:
+    """Outlet, author, date and its basis, perspective and where the metadata came from, as a field/value table."""
+    origin = json.loads(art["meta_from"] or "{}")
+    published = art["published"]
+    rows = [
+        ("Outlet", art["outlet"] + (f" (republishing {art['original_publisher']})" if known(art["original_publisher"]) else "")),
+        ("Author", art["author"] if known(art["author"]) else "unknown"),
+        ("Published", f"{published} ({art['date_precision']})" if pd.notna(published) else "unknown"),
+        ("Date basis", art["date_basis"] if known(art["date_basis"]) else "—"),
+        ("Perspective", art["perspective_label"]),
+        ("Metadata from", ", ".join(f"{k}: {v}" for k, v in sorted(origin.items())) or "unknown"),
+    ]
+    return pd.DataFrame(rows, columns=["field", "value"]).set_index("field")
+
+
+def mention_spans(mentions: pd.DataFrame, registry, *, raw: bool = False) -> list[Span]:
+    """One highlight per mention, coloured by the actor's camp and linked to its profile;
+    ``raw``: at its place in the file as received rather than in the cleaned text."""
+    spans = []
+    for m in mentions.itertuples():
+        actor = registry.actors.get(m.actor)
+        name = actor.name if actor else m.actor
+        start, end = (m.raw_start, m.raw_end) if raw else (m.start, m.end)
+        spans.append(Span(start, end, camp_color(actor.camp if actor else None), f"{name} ({m.method})", page_href("network", actor=name)))
+    return spans
+
+
+def actors_table(mentions: pd.DataFrame, registry, names: dict[str, str]) -> pd.DataFrame:
+    """The actors an article names, most mentioned first, with the words it names them by."""
+    counts = mentions.groupby("actor").size().sort_values(ascending=False)
+    return pd.DataFrame({
+        "actor": [names.get(a, a) for a in counts.index],
+        "type": [registry.actors[a].type for a in counts.index],
+        "camp": [registry.camp_labels.get(registry.actors[a].camp, "") for a in counts.index],
+        "mentions": counts.values,
+        "surfaces": [", ".join(sorted(set(mentions.loc[mentions["actor"] == a, "surface"]))) for a in counts.index],
+    })
+
+
+def original_text(art) -> str:
+    """The article's file as received, with the debris cleaning removed."""
+    return (CORPUS_DIR / art["source_file"]).read_text(encoding="utf-8")
