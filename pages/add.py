@@ -10,7 +10,7 @@ import streamlit as st
 
 from lib import acled, ingest, loaders, pipeline
 from lib.highlight import escape_markdown as escape, page_href
-from pages.widgets import setting
+from pages.widgets import setting, signed_in_user
 
 st.title("Add articles")
 if str(setting("allow_ingest", "")).strip().lower() not in ("1", "true", "yes", "on"):
@@ -22,13 +22,6 @@ if str(setting("allow_ingest", "")).strip().lower() not in ("1", "true", "yes", 
 @st.cache_resource(show_spinner=False)
 def engine():
     return pipeline.load_context()
-
-
-def signed_in_user() -> str | None:
-    try:
-        return (st.user.get("email") or st.user.get("name")) if st.user.is_logged_in else None
-    except Exception:  # no authentication configured
-        return None
 
 
 def attempt(action, done, link: bool = False) -> None:
@@ -101,12 +94,7 @@ with tab_articles:
     files = st.file_uploader("Files", type=sorted(k.lstrip(".") for k in ingest.KINDS), accept_multiple_files=True, key=f"add_files_{rnd}")
     pasted = st.text_area("…or paste an article", key=f"add_paste_{rnd}", height=120)
     uploads = [(f.name, f.getvalue()) for f in files or []] + ([("pasted text.txt", pasted.encode("utf-8"))] if pasted.strip() else [])
-    items, errors, drafts = [], [], []
-    for name, data in uploads:
-        try:
-            items.extend(ingest.read_upload(name, data))
-        except ingest.IngestError as err:
-            errors.append(str(err))
+    (items, errors), drafts = ingest.read_uploads(uploads), []
     bar = st.progress(0.0) if items else None
     for i, item in enumerate(items):
         bar.progress((i + 1) / len(items), text=f"Extracting {i + 1} of {len(items)}: {item.name}")

@@ -215,6 +215,14 @@ def setting(name: str, default=None):
         return default
 
 
+def signed_in_user() -> str | None:
+    """The logged-in visitor's e-mail or name, when the deployment has a login."""
+    try:
+        return (st.user.get("email") or st.user.get("name")) if st.user.is_logged_in else None
+    except Exception:  # no authentication configured
+        return None
+
+
 def require_access() -> None:
     """Private deployments: Streamlit's OIDC login when [auth] is in secrets,
     else a password gate when a password is set; public otherwise. Until the
