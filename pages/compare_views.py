@@ -9,7 +9,10 @@ import streamlit as st
 
 from lib import compare, tone
 from lib.highlight import escape_markdown
-from pages.widgets import add_to_briefing, download_csv
+from pages.widgets import add_to_briefing, download_csv, ensure_navigation
+
+if __name__ == "__main__":  # opened as a page (/compare_views) in the legacy pages-folder mode: see pages/widgets.py
+    ensure_navigation()
 
 LINK = st.column_config.LinkColumn("sentence", display_text="open")
 

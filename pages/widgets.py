@@ -254,3 +254,9 @@ def require_access() -> None:
     if typed:
         st.error("That password is not right.")
     st.stop()
+
+
+if __name__ == "__main__":
+    # Opened as a page (/widgets): in Streamlit's legacy pages-folder mode every file here
+    # is routable. Leave that mode; the app then treats /widgets as an unknown page.
+    ensure_navigation()

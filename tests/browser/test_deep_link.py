@@ -15,3 +15,19 @@ def test_first_request_is_a_deep_link(streamlit_launcher, probe_factory):
     assert page.get_by_text("Filters").count() >= 1
     assert page.locator(".js-plotly-plot").first.locator("g.trace.bars").count() == 1
     probe.assert_clean()
+
+
+def test_a_helper_module_is_not_a_page_even_as_the_first_request(streamlit_launcher, probe_factory):
+    """pages/ also holds modules that are not pages (widgets, the Compare views); Streamlit's
+    legacy pages-folder mode would serve them, blank, with every file name in the menu."""
+    server = streamlit_launcher(REPO / "app.py")
+    probe = probe_factory(server.url)
+    for path in ("/compare_views", "/widgets"):
+        page = probe.goto(path)
+        page.locator("h1").first.wait_for(state="visible", timeout=30_000)
+        nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "Overview" in nav and "widgets" not in nav and "compare views" not in nav.lower()
+        assert page.locator("h1").first.inner_text() == "Crosscurrents"  # the default page, not a blank one
+    # Streamlit says so in the console, as for any unknown page; nothing else may go wrong.
+    assert all("does not seem to exist" in e for e in probe.console_errors), probe.console_errors
+    assert not probe.page_errors and not probe.external_requests and not probe.exceptions()
