@@ -11,6 +11,7 @@ from datetime import date
 
 import pandas as pd
 
+from lib.frames import isin
 from lib.sql import marks
 
 
@@ -119,7 +120,7 @@ class Filters:
         if self.outlets or self.perspectives:
             kept = set(self.articles(articles)["article_id"]) if (self.outlets or self.perspectives) else set()
             curated_ok = df["reporter"].isin(self.outlets) if self.outlets else pd.Series(False, index=df.index)
-            df = df[df["article_id"].isin(kept) | (df["article_id"].isna() & curated_ok)]
+            df = df[isin(df["article_id"], kept) | (df["article_id"].isna() & curated_ok)]
         if self.date_from is not None:
             end = pd.to_datetime(df["period_end"])
             df = df[end.isna() | (end >= pd.Timestamp(self.date_from))]
@@ -148,7 +149,7 @@ class Filters:
         keep = pd.Series(True, index=df.index)
         if self.outlets or self.perspectives:
             kept = set(self.articles(articles)["article_id"])
-            keep &= df["article_id"].isin(kept)
+            keep &= isin(df["article_id"], kept)
         start = pd.to_datetime(df["cluster_date"].fillna(df["date"]))
         end = pd.to_datetime(df["cluster_date_end"].fillna(df["date_end"]).fillna(df["cluster_date"]).fillna(df["date"]))
         if self.date_from is not None:
@@ -167,7 +168,7 @@ class Filters:
         if keep.all():
             return df  # the same frame: callers can reuse what they derived from it
         passing = set(cid[keep])
-        return df[cid.isin(passing)]
+        return df[isin(cid, passing)]
 
     def events_sql(self) -> tuple[str, list]:
         """A query for the ids of the events ``events()`` keeps (``cluster_id``: the report's

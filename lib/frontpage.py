@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from lib.frames import isin
+
 
 def latest_figures(figures: pd.DataFrame, n: int = 6) -> pd.DataFrame:
     """The most recent claims, newest period first, each with its claimant."""
@@ -70,7 +72,7 @@ def what_changed(articles: pd.DataFrame, mentions, names: dict[str, str], top: i
         if callable(mentions):
             per_actor = mentions(ids[p])
         else:
-            per_actor = mentions[mentions["article_id"].isin(ids[p])].groupby("actor").size()
+            per_actor = mentions[isin(mentions["article_id"], ids[p])].groupby("actor").size()
         rate[p] = per_actor / max(len(ids[p]), 1)
     both = pd.concat([rate[before].rename("before"), rate[after].rename("after")], axis=1).fillna(0.0)
     both["change"] = both["after"] - both["before"]

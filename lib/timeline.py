@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.events import load_event_types
-from lib.frames import records
+from lib.frames import isin, records
 from lib.highlight import page_href
 
 OTHER_COLOR = "#8c8c8c"
@@ -334,7 +334,7 @@ def clusters_in_store(query) -> pd.DataFrame:
 
 def clusters_among(clusters: pd.DataFrame, cluster_ids) -> pd.DataFrame:
     """The rows of these events, exactly as ``event_clusters`` builds them from their reports alone."""
-    df = clusters[clusters["cluster_id"].isin(set(cluster_ids))]
+    df = clusters[isin(clusters["cluster_id"], set(cluster_ids))]
     if len(df) == len(clusters):
         return clusters
     if df.empty:

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import loaders, reader
+from lib.frames import isin
 from lib.frontpage import actors_named, candidate_names, corpus_table, latest_figures, mention_counts, top_actors_in_store, what_changed
 from lib.highlight import escape_markdown, highlight
 from pages.widgets import add_to_briefing, current_filters, download_csv, start_briefing
@@ -37,7 +38,7 @@ def front_page(build_id: str, f):
     headline = {
         "Articles": len(articles), "Outlets": articles["outlet"].nunique(),
         "Actors named": actors_named(loaders.query, where, params),
-        "Figures extracted": int(figures["article_id"].isin(shown_ids).sum()),
+        "Figures extracted": int(isin(figures["article_id"], shown_ids).sum()),
     }
     latest = latest_figures(f.figures(figures, articles_all)).to_dict("records")
     return (articles, list(articles["article_id"]), headline, latest, top_actors_in_store(loaders.query, where, params, names, 8),
