@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib.frames import records
+from lib.frames import isin, records
 from lib.highlight import escape_markdown, page_href
 from lib.passages import ACTOR_WEIGHT, _terms, similar_in_store, stop_words  # noqa: F401 (names kept here)
 from lib.sql import marks
@@ -66,7 +66,7 @@ def group_options(groups: pd.DataFrame, by: str, about: set | None = None) -> li
     """Groups by number of articles, most first, then by name; with ``about``
     (article ids), the groups that have such articles come first."""
     counts = groups[by].value_counts()
-    having = set(groups.loc[groups["article_id"].isin(about), by]) if about is not None else set(counts.index)
+    having = set(groups.loc[isin(groups["article_id"], about), by]) if about is not None else set(counts.index)
     return sorted(counts.index, key=lambda g: (g not in having, -counts[g], g))
 
 
@@ -146,11 +146,11 @@ def column_summary(group: str, by: str, focus: str, groups: pd.DataFrame, labels
                    *, key_sentences: int = 5, with_names: bool = True) -> Column:
     ids = set(groups.loc[groups[by] == group, "article_id"])
     lab = focus_labels(focus, labels)
-    lab = lab[lab["article_id"].isin(ids)]
+    lab = lab[isin(lab["article_id"], ids)]
     if not with_names:
         lab = lab[~((lab["kind"] == "name") & (lab["resolved"] == "mention"))]
     sents = focus_sentences(focus, labels)
-    sents = sents[sents["article_id"].isin(ids)]
+    sents = sents[isin(sents["article_id"], ids)]
     about = set(sents["article_id"])
     counts = (
         lab.assign(label_key=lab["label"].str.lower())
@@ -159,7 +159,7 @@ def column_summary(group: str, by: str, focus: str, groups: pd.DataFrame, labels
     )
     counts["kind_order"] = counts["kind"].map({k: i for i, k in enumerate(KIND_ORDER)})
     counts = counts.sort_values(["count", "kind_order", "label"], ascending=[False, True, True])[["label", "kind", "count"]]
-    q = quotes[quotes["article_id"].isin(about)]
+    q = quotes[isin(quotes["article_id"], about)]
     whom = (
         q.assign(role=q["role"].fillna(""))
         .groupby("speaker", as_index=False)
@@ -276,8 +276,9 @@ def framing_matrix_in_store(groups: pd.DataFrame, query, by: str, names: dict[st
     counts = (per[per["actor"].isin(actors)].rename(columns={"grp": by, "n": "mentions"})[[by, "actor", "mentions"]]
               .sort_values([by, "actor"], ignore_index=True))
     actor_marks = marks(actors) or "NULL"
-    # Tone is the sentence's, the same on every label of it: one per (sentence, actor); fsum adds as exactly as pandas' mean.
-    tone = query(f"""SELECT grp AS "{by}", actor, fsum(tone) / count(tone) AS tone, count(*) AS sentences FROM
+    # Tone is the sentence's, the same on every label of it: one per (sentence, actor); fsum adds as exactly as pandas' mean,
+    # in a fixed order: DuckDB's threads otherwise add in any order, and the CSV's last digits changed from run to run.
+    tone = query(f"""SELECT grp AS "{by}", actor, fsum(tone ORDER BY article_id, sent_id) / count(tone) AS tone, count(*) AS sentences FROM
                      (SELECT DISTINCT article_id, sent_id, actor, tone FROM labels WHERE actor IN ({actor_marks})) JOIN g USING (article_id)
                      GROUP BY grp, actor ORDER BY grp, actor""", actors, frames={"g": g})
     return _matrix(counts, tone, total, actors, by, names)
