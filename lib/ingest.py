@@ -420,30 +420,33 @@ def within_batch(drafts: list[Draft]) -> tuple[list[Draft], list[str]]:
     return kept, errors
 
 
-def read_uploads(uploads: list[tuple[str, bytes]], progress=None) -> tuple[list[Extracted], list[str]]:
-    """The articles in each (name, bytes) upload, and a message for each upload that cannot be read.
-    ``progress(done, total, name)``."""
-    items, errors = [], []
-    for i, (name, data) in enumerate(uploads):
-        if progress:
-            progress(i, len(uploads), name)
-        try:
-            items.extend(read_upload(name, data))
-        except IngestError as err:
-            errors.append(str(err))
-    return items, errors
+def _read_or_error(name: str, data: bytes) -> tuple[list[Extracted], str | None]:
+    try:
+        return read_upload(name, data), None
+    except IngestError as err:
+        return [], str(err)
+
+
+def read_uploads(uploads: list[tuple[str, bytes]]) -> tuple[list[Extracted], list[str]]:
+    """The articles in the (name, bytes) uploads, and a message for each upload that cannot be read."""
+    read = [_read_or_error(name, data) for name, data in uploads]
+    return [item for items, _ in read for item in items], [err for _, err in read if err]
 
 
 def prepare_batch(uploads: list[tuple[str, bytes]], ctx, given: dict | None = None, store_dir=None, corpus_dir=None, progress=None) -> tuple[list[Draft], list[str]]:
-    """Every upload read and prepared; (drafts, error messages). ``progress(done, total, name)``."""
+    """Every upload read and prepared; (drafts, error messages in upload order). ``progress(done, total, name)``."""
     known = known_articles(store_dir)
-    items, errors = read_uploads(uploads, progress)
-    drafts = []
-    for item in items:
-        try:
-            drafts.append(prepare(item, ctx, given, known, corpus_dir))
-        except IngestError as err:
-            errors.append(str(err))
+    drafts, errors = [], []
+    for i, (name, data) in enumerate(uploads):
+        if progress:
+            progress(i, len(uploads), name)
+        items, err = _read_or_error(name, data)
+        errors += [err] if err else []
+        for item in items:
+            try:
+                drafts.append(prepare(item, ctx, given, known, corpus_dir))
+            except IngestError as err:
+                errors.append(str(err))
     if progress:
         progress(len(uploads), len(uploads), "")
     drafts, batch_errors = within_batch(drafts)

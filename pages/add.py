@@ -94,7 +94,8 @@ with tab_articles:
     files = st.file_uploader("Files", type=sorted(k.lstrip(".") for k in ingest.KINDS), accept_multiple_files=True, key=f"add_files_{rnd}")
     pasted = st.text_area("…or paste an article", key=f"add_paste_{rnd}", height=120)
     uploads = [(f.name, f.getvalue()) for f in files or []] + ([("pasted text.txt", pasted.encode("utf-8"))] if pasted.strip() else [])
-    (items, errors), drafts = ingest.read_uploads(uploads), []
+    items, errors = ingest.read_uploads(uploads)
+    drafts = []
     bar = st.progress(0.0) if items else None
     for i, item in enumerate(items):
         bar.progress((i + 1) / len(items), text=f"Extracting {i + 1} of {len(items)}: {item.name}")

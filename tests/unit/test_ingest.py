@@ -200,6 +200,19 @@ def test_exact_duplicate_refused(data, ctx, seeds, capsys):
     assert tree_hash(data) == before
 
 
+def test_batch_errors_come_in_upload_order_and_uploads_are_read_alone(data, ctx, seeds):
+    before = tree_hash(data)
+    uploads = [("again.txt", seeds["002"].raw.encode()), ("scan.pdf", b"%PDF-1.7"), ("empty.txt", b""), ("new.txt", NEW_ARTICLE.encode())]
+    seen = []
+    drafts, errors = ingest.prepare_batch(uploads, ctx, progress=lambda i, n, name: seen.append((i, n, name)))
+    assert [e.split(":")[0] for e in errors] == ["again.txt", "scan.pdf", "empty.txt"]
+    assert [d.source.name for d in drafts] == ["new.txt"]
+    assert seen == [(0, 4, "again.txt"), (1, 4, "scan.pdf"), (2, 4, "empty.txt"), (3, 4, "new.txt"), (4, 4, "")]
+    items, read_errors = ingest.read_uploads(uploads)  # the Add page reads first, prepares each article as it is shown
+    assert [i.name for i in items] == ["again.txt", "new.txt"] and [e.split(":")[0] for e in read_errors] == ["scan.pdf", "empty.txt"]
+    assert tree_hash(data) == before
+
+
 def test_near_duplicate_flagged_and_linked(data, ctx, seeds):
     before = tree_hash(data)
     (d,), errors = _prepare("copy.txt", _edited_003(seeds).encode(), ctx)
