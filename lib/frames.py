@@ -1,8 +1,6 @@
 """Row access and membership tests that stay fast on large tables."""
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -17,8 +15,10 @@ def records(df: pd.DataFrame) -> list[dict]:
     return [dict(zip(cols, row)) for row in zip(*(df[c].tolist() for c in cols))]
 
 
-def _is_missing(v) -> bool:
-    return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
+def is_missing(v) -> bool:
+    """None, NaN, NaT or pd.NA: what pandas 3 puts in a cell where a value is missing."""
+    return v is None or (pd.api.types.is_scalar(v) and bool(pd.isna(v)))
+
 
 
 def isin(values: pd.Series, allowed) -> pd.Series:
@@ -30,7 +30,7 @@ def isin(values: pd.Series, allowed) -> pd.Series:
     column = pa.array(values.array)
     allowed = list(allowed)
     # As pandas does: strings and missing values take part, anything else matches nothing.
-    value_set = [v for v in allowed if isinstance(v, str)] + ([None] if any(_is_missing(v) for v in allowed) else [])
+    value_set = [v for v in allowed if isinstance(v, str)] + ([None] if any(is_missing(v) for v in allowed if not isinstance(v, str)) else [])
     if not value_set:
         return pd.Series(np.zeros(len(values), dtype=bool), index=values.index, name=values.name)
     found = pc.is_in(column, value_set=pa.array(value_set, type=column.type))

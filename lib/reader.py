@@ -6,23 +6,25 @@ import json
 
 import pandas as pd
 
+from lib.frames import is_missing
 from lib.highlight import Span, page_href
 from lib.paths import CORPUS_DIR
 from lib.style import camp_color
 
 
 def known(v) -> bool:
-    return v is not None and not (isinstance(v, float) and pd.isna(v)) and v != ""
+    """A value is there: not missing, not empty."""
+    return not is_missing(v) and v != ""
 
 
 def article_facts(art) -> pd.DataFrame:
     """Outlet, author, date and its basis, perspective and where the metadata came from, as a field/value table."""
-    origin = json.loads(art["meta_from"] or "{}")
+    origin = json.loads(art["meta_from"]) if known(art["meta_from"]) else {}
     published = art["published"]
     rows = [
         ("Outlet", art["outlet"] + (f" (republishing {art['original_publisher']})" if known(art["original_publisher"]) else "")),
         ("Author", art["author"] if known(art["author"]) else "unknown"),
-        ("Published", f"{published} ({art['date_precision']})" if pd.notna(published) else "unknown"),
+        ("Published", (f"{published} ({art['date_precision']})" if known(art["date_precision"]) else str(published)) if known(published) else "unknown"),
         ("Date basis", art["date_basis"] if known(art["date_basis"]) else "—"),
         ("Perspective", art["perspective_label"]),
         ("Metadata from", ", ".join(f"{k}: {v}" for k, v in sorted(origin.items())) or "unknown"),
@@ -55,5 +57,5 @@ def actors_table(mentions: pd.DataFrame, registry, names: dict[str, str]) -> pd.
 
 
 def original_text(art) -> str:
-    """The article's file as received, with the debris cleaning removed."""
+    """The article's file as received, debris and all."""
     return (CORPUS_DIR / art["source_file"]).read_text(encoding="utf-8")

@@ -32,7 +32,7 @@ def test_records_equal_to_dict():
 
 
 ALLOWED = [
-    set(), {"a"}, {"a", None}, ["b", float("nan")], [pd.NA], [1, "b", 2.5], ("c", "c", "zz"),
+    set(), {"a"}, {"a", None}, ["b", float("nan")], [pd.NA], [1, "b", 2.5], ("c", "c", "zz"), [pd.NaT, "a"],
     pd.Series(["a", "b"], dtype="str"), pd.Index(["c", None]), np.array(["a", "q"], dtype=object),
 ]
 
@@ -54,3 +54,10 @@ def test_isin_on_many_ids_and_other_columns():
     pd.testing.assert_series_equal(got, values.isin(allowed))
     numbers = pd.Series([1, 2, 3])
     pd.testing.assert_series_equal(isin(numbers, {2}), numbers.isin({2}))
+
+
+def test_is_missing():
+    from lib.frames import is_missing
+
+    assert all(is_missing(v) for v in (None, float("nan"), np.nan, pd.NA, pd.NaT))
+    assert not any(is_missing(v) for v in ("", "nan", 0, [], date(2024, 1, 1), pd.Timestamp("2024-01-01")))
