@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib.highlight import page_href
+from lib.highlight import escape_markdown, page_href
 from lib.network import outlet_label, relation_styles
 
 
@@ -32,10 +32,8 @@ def registry_facts(actor_id: str, registry) -> dict:
 
 def registry_links(facts: dict) -> list[str]:
     """The registry's links of a ``registry_facts`` actor as markdown phrases ("part of **PMF**")."""
-    from lib.highlight import escape_markdown as esc
-
-    links = [f"{rel} **{esc(n)}**" for n, rel, _ in facts["parents"]]
-    return links + [f"{head}: " + ", ".join(f"**{esc(n)}**" for n in members) for head, members in facts["children"].items()]
+    links = [f"{rel} **{escape_markdown(n)}**" for n, rel, _ in facts["parents"]]
+    return links + [f"{head}: " + ", ".join(f"**{escape_markdown(n)}**" for n in members) for head, members in facts["children"].items()]
 
 
 def _with_outlets(df: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:

@@ -23,7 +23,8 @@ import io
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import NamedTuple
 from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
@@ -532,13 +533,21 @@ def to_edge_csv(G: nx.MultiDiGraph, names: dict[str, str] | None = None) -> byte
     return edge_table(G, names).to_csv(index=False).encode("utf-8")
 
 
-def exports(G: nx.MultiDiGraph, html: str, names: dict[str, str]) -> list[tuple[str, object, str, str]]:
-    """(label, bytes or a function making them when clicked, file name, mime type) for each download of a graph."""
+class Export(NamedTuple):
+    key: str  # names the download button
+    label: str
+    data: object  # bytes, or a function making them when the button is clicked
+    file_name: str
+    mime: str
+
+
+def exports(G: nx.MultiDiGraph, html: str, names: dict[str, str]) -> list[Export]:
+    """Each download of a graph."""
     return [
-        ("GraphML (Gephi, yEd)", lambda: to_graphml(G), "crosscurrents-network.graphml", "application/graphml+xml"),
-        ("GEXF (Gephi)", lambda: to_gexf(G), "crosscurrents-network.gexf", "application/xml"),
-        ("Edge list (CSV)", lambda: to_edge_csv(G, names), "crosscurrents-edges.csv", "text/csv"),
-        ("Graph (standalone HTML)", html.encode("utf-8"), "crosscurrents-network.html", "text/html"),
+        Export("graphml", "GraphML (Gephi, yEd)", lambda: to_graphml(G), "crosscurrents-network.graphml", "application/graphml+xml"),
+        Export("gexf", "GEXF (Gephi)", lambda: to_gexf(G), "crosscurrents-network.gexf", "application/xml"),
+        Export("csv", "Edge list (CSV)", lambda: to_edge_csv(G, names), "crosscurrents-edges.csv", "text/csv"),
+        Export("html", "Graph (standalone HTML)", html.encode("utf-8"), "crosscurrents-network.html", "text/html"),
     ]
 
 
@@ -546,8 +555,6 @@ def exports(G: nx.MultiDiGraph, html: str, names: dict[str, str]) -> list[tuple[
 def edge_evidence_in_store(edge, query, f, articles: pd.DataFrame, sentences, *, loose: bool) -> pd.DataFrame:
     """``edge_evidence`` for one row of ``edge_table``, reading from the store only that
     edge's relations and its two actors' mentions, with the Filters ``f``."""
-    from dataclasses import replace
-
     rows = relation_rows_in_store(query, replace(f, relation_types=(edge["relation"],)), articles, loose=loose, involving=(edge["source"],))
     where, params = f.in_articles_sql()
     pair = query(f"SELECT article_id, sent_id, actor FROM mentions_rows WHERE actor IN (?, ?) AND {where} ORDER BY row_order",

@@ -77,8 +77,8 @@ def graph_section():
         st.dataframe(ev, hide_index=True, width="stretch", key="net_evidence", column_config={
             "sentence": st.column_config.TextColumn("sentence", width="large"),
             "reader": st.column_config.LinkColumn("in the article", display_text="open")})
-    for col, (label, data, file_name, mime), key in zip(st.columns(4), network.exports(G, html, names), ("graphml", "gexf", "csv", "html")):
-        col.download_button(label, data=data, file_name=file_name, mime=mime, key=f"net_dl_{key}", on_click="ignore")
+    for col, e in zip(st.columns(4), network.exports(G, html, names)):
+        col.download_button(e.label, data=e.data, file_name=e.file_name, mime=e.mime, key=f"net_dl_{e.key}", on_click="ignore")
     with st.expander("Actors by centrality"):
         nodes = network.node_table(G)
         st.dataframe(nodes, hide_index=True, width="stretch", key="net_nodes")

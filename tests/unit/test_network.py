@@ -201,3 +201,25 @@ def test_exports_parse_back(seed_graph):
     csv = pd.read_csv(io.BytesIO(network.to_edge_csv(G, {"iran": "Iran"})))
     assert len(csv) == 44 and {"source", "relation", "target", "weight", "outlets", "triggers"} <= set(csv.columns)
     assert csv.iloc[0][["source_name", "relation", "weight"]].tolist() == ["Iran", "supports", 18]
+
+
+def test_every_download_of_the_page_makes_its_file(seed_graph):
+    G, _ = seed_graph
+    page = "<!DOCTYPE html><p>graph</p>"
+    made = {e.key: (e.data() if callable(e.data) else e.data, e.file_name, e.mime) for e in network.exports(G, page, {"iran": "Iran"})}
+    assert list(made) == ["graphml", "gexf", "csv", "html"]
+    assert nx.read_graphml(io.BytesIO(made["graphml"][0])).number_of_edges() == 44
+    assert nx.read_gexf(io.BytesIO(made["gexf"][0])).number_of_nodes() == 22
+    assert pd.read_csv(io.BytesIO(made["csv"][0])).iloc[0]["source_name"] == "Iran"
+    assert made["html"] == (page.encode("utf-8"), "crosscurrents-network.html", "text/html")
+    assert len({name for _, name, _ in made.values()}) == 4
+
+
+def test_registry_links_are_escaped_markdown(ctx):
+    from lib import actor_profile
+
+    facts = actor_profile.registry_facts("kataib_hezbollah", ctx.registry)
+    links = actor_profile.registry_links(facts)
+    assert any(link.startswith("part of **Popular Mobilization Forces**") for link in links), links
+    facts = {"parents": [("*Bold* [x](javascript:y)", "part of", "p")], "children": {"facades": ["<b>F</b>"]}}
+    assert actor_profile.registry_links(facts) == [r"part of **\*Bold\* \[x\]\(javascript:y\)**", r"facades: **&lt;b&gt;F&lt;/b&gt;**"]

@@ -167,9 +167,18 @@ def test_one_edge_evidence_read_from_the_store_is_the_evidence_from_whole_tables
     sentences = pd.DataFrame([r for k in sorted(processed) for r in processed[k]["sentences"]])
     arts = f.articles(tables["articles"], tables["mentions"])
     rows = network.relation_rows(f.relations(tables["relations"], arts, tables["mentions"]), arts)
+    loose_rows = network.relation_rows(f.relations(tables["relations"], arts, tables["mentions"]), arts, include_hedged=True, include_negated=True)
     edges = [("iran_aligned_iraqi_militias", "us_armed_forces", "attacks"), ("iran", "united_states", network.CO_MENTION), ("iran", "iran_aligned_iraqi_militias", "supports")]
+    hedged = loose_rows[loose_rows["hedged"].fillna(False).astype(bool)].iloc[0]
+    edges.append((hedged["source"], hedged["target"], hedged["relation"]))  # an edge only the loose reading has
+    found = 0
     for source, target, relation in edges:
-        want = network.edge_evidence(source, target, relation, rows, tables["mentions"], sentences, arts)
-        got = network.edge_evidence_in_store({"source": source, "target": target, "relation": relation}, query, f, arts, sentences, loose=False)
-        pd.testing.assert_frame_equal(got, want, check_dtype=False)
-    assert len(network.edge_evidence_in_store({"source": "iran", "target": "united_states", "relation": network.CO_MENTION}, query, Filters(), tables["articles"], sentences, loose=False)) == 26
+        for loose, relation_rows in ((False, rows), (True, loose_rows)):
+            want = network.edge_evidence(source, target, relation, relation_rows, tables["mentions"], sentences, arts)
+            got = network.edge_evidence_in_store({"source": source, "target": target, "relation": relation}, query, f, arts, sentences, loose=loose)
+            pd.testing.assert_frame_equal(got, want, check_dtype=False)
+            found += len(want)
+    assert found > 0
+    everything = Filters()
+    assert len(network.edge_evidence_in_store({"source": "iran", "target": "united_states", "relation": network.CO_MENTION}, query, everything, tables["articles"], sentences, loose=False)) == 26
+    assert len(network.edge_evidence_in_store({"source": "iran", "target": "iran_aligned_iraqi_militias", "relation": "supports"}, query, everything, tables["articles"], sentences, loose=False)) > 0
