@@ -112,14 +112,15 @@ def reference_times(browser, runs: int = 3) -> dict:
     one two-bar Plotly chart, each in a new browser context (server warm after the first)."""
     out = {}
     for name, (code, selector) in REFERENCE_PAGES.items():
-        script = Path(tempfile.mkdtemp()) / f"{name}.py"
-        script.write_text(code, encoding="utf-8")
-        proc, base = start_server(script)
-        try:
-            times = [time_to_drawn(browser, base + "/", "/", selector) for _ in range(runs + 1)][1:]
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+        with tempfile.TemporaryDirectory() as folder:
+            script = Path(folder) / f"{name}.py"
+            script.write_text(code, encoding="utf-8")
+            proc, base = start_server(script)
+            try:
+                times = [time_to_drawn(browser, base + "/", "/", selector) for _ in range(runs + 1)][1:]
+            finally:
+                proc.terminate()
+                proc.wait(timeout=30)
         out[name] = {"min_s": min(times), "median_s": sorted(times)[len(times) // 2]}
     return out
 

@@ -221,8 +221,8 @@ def with_sentence_text(df: pd.DataFrame, lookup, column: str) -> pd.DataFrame:
     return out.merge(texts, on=["article_id", "sent_id"], how="left")[list(df.columns) + ([column] if column not in df else [])]
 
 
-def side_by_side_in_store(query, sentence_texts, focus: str, focus_title: str, groups: pd.DataFrame, by: str, columns,
-                          labels: pd.DataFrame, about: pd.DataFrame, *, with_names: bool) -> tuple[list[Column], pd.DataFrame]:
+def side_by_side_in_store(query, sentence_texts, focus: str, *, focus_title: str, groups: pd.DataFrame, by: str, columns,
+                          labels: pd.DataFrame, about: pd.DataFrame, with_names: bool) -> tuple[list[Column], pd.DataFrame]:
     """Each column's summary of the focus (quotes and sentence texts read from the store
     for the sentences about it only), and every column's labels in one table."""
     quotes = quotes_in_store(query, about["article_id"])

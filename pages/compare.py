@@ -58,7 +58,8 @@ def focus_view(build_id: str, f, by: str, focus: str):
 def side_by_side(build_id: str, f, by: str, focus: str, columns: tuple[str, ...], with_names: bool):
     _, groups, _ = filtered_corpus(build_id, f)
     labels, about, _ = focus_view(build_id, f, by, focus)
-    return compare.side_by_side_in_store(loaders.query, loaders.sentence_texts, focus, focus_name(focus), groups, by, columns, labels, about, with_names=with_names)
+    return compare.side_by_side_in_store(loaders.query, loaders.sentence_texts, focus, focus_title=focus_name(focus), groups=groups, by=by,
+                                         columns=columns, labels=labels, about=about, with_names=with_names)
 
 
 @st.cache_resource(max_entries=64, show_spinner="Finding similar passages…")

@@ -18,7 +18,8 @@ LINK = st.column_config.LinkColumn("sentence", display_text="open")
 
 
 def render_column(col: compare.Column, *, key: str) -> None:
-    """One outlet's or perspective's view of the focus (several sit side by side; ``key`` prefixes any widget)."""
+    """One outlet's or perspective's view of the focus; several sit side by side. It holds no
+    widget yet: ``key`` is the prefix one would take, as the other views' keys are."""
     st.markdown(f"#### {escape_markdown(col.group)}")
     via = f" Republished by {', '.join(col.via)}." if col.via else ""
     st.caption(escape_markdown(f"{col.n_about} of {col.n_articles} articles mention it, in {col.n_sentences} sentences.{via}"))
