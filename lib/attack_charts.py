@@ -63,13 +63,14 @@ def figure_table(figures: pd.DataFrame, actor_names: dict[str, str], articles: p
             periods[key] = _period_text(r)
         period_texts.append(periods[key])
     df["period"] = period_texts
-    df["count_text"] = [f"{QUALIFIER_SIGNS.get(q, '')}{c:g}" for q, c in zip(df["qualifier"], df["count"])]
+    # Columns go through tolist() first: iterating a pandas 3 Arrow column boxes one value at a time.
+    df["count_text"] = [f"{QUALIFIER_SIGNS.get(q, '')}{c:g}" for q, c in zip(df["qualifier"].tolist(), df["count"].tolist())]
     df["origin"] = df["origin"].map(lambda a: actor_names.get(a, a) if isinstance(a, str) else "")
     df["target"] = df["target"].map(lambda a: actor_names.get(a, a) if isinstance(a, str) else "")
     articles_href = {a: page_href("overview", article=a) for a in df["article_id"].dropna().unique() if isinstance(a, str)}
     df["reader"] = [
         f"{articles_href[a]}&sent={int(s)}" if isinstance(a, str) and pd.notna(s) else None  # page_href(article=a, sent=s)
-        for a, s in zip(df["article_id"], df["sent_id"])
+        for a, s in zip(df["article_id"].tolist(), df["sent_id"].tolist())
     ]
     df = df.sort_values(["period_start", "claimant"], na_position="last")
     return df[["count_text", "count", "unit", "period", "claimant", "reporter", "qualifier", "granularity", "origin", "target", "source", "evidence", "reader", "citation", "figure_id", "article_id", "sent_id", "period_start", "period_end", "partial"]].rename(columns={"count_text": "claim"})
