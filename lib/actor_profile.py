@@ -114,12 +114,12 @@ def outlet_words(actor_id: str, labels: pd.DataFrame, mentions: pd.DataFrame, ar
 def mentions_of(actor_id: str, query) -> pd.DataFrame:
     """The actor's mentions (article_id, sent_id, actor, surface), read from the store in its order:
     every function above takes them in place of the whole mentions table."""
-    return query("SELECT article_id, sent_id, actor, surface FROM mentions_rows WHERE actor = ? ORDER BY row_order", [actor_id])
+    return query("SELECT article_id, sent_id, actor, surface FROM mentions_rows WHERE actor = ? ORDER BY row_order", [actor_id], arrow=True)
 
 
 def labels_of(actor_id: str, query) -> pd.DataFrame:
     """The labels of the actor (no sentence text), in the store's order, for ``outlet_words``."""
-    return query("SELECT article_id, sent_id, actor, label, kind, tone FROM labels_rows WHERE actor = ? ORDER BY row_order", [actor_id])
+    return query("SELECT article_id, sent_id, actor, label, kind, tone FROM labels_rows WHERE actor = ? ORDER BY row_order", [actor_id], arrow=True)
 
 
 def relations_read(actor_id: str, query) -> int:

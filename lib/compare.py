@@ -107,7 +107,7 @@ def focus_labels_in_store(focus: str, query, where: str, params) -> pd.DataFrame
 def quotes_in_store(query, article_ids) -> pd.DataFrame:
     """The quotes of ``article_ids`` (article_id, speaker, role, quote), in the store's order."""
     return query("SELECT article_id, speaker, role, quote FROM quotes_rows WHERE article_id IN (SELECT article_id FROM ids) ORDER BY row_order",
-                 frames={"ids": pd.DataFrame({"article_id": sorted(set(article_ids))}, dtype=object)})
+                 frames={"ids": pd.DataFrame({"article_id": sorted(set(article_ids))}, dtype=object)}, arrow=True)
 
 
 def focus_sentences(focus: str, labels: pd.DataFrame) -> pd.DataFrame:

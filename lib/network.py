@@ -86,8 +86,9 @@ RELATION_COLUMNS = ["article_id", "sent_id", "source", "target", "relation", "ne
 
 def relation_rows_in_store(query, f, articles: pd.DataFrame, *, loose: bool, involving: tuple[str, ...] = ()) -> pd.DataFrame:
     """``relation_rows`` of the relations passing the Filters ``f`` (and involving these actors),
-    read by the store; ``loose`` keeps hedged and negated ones."""
-    return relation_rows(query(*f.relations_sql(RELATION_COLUMNS, involving)), articles, include_hedged=loose, include_negated=loose)
+    read by the store; ``loose`` keeps hedged and negated ones. Through Arrow: the same frame as
+    DuckDB's own conversion, which took 1.8 instead of 0.25 s for 832,002 relations."""
+    return relation_rows(query(*f.relations_sql(RELATION_COLUMNS, involving), arrow=True), articles, include_hedged=loose, include_negated=loose)
 
 
 def aggregate_relations(rows: pd.DataFrame) -> pd.DataFrame:
@@ -558,7 +559,7 @@ def edge_evidence_in_store(edge, query, f, articles: pd.DataFrame, sentences, *,
     rows = relation_rows_in_store(query, replace(f, relation_types=(edge["relation"],)), articles, loose=loose, involving=(edge["source"],))
     where, params = f.in_articles_sql()
     pair = query(f"SELECT article_id, sent_id, actor FROM mentions_rows WHERE actor IN (?, ?) AND {where} ORDER BY row_order",
-                 [edge["source"], edge["target"], *params])
+                 [edge["source"], edge["target"], *params], arrow=True)
     return edge_evidence(edge["source"], edge["target"], edge["relation"], rows, pair, sentences, articles)
 
 

@@ -16,7 +16,7 @@ COPY = "999_copy"  # article 002 again: each of its sentences ties with the orig
 def _store(rows: dict[str, list[dict]], d):
     store.write_store({name: schema.to_table(name, rs) for name, rs in rows.items()}, {"input_hash": "test"}, d)
     con = store.duckdb_connection(d)
-    query = lambda sql, params=(), frames=None: store.run_query(con, sql, params, frames)  # noqa: E731
+    query = lambda sql, params=(), frames=None, arrow=False: store.run_query(con, sql, params, frames, arrow)  # noqa: E731
     arrow = lambda sql, params=(), frames=None: store.run_query_arrow(con, sql, params, frames)  # noqa: E731
     return query, passages.passage_stats(query, arrow)
 

@@ -21,7 +21,7 @@ def seed_store(processed, tmp_path_factory):
     store.write_store({name: schema.to_table(name, rs) for name, rs in rows.items()}, {"input_hash": "test"}, d)
     con = store.duckdb_connection(d)
     tables = {name: store.read_table(name, d) for name in ("articles", "mentions", "relations", "labels", "quotes", "candidates")}
-    return tables, lambda sql, params=(), frames=None: store.run_query(con, sql, params, frames)
+    return tables, lambda sql, params=(), frames=None, arrow=False: store.run_query(con, sql, params, frames, arrow)
 
 
 FILTERS = [
