@@ -20,7 +20,6 @@ def is_missing(v) -> bool:
     return v is None or (pd.api.types.is_scalar(v) and bool(pd.isna(v)))
 
 
-
 def isin(values: pd.Series, allowed) -> pd.Series:
     """``values.isin(allowed)``, the same booleans. On a column of Arrow strings pandas 3
     makes a pyarrow scalar of every allowed value before its vectorised test, about 50 ms

@@ -441,7 +441,8 @@ def prepare_batch(uploads: list[tuple[str, bytes]], ctx, given: dict | None = No
         if progress:
             progress(i, len(uploads), name)
         items, err = _read_or_error(name, data)
-        errors += [err] if err else []
+        if err:
+            errors.append(err)
         for item in items:
             try:
                 drafts.append(prepare(item, ctx, given, known, corpus_dir))
