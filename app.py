@@ -10,7 +10,8 @@ import pandas  # noqa: F401  (import order matters, see above)
 import plotly.express  # noqa: F401
 import streamlit as st
 
-from pages.widgets import global_filters, notice_dropped_parameters, preload_chart_library, present_mode, require_access, share_panel, url_snapshot
+from pages.charts import preload_chart_library
+from pages.widgets import global_filters, notice_dropped_parameters, present_mode, require_access, share_panel, url_snapshot
 
 # No page_icon: a material-icon favicon is fetched from a font CDN, and the app must work offline.
 st.set_page_config(page_title="Crosscurrents", layout="wide")

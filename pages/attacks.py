@@ -12,6 +12,7 @@ from lib.frozen import freeze
 from lib.attack_charts import casualty_chart, claimant_colors, cumulative_chart, disagreements, figure_table, monthly_chart
 from lib.briefing import figure_notes
 from lib.highlight import escape_markdown
+from pages.charts import plotly_chart
 from pages.widgets import actor_picker, add_to_briefing, current_filters, download_csv, presenting, start_briefing
 
 TABLE_ROWS = 1000  # rows sent to the browser; the CSV carries all of them
@@ -67,8 +68,9 @@ all_charts = presenting()
 slots = [st.container() for _ in CHARTS] if all_charts else st.tabs(list(CHARTS), key="atk_chart", bind="query-params", on_change="rerun")
 for slot, (chart_key, chart) in zip(slots, CHARTS.values()):
     if all_charts or slot.open:
-        slot.plotly_chart(chart, key=chart_key, on_select="rerun" if chart is monthly else "ignore", selection_mode="points",
-                          config={"displaylogo": False, "toImageButtonOptions": {"filename": f"crosscurrents-{chart_key.replace('_', '-')}"}})
+        with slot:
+            plotly_chart(chart, key=chart_key, on_select="rerun" if chart is monthly else None,
+                         config={"toImageButtonOptions": {"filename": f"crosscurrents-{chart_key.replace('_', '-')}"}})
 
 picked = st.session_state.get("monthly_chart")
 points = (picked or {}).get("selection", {}).get("points", []) if picked else []

@@ -9,6 +9,7 @@ import streamlit as st
 
 from lib import compare, tone
 from lib.highlight import escape_markdown
+from pages.charts import plotly_chart
 from pages.widgets import add_to_briefing, download_csv, ensure_navigation
 
 if __name__ == "__main__":  # opened as a page (/compare_views) in the legacy pages-folder mode: see pages/widgets.py
@@ -37,7 +38,7 @@ def render_side_by_side(cols: list[compare.Column], side: pd.DataFrame, *, focus
 
 
 def render_framing_matrix(matrix: pd.DataFrame, figure: go.Figure, *, by: str, key: str) -> None:
-    st.plotly_chart(figure, key=f"{key}_matrix", config={"displaylogo": False})
+    plotly_chart(figure, key=f"{key}_matrix")
     add_to_briefing("Framing matrix", "chart", figure, caption=f"Tone by VADER lexicon; share of mentions by {by}.")
     st.dataframe(matrix, hide_index=True, key=f"{key}_matrix_table", width="stretch",
                  column_config={"share": st.column_config.NumberColumn(format="percent"), "tone": st.column_config.NumberColumn(format="%+.2f")})
@@ -65,8 +66,8 @@ def render_blindspots(only: pd.DataFrame, never: pd.DataFrame, *, by: str, key: 
 
 
 def render_over_time(over: pd.DataFrame, *, focus_title: str, key: str) -> None:
-    st.plotly_chart(compare.timeline_figure(over, "attention", title=f"Attention to {focus_title}: share of sentences, by month"), key=f"{key}_attention")
-    st.plotly_chart(compare.timeline_figure(over, "tone", title=f"Tone of the sentences about {focus_title}, by month"), key=f"{key}_tone_time")
+    plotly_chart(compare.timeline_figure(over, "attention", title=f"Attention to {focus_title}: share of sentences, by month"), key=f"{key}_attention")
+    plotly_chart(compare.timeline_figure(over, "tone", title=f"Tone of the sentences about {focus_title}, by month"), key=f"{key}_tone_time")
     st.caption("Articles without a date are left out; estimated dates are used as given (see the Overview for each article's date basis).")
     download_csv(over, "crosscurrents-attention-over-time", key=f"{key}_time_csv")
 

@@ -9,6 +9,7 @@ import streamlit as st
 
 from lib import actor_profile, loaders, network
 from lib.highlight import escape_markdown
+from pages.charts import plotly_chart
 from pages.widgets import add_to_briefing, current_filters, download_csv, start_briefing
 
 st.title("Actor network")
@@ -124,7 +125,7 @@ def profile(actor: str):
         st.dataframe(actor_profile.aliases_seen(actor, mentions), hide_index=True, width="stretch", key="net_aliases", height=220)
     with right:
         by_month = actor_profile.mentions_by_month(actor, mentions, articles_all)
-        st.plotly_chart(actor_profile.mentions_chart(by_month, "Mentions over time, by outlet"), key="net_profile_time", config={"displaylogo": False})
+        plotly_chart(actor_profile.mentions_chart(by_month, "Mentions over time, by outlet"), key="net_profile_time")
 
     st.markdown("**Neighbourhood** (actors one edge away, with the sidebar filters)")
     _, ego_html = draw(loaders.current_build_id(), current_filters(), network.GraphOptions(top_n=1000), False, False, False, actor, 420)

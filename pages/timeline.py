@@ -15,6 +15,7 @@ from lib.timeline import (
     cluster_export, clusters_among, clusters_in_store, event_choices, event_choices_in_store, event_labels, hover_reports_in_store, most_reported,
     reports_export, reports_in_store, source_articles_in_store, source_card_html, timeline_figure, type_labels,
 )
+from pages.charts import plotly_chart
 from pages.widgets import actor_picker, add_to_briefing, current_filters, download_csv, presenting, start_briefing
 
 MAX_CARDS = 12
@@ -97,12 +98,12 @@ add_to_briefing("Map of located events", "chart", geo, caption=caption)
 all_charts = presenting()
 tab_timeline, tab_map = [st.container(), st.container()] if all_charts else st.tabs(["Timeline", "Map"], key="tl_view", bind="query-params", on_change="rerun")
 if all_charts or tab_timeline.open:
-    tab_timeline.plotly_chart(timeline, key="tl_timeline", on_select=_pick("tl_timeline"), selection_mode="points",
-                              config={"displaylogo": False, "toImageButtonOptions": {"filename": "crosscurrents-timeline"}})
+    with tab_timeline:
+        plotly_chart(timeline, key="tl_timeline", on_select=_pick("tl_timeline"), config={"toImageButtonOptions": {"filename": "crosscurrents-timeline"}})
 if all_charts or tab_map.open:
     unlocated = int(clusters["lat"].isna().sum()) if not clusters.empty else 0
-    tab_map.plotly_chart(geo, key="tl_map", on_select=_pick("tl_map"), selection_mode="points",
-                         config={"displaylogo": False, "scrollZoom": True, "toImageButtonOptions": {"filename": "crosscurrents-map"}})
+    with tab_map:
+        plotly_chart(geo, key="tl_map", on_select=_pick("tl_map"), config={"scrollZoom": True, "toImageButtonOptions": {"filename": "crosscurrents-map"}})
     tab_map.caption(
         f"{len(clusters) - unlocated} of {len(clusters)} events have a place in the gazetteer (data/places.yaml) and are on the map. "
         "Boundaries: Natural Earth 1:50m (public domain), shipped with the app; the map loads nothing from the network. "

@@ -6,8 +6,6 @@ reproduces the view.
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -36,25 +34,6 @@ def ensure_navigation() -> None:
     if getattr(PagesManager, "uses_pages_directory", False):
         PagesManager.uses_pages_directory = False
         st.rerun()
-
-
-@cache
-def _chart_bundle() -> str | None:
-    """The file name of Streamlit's Plotly bundle in the installed Streamlit (hashed per release)."""
-    found = sorted((Path(st.__file__).parent / "static" / "static" / "js").glob("PlotlyChart.*.js"))
-    return found[0].name if len(found) == 1 else None
-
-
-def preload_chart_library() -> None:
-    """Start loading Streamlit's 4.7 MB Plotly bundle when the page opens, not when
-    its first chart arrives: the browser fetches and compiles it while the server
-    computes the page (main chart about 0.4 s sooner in headless Chromium). The
-    bundle is Streamlit's own, imported by the URL Streamlit itself imports it by,
-    so the charts reuse it; a Streamlit without it preloads nothing. Only for pages
-    whose main view is a chart (app.py): elsewhere it delayed the page's first paint."""
-    bundle = _chart_bundle()
-    if bundle:
-        st.sidebar.html(f"<script>import('./static/js/{bundle}')</script>", unsafe_allow_javascript=True)
 
 
 def _date_or_none(v):

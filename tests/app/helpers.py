@@ -20,3 +20,14 @@ def plotly_values(v):
 
         return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"])).tolist()
     return list(v)
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    """The Plotly figures on the page, as plotly.js receives them (pages/charts.py)."""
+    import json
+
+    specs = []
+    for el in at.get("bidi_component"):
+        if el.proto.component_name == "crosscurrents_plotly_chart":
+            specs.append(json.loads(el.proto.bytes)["figure"])
+    return specs

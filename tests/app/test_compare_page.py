@@ -1,7 +1,6 @@
 """Compare page under AppTest: columns side by side, each tab from the URL, the guard for one column."""
-import json
 
-from tests.app.helpers import frame_with, plotly_values
+from tests.app.helpers import chart_specs, frame_with, plotly_values
 
 PAGE = "pages/compare.py"
 
@@ -32,7 +31,7 @@ def test_same_event_different_words_from_the_link(run_page):
 
 def test_framing_matrix_by_outlet(run_page):
     at = run_page(PAGE, {"cmp_by": "Outlet", "cmp_tab": "Framing matrix", "cmp_top": "5"})
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    spec = chart_specs(at)[0]
     heat = spec["data"][0]
     assert heat["type"] == "heatmap"
     # the outlets that write about the focus (the PMF) come first; four columns at most

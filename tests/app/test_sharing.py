@@ -1,12 +1,12 @@
 """Presentation mode, bad links and access control under AppTest."""
-from tests.app.helpers import frame_with
+from tests.app.helpers import chart_specs, frame_with
 
 
 def test_present_mode_hides_controls(run_page):
     at = run_page("pages/attacks.py", {"present": "1"})
     css = "".join(h.proto.body for h in at.get("html"))
     assert "stSidebar" in css and "display:none" in css and "font-size:22px" in css
-    assert len(at.get("plotly_chart")) == 3  # the panels are still there
+    assert len(chart_specs(at)) == 3  # the panels are still there
 
 
 def test_normal_mode_has_no_presentation_css(run_page):
@@ -28,7 +28,7 @@ def test_password_gate_shows_no_data(run_page_raw, monkeypatch):
     at = run_page_raw()
     assert not at.exception
     assert at.title[0].value == "Crosscurrents"
-    assert len(at.dataframe) == 0 and len(at.get("plotly_chart")) == 0 and len(at.metric) == 0
+    assert len(at.dataframe) == 0 and len(chart_specs(at)) == 0 and len(at.metric) == 0
     at.text_input(key="access_password").input("wrong").run()
     assert len(at.dataframe) == 0 and at.error[0].value == "That password is not right."
     at.text_input(key="access_password").input("s3cret").run()

@@ -1,23 +1,17 @@
 """Timeline & Map page under AppTest: each chart in its tab, the map drawn without geo
 traces, the side-by-side reports of a selected event, filters from the URL."""
-import json
-
-from tests.app.helpers import frame_with, plotly_values
+from tests.app.helpers import chart_specs, frame_with, plotly_values
 
 PAGE = "pages/timeline.py"
 SOLEIMANI = "2020-01-03 — US drone strike kills Qassem Soleimani and Abu Mahdi al-Muhandis at Baghdad airport"
 
 
-def specs(at):
-    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
-
-
 def test_timeline_and_map_draw(run_page):
     at = run_page(PAGE)
     assert "Showing all 19 events (no filters)." in [c.value for c in at.caption]
-    [timeline] = specs(at)  # the Timeline tab is open: only its chart is sent
+    [timeline] = chart_specs(at)  # the Timeline tab is open: only its chart is sent
     at = run_page(PAGE, {"tl_view": "Map"})
-    [geo] = specs(at)
+    [geo] = chart_specs(at)
     on_timeline = {c for t in timeline["data"] if t.get("customdata") is not None for c in plotly_values(t["customdata"])}
     assert len(on_timeline) == 19 and "soleimani_killing" in on_timeline
     soleimani = next(t for t in timeline["data"] if t.get("name") == "Killing / assassination")

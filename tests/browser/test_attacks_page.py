@@ -21,6 +21,20 @@ def test_attack_charts_draw(page_probe):
     page_probe.assert_clean()
 
 
+def test_clicking_a_bar_shows_its_sentence(page_probe):
+    """A chart point links back to the sentence it came from: click Maariv's 90 and read it."""
+    page = page_probe.goto("/attacks")
+    bar = page.locator(".js-plotly-plot g.trace.bars g.point", has=page.locator("text.bartext", has_text="90")).locator("path")
+    bar.wait_for(state="visible", timeout=30_000)
+    bar.click(force=True)  # plotly.js takes the click on the layer above the bars
+    said = page.locator('[data-testid="stAlert"]', has_text="claimed by Maariv, reported by Shafaq News")
+    said.wait_for(state="visible", timeout=30_000)
+    text = said.inner_text()
+    assert "90 drone attacks" in text and "October 2024" in text and "90 in October" in text
+    assert said.get_by_role("link", name="Open in the reader").count() == 1
+    page_probe.assert_clean()
+
+
 def test_attacks_link_reproduces_the_filter(page_probe):
     page = page_probe.goto("/attacks?claimant=Maariv")
     page.locator(".js-plotly-plot").first.wait_for(state="visible", timeout=30_000)

@@ -1,6 +1,8 @@
 """A shared link to a page must work as the very first request a fresh server gets."""
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -17,17 +19,17 @@ def test_first_request_is_a_deep_link(streamlit_launcher, probe_factory):
     probe.assert_clean()
 
 
-def test_a_helper_module_is_not_a_page_even_as_the_first_request(streamlit_launcher, probe_factory):
-    """pages/ also holds modules that are not pages (widgets, the Compare views); Streamlit's
+@pytest.mark.parametrize("path", ["/charts", "/compare_views", "/widgets"])
+def test_a_helper_module_is_not_a_page_even_as_the_first_request(streamlit_launcher, probe_factory, path):
+    """pages/ also holds modules that are not pages (widgets, charts, the Compare views); Streamlit's
     legacy pages-folder mode would serve them, blank, with every file name in the menu."""
     server = streamlit_launcher(REPO / "app.py")
     probe = probe_factory(server.url)
-    for path in ("/compare_views", "/widgets"):
-        page = probe.goto(path)
-        page.locator("h1").first.wait_for(state="visible", timeout=30_000)
-        nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
-        assert "Overview" in nav and "widgets" not in nav and "compare views" not in nav.lower()
-        assert page.locator("h1").first.inner_text() == "Crosscurrents"  # the default page, not a blank one
+    page = probe.goto(path)  # the server's first request: the legacy mode is still on
+    page.locator("h1").first.wait_for(state="visible", timeout=30_000)
+    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert "Overview" in nav and path.strip("/").replace("_", " ") not in nav.lower()
+    assert page.locator("h1").first.inner_text() == "Crosscurrents"  # the default page, not a blank one
     # Streamlit says so in the console, as for any unknown page; nothing else may go wrong.
     assert all("does not seem to exist" in e for e in probe.console_errors), probe.console_errors
     assert not probe.page_errors and not probe.external_requests and not probe.exceptions()

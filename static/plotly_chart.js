@@ -1,0 +1,78 @@
+// Draws one Plotly figure with the cartesian build of plotly.js served by the app
+// (static/vendor), and reports clicked or box-selected points back to Python in the
+// shape st.plotly_chart uses: state "selection" = {points: [...], point_indices: [...]}.
+// The library is loaded once per page; every chart waits for the same promise.
+
+function loadPlotly(src) {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!window.__crosscurrentsPlotly) {
+    window.__crosscurrentsPlotly = new Promise((resolve, reject) => {
+      let found = document.querySelector('script[data-crosscurrents-plotly]');
+      if (found && found.dataset.failed) {  // the preload failed: try once more
+        found.remove();
+        found = null;
+      }
+      const script = found || document.createElement("script");
+      const done = () => (window.Plotly ? resolve(window.Plotly) : reject(new Error("plotly.js did not load: " + src)));
+      script.addEventListener("load", done);
+      script.addEventListener("error", () => reject(new Error("plotly.js did not load: " + src)));
+      if (!found) {
+        script.src = src;
+        script.dataset.crosscurrentsPlotly = "1";
+        document.head.appendChild(script);
+      }
+    });
+  }
+  return window.__crosscurrentsPlotly;
+}
+
+function asText(data) {
+  if (typeof data === "string") return data;
+  return new TextDecoder().decode(data);
+}
+
+function selectionOf(event) {
+  const points = ((event && event.points) || []).map((p) => ({
+    curve_number: p.curveNumber,
+    point_number: p.pointNumber,
+    point_index: p.pointIndex,
+    x: p.x,
+    y: p.y,
+    customdata: p.customdata === undefined ? null : p.customdata,
+  }));
+  return { points: points, point_indices: points.map((p) => p.point_index) };
+}
+
+export default function (component) {
+  const { data, parentElement, setStateValue } = component;
+  const payload = JSON.parse(asText(data));
+  let el = parentElement.querySelector(".crosscurrents-chart");
+  if (!el) {
+    el = document.createElement("div");
+    el.className = "crosscurrents-chart";
+    el.style.width = "100%";
+    parentElement.appendChild(el);
+  }
+  // A rerun may hand a new setStateValue; the listeners below always use the latest.
+  el.__report = setStateValue;
+  loadPlotly(payload.src).then((Plotly) => {
+    const figure = payload.figure;
+    const config = Object.assign({ responsive: true, displaylogo: false }, payload.config || {});
+    return Plotly.react(el, figure.data || [], figure.layout || {}, config).then(() => {
+      if (payload.select && !el.__bound) {
+        el.__bound = true;
+        const report = (event) => el.__report("selection", selectionOf(event));
+        el.on("plotly_click", report);
+        el.on("plotly_selected", (event) => event && report(event));
+        el.on("plotly_deselect", () => report(null));
+      }
+    });
+  }).catch((err) => {
+    el.textContent = "The chart could not be drawn: " + err.message;
+    console.error(err);
+  });
+  return () => {
+    el.__bound = false;
+    if (window.Plotly) window.Plotly.purge(el);
+  };
+}
