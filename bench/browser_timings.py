@@ -104,17 +104,23 @@ REFERENCE_PAGES = {
     "title_only": ('import streamlit as st\nst.title("Reference")\n', "h1"),
     "one_tiny_plotly_chart": ('import pandas\nimport plotly.graph_objects as go\nimport streamlit as st\n'
                               'st.plotly_chart(go.Figure(go.Bar(x=["a", "b"], y=[1, 2])), key="c")\n', ".js-plotly-plot"),
+    # The same chart drawn as the app draws its charts (pages/charts.py: plotly.js's cartesian build).
+    "one_tiny_chart_our_build": (f'import sys\nsys.path.insert(0, {str(ROOT)!r})\nimport pandas\nimport plotly.graph_objects as go\n'
+                                 'from pages.charts import plotly_chart\n'
+                                 'plotly_chart(go.Figure(go.Bar(x=["a", "b"], y=[1, 2])), key="c")\n', ".js-plotly-plot .bars path"),
 }
 
 
 def reference_times(browser, runs: int = 3) -> dict:
     """Seconds from navigation to drawn for Streamlit pages holding only a title, or only
-    one two-bar Plotly chart, each in a new browser context (server warm after the first)."""
+    one two-bar Plotly chart (st.plotly_chart, then the app's own chart), each in a new
+    browser context (server warm after the first)."""
     out = {}
     for name, (code, selector) in REFERENCE_PAGES.items():
         with tempfile.TemporaryDirectory() as folder:
             script = Path(folder) / f"{name}.py"
             script.write_text(code, encoding="utf-8")
+            (Path(folder) / "static").symlink_to(ROOT / "static")  # Streamlit serves static/ beside the script
             proc, base = start_server(script)
             try:
                 times = [time_to_drawn(browser, base + "/", "/", selector) for _ in range(runs + 1)][1:]
