@@ -40,14 +40,13 @@ def static_url(name: str) -> str:
 
 def preload_chart_library() -> None:
     """Start loading plotly.js when the page opens, not when its first chart arrives:
-    the browser fetches and compiles it while the server computes the page. Only for
-    pages whose main view is a chart (app.py): elsewhere it delayed the first paint."""
-    src = json.dumps(static_url(PLOTLY_JS))
-    st.sidebar.html(
-        "<script>if (!document.querySelector('script[data-crosscurrents-plotly]')) {"
-        "const s = document.createElement('script'); s.src = " + src + "; s.dataset.crosscurrentsPlotly = '1';"
-        "s.onerror = () => { s.dataset.failed = '1'; }; document.head.appendChild(s); }</script>",
-        unsafe_allow_javascript=True)
+    the browser fetches and compiles it while the server computes the page. The chart
+    component itself does it, from the top of the sidebar, so the script it needs
+    anyway is the only one loaded. Only for pages whose main view is a chart (app.py):
+    elsewhere it delayed the first paint."""
+    payload = '{"src":%s,"preload":true}' % json.dumps(static_url(PLOTLY_JS))
+    with st.sidebar:
+        _draw(key="plotly_preload", data=payload.encode("utf-8"), height=0)
 
 
 def house_template() -> dict:

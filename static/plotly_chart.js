@@ -7,20 +7,14 @@ function loadPlotly(src) {
   if (window.Plotly) return Promise.resolve(window.Plotly);
   if (!window.__crosscurrentsPlotly) {
     window.__crosscurrentsPlotly = new Promise((resolve, reject) => {
-      let found = document.querySelector('script[data-crosscurrents-plotly]');
-      if (found && found.dataset.failed) {  // the preload failed: try once more
-        found.remove();
-        found = null;
-      }
-      const script = found || document.createElement("script");
-      const done = () => (window.Plotly ? resolve(window.Plotly) : reject(new Error("plotly.js did not load: " + src)));
-      script.addEventListener("load", done);
-      script.addEventListener("error", () => reject(new Error("plotly.js did not load: " + src)));
-      if (!found) {
-        script.src = src;
-        script.dataset.crosscurrentsPlotly = "1";
-        document.head.appendChild(script);
-      }
+      const script = document.createElement("script");
+      script.src = src;
+      script.addEventListener("load", () => (window.Plotly ? resolve(window.Plotly) : reject(new Error("plotly.js did not load: " + src))));
+      script.addEventListener("error", () => {
+        window.__crosscurrentsPlotly = null;  // the next chart tries again
+        reject(new Error("plotly.js did not load: " + src));
+      });
+      document.head.appendChild(script);
     });
   }
   return window.__crosscurrentsPlotly;
@@ -46,6 +40,10 @@ function selectionOf(event) {
 export default function (component) {
   const { data, parentElement, setStateValue } = component;
   const payload = JSON.parse(asText(data));
+  if (payload.preload) {  // draws nothing: starts the download while the page is computed
+    loadPlotly(payload.src).catch(() => {});
+    return;
+  }
   let el = parentElement.querySelector(".crosscurrents-chart");
   if (!el) {
     el = document.createElement("div");

@@ -26,8 +26,5 @@ def chart_specs(at: AppTest) -> list[dict]:
     """The Plotly figures on the page, as plotly.js receives them (pages/charts.py)."""
     import json
 
-    specs = []
-    for el in at.get("bidi_component"):
-        if el.proto.component_name == "crosscurrents_plotly_chart":
-            specs.append(json.loads(el.proto.bytes)["figure"])
-    return specs
+    payloads = [json.loads(el.proto.bytes) for el in at.get("bidi_component") if el.proto.component_name == "crosscurrents_plotly_chart"]
+    return [p["figure"] for p in payloads if "figure" in p]  # not the sidebar's preloader

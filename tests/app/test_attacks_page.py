@@ -1,6 +1,5 @@
 """Attacks page under AppTest: the chart data, the disagreement notice, filters in the URL."""
 import json
-import re
 from pathlib import Path
 
 from pages.charts import PLOTLY_JS
@@ -49,10 +48,14 @@ def test_only_the_open_chart_tab_is_sent(run_page):
     assert len(titles) == 1 and "asualt" in titles[0]
 
 
-def test_the_chart_bundle_is_preloaded_by_the_app_alone(run_page):
+def test_the_chart_library_is_preloaded_by_the_app_alone(run_page):
     at = run_page("pages/attacks.py")
-    scripted = [h.proto.body for h in at.get("html") if h.proto.unsafe_allow_javascript]
-    assert len(scripted) == 1
-    # it loads the very file the charts use, and that file is in static/
-    [src] = re.findall(r's\.src = "/app/static/([^"]+)"', scripted[0])
-    assert src == PLOTLY_JS and (ROOT / "static" / src).stat().st_size > 1_000_000
+    payloads = [json.loads(el.proto.bytes) for el in at.get("bidi_component")]
+    preloads = [p for p in payloads if p.get("preload")]
+    # one preloader, in the sidebar, loading the very file the charts use, which is in static/
+    assert len(preloads) == 1 and len(at.sidebar.get("bidi_component")) == 1
+    assert all(p["src"] == "/app/static/" + PLOTLY_JS for p in payloads)
+    assert (ROOT / "static" / PLOTLY_JS).stat().st_size > 1_000_000
+    # pages without a chart do not load it
+    search = run_page("pages/search.py", {"q": "drone"})
+    assert not search.get("bidi_component")
