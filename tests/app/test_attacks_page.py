@@ -59,3 +59,22 @@ def test_the_chart_library_is_preloaded_by_the_app_alone(run_page):
     # pages without a chart do not load it
     search = run_page("pages/search.py", {"q": "drone"})
     assert not search.get("bidi_component")
+
+
+def test_the_longer_disagreement_list_is_sent_only_when_opened(run_page, monkeypatch):
+    import streamlit as st
+
+    import lib.attack_charts
+
+    lines = [f"Month {i}: {i} attacks per A, {i + 1} attacks per B." for i in range(6)]
+    monkeypatch.setattr(lib.attack_charts, "disagreements", lambda table: lines)
+    st.cache_resource.clear()  # the page's view is cached with the real list
+    try:
+        closed = run_page("pages/attacks.py")
+        assert len(closed.warning) == 3 and [e.label for e in closed.expander] == ["Claimants disagree on 3 more periods"]
+        assert not [m for m in closed.markdown if "Month" in m.value]
+        opened = run_page("pages/attacks.py", {"atk_more_disagreements": "true"})  # its state is in the link
+        [listed] = [m.value for m in opened.markdown if "Month" in m.value]
+        assert listed.replace("\\", "").splitlines() == ["- " + line for line in lines[3:]]  # markdown escapes removed
+    finally:
+        st.cache_resource.clear()
