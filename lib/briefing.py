@@ -15,6 +15,7 @@ from datetime import datetime
 import pandas as pd
 
 from lib.frames import records
+from lib.paths import PLOTLY_JS, STATIC_DIR
 
 CSS = """
 body{font-family:Georgia,'Source Serif Pro',serif;max-width:1100px;margin:2rem auto;padding:0 1rem;color:#1e2326}
@@ -67,10 +68,10 @@ def render(brief: Briefing, generated: datetime | None = None) -> str:
     parts = []
     needs_plotly = any(p.kind == "chart" for p in brief.panels)
     if needs_plotly:
-        from plotly.offline import get_plotlyjs
-
-        # Inlined once for all charts: the file must open with no network.
-        parts.append(f"<script>{get_plotlyjs()}</script>")
+        # Inlined once for all charts: the file must open with no network. The app's
+        # cartesian build (every chart we draw is cartesian) keeps a pack 3.3 MB lighter
+        # than plotly's full bundle.
+        parts.append(f"<script>{(STATIC_DIR / PLOTLY_JS).read_text(encoding='utf-8')}</script>")
     for i, p in enumerate(brief.panels):
         parts.append(f"<section class='{'pagebreak' if i else ''}'><h2>{html.escape(p.title)}</h2>")
         if p.caption:

@@ -9,3 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("CROSSCURRENTS_DATA", ROOT / "data"))
 CORPUS_DIR = Path(os.environ.get("CROSSCURRENTS_CORPUS", DATA_DIR / "corpus"))
 STORE_DIR = Path(os.environ.get("CROSSCURRENTS_STORE", DATA_DIR / "processed"))
+# Files the browser loads from the app itself (Streamlit serves static/ at /app/static).
+STATIC_DIR = ROOT / "static"
+# plotly.js's cartesian build, the version the plotly package builds figures for (static/vendor/README.md).
+PLOTLY_JS = "vendor/plotly-cartesian-4.1.1.min.js"

@@ -12,7 +12,6 @@ Selections come back as st.plotly_chart reports them: st.session_state[key]
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Callable, Literal
 
 import plotly.graph_objects as go
@@ -20,15 +19,14 @@ import plotly.io as pio
 import streamlit as st
 
 from lib.frozen import FrozenFigure
+from lib.paths import PLOTLY_JS, STATIC_DIR
 from lib.style import chart_template
 from pages.widgets import ensure_navigation
 
 if __name__ == "__main__":  # opened as a page (/charts) in the legacy pages-folder mode: see pages/widgets.py
     ensure_navigation()
 
-STATIC = Path(__file__).resolve().parents[1] / "static"
-PLOTLY_JS = "vendor/plotly-cartesian-4.1.1.min.js"
-_draw = st.components.v2.component("crosscurrents_plotly_chart", js=(STATIC / "plotly_chart.js").read_text(encoding="utf-8"),
+_draw = st.components.v2.component("crosscurrents_plotly_chart", js=(STATIC_DIR / "plotly_chart.js").read_text(encoding="utf-8"),
                                    isolate_styles=False)  # plotly.js styles its hover labels and toolbar from the page's <head>
 
 

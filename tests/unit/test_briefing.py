@@ -37,6 +37,12 @@ def test_pack_loads_nothing_from_outside(processed, ctx):
     assert "default-src 'none'" in html  # and the page forbids itself any fetch
 
 
+def test_pack_inlines_the_apps_plotly_build_once(processed, ctx):
+    html = make_pack(processed, ctx)
+    assert html.count("plotly.js (cartesian - minified) v") == 1
+    assert len(html.encode()) < 2_500_000  # plotly's full bundle alone is 4.8 MB
+
+
 def test_pack_escapes_untrusted_text():
     evil = '<script>alert(1)</script><img src=x onerror=alert(2)>'
     html = render(Briefing(evil, evil, [Panel(evil, "table", pd.DataFrame({"evidence": [evil]}), [evil])]))
