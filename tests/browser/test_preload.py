@@ -23,3 +23,13 @@ def test_pages_without_charts_do_not_load_plotly(page_probe):
     assert not _plotly_requests(page_probe)
     assert not [u for u in page_probe.requests if "/static/js/PlotlyChart." in u]
     page_probe.assert_clean()
+
+
+def test_the_preloader_takes_no_room_in_the_sidebar(page_probe):
+    def filters_top(path: str, ready: str) -> float:
+        page = page_probe.goto(path)
+        page.locator(ready).first.wait_for(state="visible", timeout=30_000)
+        return page.locator('[data-testid="stSidebar"]').get_by_text("Filters", exact=True).bounding_box()["y"]
+
+    assert filters_top("/attacks", ".js-plotly-plot .bars path") == filters_top("/search?q=drone", "mark")
+    page_probe.assert_clean()
