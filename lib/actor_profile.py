@@ -68,13 +68,40 @@ def mentions_by_month(actor_id: str, mentions: pd.DataFrame, articles: pd.DataFr
     return m.groupby(["month", "reported_by"]).size().rename("mentions").reset_index()
 
 
+MAX_OUTLETS_DRAWN = 8  # outlets with the most mentions get their own colour; the rest share one
+
+
 def mentions_chart(by_month: pd.DataFrame, title: str = "") -> go.Figure:
+    by_month = _fold_small_outlets(by_month, MAX_OUTLETS_DRAWN)
     fig = go.Figure()
-    for outlet, g in by_month.groupby("reported_by"):
-        fig.add_bar(x=g["month"], y=g["mentions"], name=str(outlet), hovertemplate="%{x|%b %Y}: %{y} mentions<extra>%{fullData.name}</extra>")
-    fig.update_layout(barmode="stack", height=260, margin=dict(l=10, r=10, t=30, b=10), title=title, legend_title_text="outlet",
+    for outlet, g in by_month.groupby("reported_by", sort=False):
+        # A bar sits in the middle of its month, 24 days wide: a lone month otherwise got an axis of milliseconds.
+        fig.add_bar(x=g["month"] + pd.Timedelta(days=14), y=g["mentions"], name=str(outlet), width=24 * 86_400_000,
+                    hovertemplate="%{x|%b %Y}: %{y} mentions<extra>%{fullData.name}</extra>")
+    fig.update_layout(barmode="stack", height=420, margin=dict(l=10, r=10, t=30, b=10), title=title, legend_title_text="outlet",
+                      legend=dict(orientation="h", yanchor="top", y=-0.3),  # under the plot: the column is narrow
                       xaxis_title="month of publication", yaxis_title="mentions")
+    months = by_month["month"]
+    span = (months.max().year * 12 + months.max().month) - (months.min().year * 12 + months.min().month) if len(months) else 0
+    # One label a month, under its bar, when they fit; whole numbers of mentions.
+    padded = [months.min() - pd.DateOffset(days=10), months.max() + pd.DateOffset(months=1, days=10)] if len(months) else None
+    fig.update_xaxes(type="date", tickformat="%b %Y", dtick="M1" if span < 12 else None, ticklabelmode="period", range=padded)
+    peak = by_month.groupby("month")["mentions"].sum().max() if len(by_month) else 0
+    fig.update_yaxes(rangemode="tozero", dtick=1 if peak <= 8 else None)
     return fig
+
+
+def _fold_small_outlets(by_month: pd.DataFrame, keep: int) -> pd.DataFrame:
+    """The ``keep`` outlets with the most mentions, most first, then one "N other outlets"
+    series with the rest, month by month: dozens of outlets crowded out the plot."""
+    totals = by_month.groupby("reported_by")["mentions"].sum().sort_values(ascending=False, kind="stable")
+    if len(totals) <= keep + 1:
+        return by_month.assign(_order=by_month["reported_by"].map({o: i for i, o in enumerate(totals.index)})).sort_values(["_order", "month"]).drop(columns="_order")
+    top = list(totals.index[:keep])
+    rest = by_month[~by_month["reported_by"].isin(top)].groupby("month", as_index=False)["mentions"].sum()
+    rest["reported_by"] = f"{len(totals) - keep} other outlets"
+    shown = by_month[by_month["reported_by"].isin(top)].assign(_order=lambda d: d["reported_by"].map({o: i for i, o in enumerate(top)}))
+    return pd.concat([shown.sort_values(["_order", "month"]).drop(columns="_order"), rest[["month", "reported_by", "mentions"]]], ignore_index=True)
 
 
 def relations_of(actor_id: str, relation_rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
