@@ -154,7 +154,7 @@ def present_mode() -> bool:
             "[data-testid='stDownloadButton'],[data-testid='stToggle'],[data-testid='stTextInput']{display:none !important}"
             ".stMainBlockContainer{max-width:100% !important;padding:1rem 3rem !important}"
             "html{font-size:22px} h1{font-size:3rem !important}"
-            "[data-testid='stPlotlyChart'],[data-testid='stDataFrame'],iframe{min-height:80vh;page-break-after:always}"
+            ".crosscurrents-chart,[data-testid='stDataFrame'],iframe{min-height:80vh;page-break-after:always}"  # charts: pages/charts.py
             "</style>"
         )
     return on

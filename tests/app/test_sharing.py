@@ -1,5 +1,10 @@
 """Presentation mode, bad links and access control under AppTest."""
+import re
+from pathlib import Path
+
 from tests.app.helpers import chart_specs, frame_with
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_present_mode_hides_controls(run_page):
@@ -7,6 +12,9 @@ def test_present_mode_hides_controls(run_page):
     css = "".join(h.proto.body for h in at.get("html"))
     assert "stSidebar" in css and "display:none" in css and "font-size:22px" in css
     assert len(chart_specs(at)) == 3  # the panels are still there
+    # each chart gets a screen: the rule names the element static/plotly_chart.js draws into
+    drawn_into = re.search(r'className = "([\w-]+)"', (ROOT / "static" / "plotly_chart.js").read_text(encoding="utf-8")).group(1)
+    assert f".{drawn_into}," in css and "min-height:80vh" in css
 
 
 def test_normal_mode_has_no_presentation_css(run_page):
