@@ -5,7 +5,8 @@ takes about a second to compile before the first chart shows. Our charts use onl
 cartesian traces (bar, scatter, heatmap), so the pages draw them with plotly.js's
 cartesian build (1.5 MB, same version 4.1.1), served by the app itself from
 static/vendor: nothing comes from a CDN. A page holding one small chart drew it in
-2.2 s instead of 3.1 s (headless Chromium, this 2-core machine).
+1.9-2.5 s instead of 3.2-3.7 s (`make bench`'s reference pages, headless Chromium,
+this 2-core machine).
 Selections come back as st.plotly_chart reports them: st.session_state[key]
 ["selection"]["points"], each point with its customdata.
 """
@@ -26,14 +27,14 @@ from pages.widgets import ensure_navigation
 if __name__ == "__main__":  # opened as a page (/charts) in the legacy pages-folder mode: see pages/widgets.py
     ensure_navigation()
 
-_draw = st.components.v2.component("crosscurrents_plotly_chart", js=(STATIC_DIR / "plotly_chart.js").read_text(encoding="utf-8"),
+_chart_component = st.components.v2.component("crosscurrents_plotly_chart", js=(STATIC_DIR / "plotly_chart.js").read_text(encoding="utf-8"),
                                    isolate_styles=False)  # plotly.js styles its hover labels and toolbar from the page's <head>
 
 
 def static_url(name: str) -> str:
-    """The URL of a file in static/, under the server's base path if it has one."""
-    base = (st.get_option("server.baseUrlPath") or "").strip("/")
-    return f"/{base}/app/static/{name}" if base else f"/app/static/{name}"
+    """The URL of a file in static/, relative to the page (every page is one level
+    deep), so it follows --server.baseUrlPath and a proxy that strips a path prefix."""
+    return f"app/static/{name}"
 
 
 def preload_chart_library() -> None:
@@ -44,7 +45,7 @@ def preload_chart_library() -> None:
     elsewhere it delayed the first paint."""
     payload = '{"src":%s,"preload":true}' % json.dumps(static_url(PLOTLY_JS))
     with st.sidebar:
-        _draw(key="plotly_preload", data=payload.encode("utf-8"), height=0)
+        _chart_component(key="plotly_preload", data=payload.encode("utf-8"), height=0)
 
 
 def house_template() -> dict:
@@ -77,7 +78,7 @@ def plotly_chart(fig: go.Figure, *, key: str, on_select: Literal["rerun"] | Call
     callbacks = {}
     if on_select:
         callbacks["on_selection_change"] = on_select if callable(on_select) else _rerun_only
-    _draw(key=key, data=payload.encode("utf-8"), **callbacks)
+    _chart_component(key=key, data=payload.encode("utf-8"), **callbacks)
 
 
 def _rerun_only() -> None:

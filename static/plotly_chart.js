@@ -9,11 +9,13 @@ function loadPlotly(src) {
     window.__crosscurrentsPlotly = new Promise((resolve, reject) => {
       const script = document.createElement("script");
       script.src = src;
-      script.addEventListener("load", () => (window.Plotly ? resolve(window.Plotly) : reject(new Error("plotly.js did not load: " + src))));
-      script.addEventListener("error", () => {
-        window.__crosscurrentsPlotly = null;  // the next chart tries again
+      const fail = () => {
+        window.__crosscurrentsPlotly = null;  // the next chart tries again, with a fresh tag
+        script.remove();
         reject(new Error("plotly.js did not load: " + src));
-      });
+      };
+      script.addEventListener("load", () => (window.Plotly ? resolve(window.Plotly) : fail()));
+      script.addEventListener("error", fail);
       document.head.appendChild(script);
     });
   }
@@ -54,14 +56,20 @@ export default function (component) {
     el.style.width = "100%";
     parentElement.appendChild(el);
   }
+  // Each call draws the newest figure; a slower, older call must not draw over it or
+  // purge it (Streamlit may run an older call's cleanup after a newer call).
+  const call = (el.__call = (el.__call || 0) + 1);
   // A rerun may hand a new setStateValue; the listeners below always use the latest.
   el.__report = setStateValue;
   loadPlotly(payload.src).then((Plotly) => {
+    if (call !== el.__call) return;
     const figure = payload.figure;
     const config = Object.assign({ responsive: true, displaylogo: false }, payload.config || {});
     return Plotly.react(el, figure.data || [], figure.layout || {}, config).then(() => {
       if (payload.select && !el.__bound) {
         el.__bound = true;
+        // With clickmode "event+select" a click fires both events; Streamlit sends one
+        // rerun request for them (counted at the WebSocket in headless Chromium).
         const report = (event) => el.__report("selection", selectionOf(event));
         el.on("plotly_click", report);
         el.on("plotly_selected", (event) => event && report(event));
@@ -69,10 +77,14 @@ export default function (component) {
       }
     });
   }).catch((err) => {
+    if (call !== el.__call) return;
+    if (window.Plotly) window.Plotly.purge(el);
+    el.__bound = false;
     el.textContent = "The chart could not be drawn: " + err.message;
     console.error(err);
   });
   return () => {
+    if (call !== el.__call) return;  // a newer call owns the chart now
     el.__bound = false;
     if (window.Plotly) window.Plotly.purge(el);
   };

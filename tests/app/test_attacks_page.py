@@ -2,7 +2,7 @@
 import json
 from pathlib import Path
 
-from pages.charts import PLOTLY_JS
+from lib.paths import PLOTLY_JS
 
 from tests.app.helpers import chart_specs, frame_with, plotly_values
 
@@ -54,7 +54,7 @@ def test_the_chart_library_is_preloaded_by_the_app_alone(run_page):
     preloads = [p for p in payloads if p.get("preload")]
     # one preloader, in the sidebar, loading the very file the charts use, which is in static/
     assert len(preloads) == 1 and len(at.sidebar.get("bidi_component")) == 1
-    assert all(p["src"] == "/app/static/" + PLOTLY_JS for p in payloads)
+    assert all(p["src"] == "app/static/" + PLOTLY_JS for p in payloads)
     assert (ROOT / "static" / PLOTLY_JS).stat().st_size > 1_000_000
     # pages without a chart do not load it
     search = run_page("pages/search.py", {"q": "drone"})

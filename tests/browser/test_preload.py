@@ -1,6 +1,6 @@
 """Pages whose main view is a Plotly chart start loading plotly.js as they open; others do not.
 The charts use the app's own cartesian build (pages/charts.py), never Streamlit's full bundle."""
-from pages.charts import PLOTLY_JS
+from lib.paths import PLOTLY_JS
 
 
 def _plotly_requests(page_probe) -> list[str]:
@@ -14,6 +14,17 @@ def test_chart_pages_preload_the_bundle_once_and_cleanly(page_probe):
     assert _plotly_requests(page_probe) == [page_probe.base_url + "/app/static/" + PLOTLY_JS]
     assert not [u for u in page_probe.requests if "/static/js/PlotlyChart." in u]  # Streamlit's 4.7 MB bundle
     page_probe.assert_clean()  # a wrong URL would be a failed request or a console error here
+
+
+def test_the_preload_starts_before_any_chart_is_drawn(page_probe):
+    """Compare's first tab draws no chart: only the preloader can have asked for plotly.js."""
+    page = page_probe.goto("/compare?cmp_tab=Side+by+side")
+    page.get_by_role("tab", name="Side by side").wait_for(state="visible", timeout=30_000)
+    page_probe.wait_for_app()
+    page.wait_for_function("() => !!window.Plotly", timeout=30_000)
+    assert page.locator(".js-plotly-plot").count() == 0
+    assert _plotly_requests(page_probe) == [page_probe.base_url + "/app/static/" + PLOTLY_JS]
+    page_probe.assert_clean()
 
 
 def test_pages_without_charts_do_not_load_plotly(page_probe):

@@ -8,7 +8,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lib.frozen import freeze
-from pages.charts import PLOTLY_JS, figure_json, static_url
+from lib.paths import PLOTLY_JS
+from pages.charts import figure_json, static_url
 
 ROOT = Path(__file__).resolve().parents[2]
 THEME = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["theme"]
@@ -26,7 +27,7 @@ def test_the_figure_goes_out_unchanged_in_the_house_look(monkeypatch):
     spec = json.loads(figure_json(maariv()))
     [bar] = spec["data"]
     assert bar["x"] == ["2024-08", "2024-09", "2024-10"] and bar["customdata"] == ["f1", "f2", "f3"]
-    assert bar["hovertext"][0] == "&lt;b&gt;escaped&lt;/b&gt;"  # text is passed as escaped by lib, never unescaped here
+    assert bar["hovertext"][0] == "&lt;b&gt;escaped&lt;/b&gt;"  # lib's escaping reaches the browser as it is
     assert spec["layout"]["title"]["text"] == "Monthly drone attacks, per Maariv" and spec["layout"]["height"] == 420
     look = spec["layout"]["template"]["layout"]
     assert look["colorway"] == THEME["chartCategoricalColors"]
@@ -35,20 +36,19 @@ def test_the_figure_goes_out_unchanged_in_the_house_look(monkeypatch):
 
 def test_a_frozen_figure_is_serialised_once():
     frozen = freeze(maariv())
+    before = json.dumps(frozen.to_dict(), sort_keys=True, default=str)
     first, second = figure_json(frozen), figure_json(frozen)
     assert first is second
+    # shared between sessions: adding the house look must not change the cached figure
+    assert json.dumps(frozen.to_dict(), sort_keys=True, default=str) == before
     fresh = maariv()
     assert json.loads(figure_json(fresh)) == json.loads(first) and figure_json(fresh) is not figure_json(fresh)
 
 
-def test_the_library_url_follows_the_base_path_and_the_file_exists():
+def test_the_library_url_is_relative_to_the_page_and_the_file_exists():
     assert (ROOT / "static" / PLOTLY_JS).stat().st_size > 1_000_000
-    assert static_url(PLOTLY_JS) == "/app/static/" + PLOTLY_JS
-    st.config.set_option("server.baseUrlPath", "/crosscurrents/")
-    try:
-        assert static_url(PLOTLY_JS) == "/crosscurrents/app/static/" + PLOTLY_JS
-    finally:
-        st.config.set_option("server.baseUrlPath", "")
+    # relative: from /attacks or /crosscurrents/attacks it resolves under the same prefix
+    assert static_url(PLOTLY_JS) == "app/static/" + PLOTLY_JS
 
 
 def test_the_vendored_plotly_js_is_the_version_plotly_python_builds_for():
