@@ -3,6 +3,8 @@ says it is, how the corpus names it, when, with whom, and how each outlet
 describes what it does. Tables and charts only; the Network page draws them."""
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -76,7 +78,7 @@ def mentions_chart(by_month: pd.DataFrame, title: str = "") -> go.Figure:
     fig = go.Figure()
     for outlet, g in by_month.groupby("reported_by", sort=False):
         # A bar sits in the middle of its month, 24 days wide: a lone month otherwise got an axis of milliseconds.
-        fig.add_bar(x=g["month"] + pd.Timedelta(days=14), y=g["mentions"], name=str(outlet), width=24 * 86_400_000,
+        fig.add_bar(x=g["month"] + pd.Timedelta(days=14), y=g["mentions"], name=html.escape(str(outlet), quote=False), width=24 * 86_400_000,
                     hovertemplate="%{x|%b %Y}: %{y} mentions<extra>%{fullData.name}</extra>")
     fig.update_layout(barmode="stack", height=420, margin=dict(l=10, r=10, t=30, b=10), title=title, legend_title_text="outlet",
                       legend=dict(orientation="h", yanchor="top", y=-0.3),  # under the plot: the column is narrow
@@ -95,13 +97,15 @@ def _fold_small_outlets(by_month: pd.DataFrame, keep: int) -> pd.DataFrame:
     """The ``keep`` outlets with the most mentions, most first, then one "N other outlets"
     series with the rest, month by month: dozens of outlets crowded out the plot."""
     totals = by_month.groupby("reported_by")["mentions"].sum().sort_values(ascending=False, kind="stable")
-    if len(totals) <= keep + 1:
-        return by_month.assign(_order=by_month["reported_by"].map({o: i for i, o in enumerate(totals.index)})).sort_values(["_order", "month"]).drop(columns="_order")
-    top = list(totals.index[:keep])
-    rest = by_month[~by_month["reported_by"].isin(top)].groupby("month", as_index=False)["mentions"].sum()
+    drawn = list(totals.index) if len(totals) <= keep + 1 else list(totals.index[:keep])  # never "1 other outlets"
+    rank = {outlet: i for i, outlet in enumerate(drawn)}
+    shown = by_month[by_month["reported_by"].isin(drawn)]
+    shown = shown.assign(_rank=shown["reported_by"].map(rank)).sort_values(["_rank", "month"]).drop(columns="_rank")
+    if len(drawn) == len(totals):
+        return shown
+    rest = by_month[~by_month["reported_by"].isin(drawn)].groupby("month", as_index=False)["mentions"].sum()
     rest["reported_by"] = f"{len(totals) - keep} other outlets"
-    shown = by_month[by_month["reported_by"].isin(top)].assign(_order=lambda d: d["reported_by"].map({o: i for i, o in enumerate(top)}))
-    return pd.concat([shown.sort_values(["_order", "month"]).drop(columns="_order"), rest[["month", "reported_by", "mentions"]]], ignore_index=True)
+    return pd.concat([shown, rest[["month", "reported_by", "mentions"]]], ignore_index=True)
 
 
 def relations_of(actor_id: str, relation_rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:

@@ -129,7 +129,7 @@ def monthly_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
     for (claimant, unit), g in df.groupby(["claimant", "unit"], sort=True):
         g = g.sort_values("month")
         fig.add_bar(
-            x=g["month"], y=g["count"], name=f"{claimant} — {unit}",
+            x=g["month"], y=g["count"], name=html.escape(f"{claimant} — {unit}", quote=False),  # plotly reads tags in names
             marker=dict(color=colors.get(claimant), pattern=dict(shape=["/" if p else "" for p in g["partial"]])),
             text=_labels(df, [f"{c}{' (partial)' if p else ''}" for c, p in zip(g["claim"], g["partial"])]), textposition="outside",
             hovertext=[_hover(r) for r in records(g)], hoverinfo="text",
@@ -150,7 +150,7 @@ def cumulative_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
     df, note = within_budget(df)
     for claimant, g in df.groupby("claimant", sort=True):
         fig.add_scatter(
-            x=pd.to_datetime(g["period_end"]), y=g["count"], mode="markers+text", name=claimant,
+            x=pd.to_datetime(g["period_end"]), y=g["count"], mode="markers+text", name=html.escape(str(claimant), quote=False),
             marker=dict(size=14, symbol=["diamond" if gr == "rate" else "triangle-up" for gr in g["granularity"]], color=colors.get(claimant)),
             text=_labels(df, [f"{c} {u}{' /day' if gr == 'rate' else ''} · {p}" for c, u, gr, p in zip(g["claim"], g["unit"], g["granularity"], g["period"])]),
             textposition="top center", hovertext=[_hover(r) for r in records(g)], hoverinfo="text", customdata=g["figure_id"],

@@ -31,3 +31,9 @@ def test_outlets_beyond_the_largest_fold_into_one_series_and_keep_every_mention(
 def test_nine_outlets_are_all_drawn():
     rows = [{"month": pd.Timestamp("2024-01-01"), "reported_by": f"Outlet {o}", "mentions": 1} for o in range(MAX_OUTLETS_DRAWN + 1)]
     assert len(mentions_chart(pd.DataFrame(rows)).data) == MAX_OUTLETS_DRAWN + 1
+
+
+def test_an_outlet_name_is_shown_as_text_not_markup():
+    hostile = "<a href='https://example.org'>Daily</a>"
+    fig = mentions_chart(pd.DataFrame({"month": [pd.Timestamp("2024-01-01")], "reported_by": [hostile], "mentions": [2]}))
+    assert fig.data[0].name == "&lt;a href='https://example.org'&gt;Daily&lt;/a&gt;"  # plotly reads <a>, <b>… in names
