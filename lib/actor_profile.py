@@ -83,13 +83,13 @@ def mentions_chart(by_month: pd.DataFrame, title: str = "") -> go.Figure:
     fig.update_layout(barmode="stack", height=420, margin=dict(l=10, r=10, t=30, b=10), title=title, legend_title_text="outlet",
                       legend=dict(orientation="h", yanchor="top", y=-0.3),  # under the plot: the column is narrow
                       xaxis_title="month of publication", yaxis_title="mentions")
-    months = by_month["month"]
-    span = (months.max().year * 12 + months.max().month) - (months.min().year * 12 + months.min().month) if len(months) else 0
-    # One label a month, under its bar, when they fit; whole numbers of mentions.
-    padded = [months.min() - pd.DateOffset(days=10), months.max() + pd.DateOffset(months=1, days=10)] if len(months) else None
-    fig.update_xaxes(type="date", tickformat="%b %Y", dtick="M1" if span < 12 else None, ticklabelmode="period", range=padded)
-    peak = by_month.groupby("month")["mentions"].sum().max() if len(by_month) else 0
-    fig.update_yaxes(rangemode="tozero", dtick=1 if peak <= 8 else None)
+    fig.update_xaxes(type="date", tickformat="%b %Y", ticklabelmode="period")
+    if len(by_month):
+        first, last = by_month["month"].min(), by_month["month"].max()
+        # One label a month, under its bar, when they fit; whole numbers of mentions.
+        fig.update_xaxes(dtick="M1" if (last.year - first.year) * 12 + last.month - first.month < 12 else None,
+                         range=[first - pd.DateOffset(days=10), last + pd.DateOffset(months=1, days=10)])
+        fig.update_yaxes(rangemode="tozero", dtick=1 if by_month.groupby("month")["mentions"].sum().max() <= 8 else None)
     return fig
 
 

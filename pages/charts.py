@@ -27,8 +27,10 @@ from pages.widgets import ensure_navigation
 if __name__ == "__main__":  # opened as a page (/charts) in the legacy pages-folder mode: see pages/widgets.py
     ensure_navigation()
 
-_chart_component = st.components.v2.component("crosscurrents_plotly_chart", js=(STATIC_DIR / "plotly_chart.js").read_text(encoding="utf-8"),
-                                   isolate_styles=False)  # plotly.js styles its hover labels and toolbar from the page's <head>
+_chart_component = st.components.v2.component(
+    "crosscurrents_plotly_chart", js=(STATIC_DIR / "plotly_chart.js").read_text(encoding="utf-8"),
+    isolate_styles=False,  # plotly.js styles its hover labels and toolbar from the page's <head>
+)
 
 
 def static_url(name: str) -> str:
