@@ -52,8 +52,8 @@ for line in disagree[:MAX_WARNINGS]:
     st.warning("Claimants disagree. " + escape_markdown(line), icon=":material/compare_arrows:")
 if len(disagree) > MAX_WARNINGS:
     # Filled only when opened: a closed list of 1,000 periods still cost the browser its markdown at 10,000 articles.
-    more_disagreements = st.expander(f"Claimants disagree on {len(disagree) - MAX_WARNINGS:,} more periods", key="atk_more_disagreements",
-                       on_change="rerun", bind="query-params")
+    more_disagreements = st.expander(f"Claimants disagree on {len(disagree) - MAX_WARNINGS:,} more periods",
+                                     key="atk_more_disagreements", on_change="rerun", bind="query-params")
     if more_disagreements.open:
         with more_disagreements:
             st.markdown("\n".join("- " + escape_markdown(line) for line in disagree[MAX_WARNINGS:MAX_WARNINGS + TABLE_ROWS]))
