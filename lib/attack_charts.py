@@ -106,6 +106,11 @@ def _labels(df: pd.DataFrame, texts: list[str]) -> list[str] | None:
     return texts if len(df) <= MAX_LABELLED else None
 
 
+def _marker_mode(df: pd.DataFrame) -> str:
+    # "markers+text" with no text still lays out an empty label per point
+    return "markers+text" if len(df) <= MAX_LABELLED else "markers"
+
+
 def _hover(r) -> str:
     ev = html.escape(str(r["evidence"]))
     if len(ev) > 220:
@@ -150,7 +155,7 @@ def cumulative_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
     df, note = within_budget(df)
     for claimant, g in df.groupby("claimant", sort=True):
         fig.add_scatter(
-            x=pd.to_datetime(g["period_end"]), y=g["count"], mode="markers+text", name=html.escape(str(claimant), quote=False),
+            x=pd.to_datetime(g["period_end"]), y=g["count"], mode=_marker_mode(df), name=html.escape(str(claimant), quote=False),
             marker=dict(size=14, symbol=["diamond" if gr == "rate" else "triangle-up" for gr in g["granularity"]], color=colors.get(claimant)),
             text=_labels(df, [f"{c} {u}{' /day' if gr == 'rate' else ''} · {p}" for c, u, gr, p in zip(g["claim"], g["unit"], g["granularity"], g["period"])]),
             textposition="top center", hovertext=[_hover(r) for r in records(g)], hoverinfo="text", customdata=g["figure_id"],
@@ -169,7 +174,7 @@ def casualty_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
     df["when"] = pd.to_datetime(df["period_start"].fillna(df["period_end"]))
     for unit, g in df.groupby("unit", sort=True):
         fig.add_scatter(
-            x=g["when"], y=g["count"], mode="markers+text", name=unit,
+            x=g["when"], y=g["count"], mode=_marker_mode(df), name=unit,
             marker=dict(size=[10 + min(c, 40) for c in g["count"]], symbol="x" if unit == "killed" else "circle", color="#a8445e" if unit == "killed" else "#d9a441"),
             text=_labels(df, [f"{c} {unit} ({t or 'unknown'})" for c, t in zip(g["claim"], g["target"])]), textposition="top center",
             hovertext=[_hover(r) for r in records(g)], hoverinfo="text", customdata=g["figure_id"],

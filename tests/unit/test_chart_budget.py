@@ -3,7 +3,7 @@ and say what they leave out; the tables keep everything."""
 import pandas as pd
 
 from lib import attack_charts
-from lib.attack_charts import MAX_CLAIMANTS, MAX_POINTS, claimant_colors, monthly_chart, within_budget
+from lib.attack_charts import MAX_CLAIMANTS, MAX_POINTS, casualty_chart, claimant_colors, cumulative_chart, monthly_chart, within_budget
 from lib.timeline import most_reported
 
 
@@ -63,6 +63,21 @@ def test_value_labels_dropped_above_the_label_budget(monkeypatch):
              "period_start": pd.Timestamp(f"2024-0{i}-01"), "period_end": pd.Timestamp(f"2024-0{i}-28"), "partial": False} for i in (1, 2)]
     fig = monthly_chart(pd.DataFrame(rows), {"A": "#000"})
     assert fig.data[0].text is None and len(fig.data[0].hovertext) == 2
+
+
+def test_scatter_charts_drop_their_text_layer_with_their_labels(monkeypatch):
+    """Past the label budget the markers are drawn alone: an empty text layer costs the browser time per point."""
+    rows = [{"claim": str(i), "count": float(i), "unit": unit, "period": "p", "claimant": "A", "reporter": "R", "qualifier": "exact", "target": "base",
+             "granularity": granularity, "source": "extracted", "evidence": "e", "figure_id": f"f{i}{unit}",
+             "period_start": pd.Timestamp(f"2024-0{i}-01"), "period_end": pd.Timestamp(f"2024-0{i}-28"), "partial": False}
+            for i in (1, 2) for unit, granularity in (("attacks", "cumulative"), ("killed", "event"))]
+    table = pd.DataFrame(rows)
+    for chart in (cumulative_chart, casualty_chart):
+        assert [(tr.mode, tr.text is not None) for tr in chart(table, {"A": "#000"}).data] == [("markers+text", True)]
+    monkeypatch.setattr(attack_charts, "MAX_LABELLED", 1)
+    for chart in (cumulative_chart, casualty_chart):
+        trace = chart(table, {"A": "#000"}).data[0]
+        assert (trace.mode, trace.text, len(trace.hovertext)) == ("markers", None, 2)
 
 
 def test_most_reported_events_are_drawn_first():
