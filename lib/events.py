@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -36,6 +37,8 @@ from lib.periods import Period, find_periods, may_hold_period
 from lib.places import Gazetteer, PlaceMatch, load_places
 from lib.registry import tokenize
 from lib.textwords import WordIndex, WordRequirement, Words, words_of
+
+_Date = date  # Report has a field named date, which hides the class in its body
 
 ADJECTIVE_ACTOR_IDS = frozenset(a for a in ADJECTIVE_ACTORS.values() if a)
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "undated": 4}
@@ -175,8 +178,8 @@ class Report:
     raw_start: int | None
     raw_end: int | None
     paragraph: int
-    date: date | None = None
-    date_end: date | None = None
+    date: _Date | None = None
+    date_end: _Date | None = None
     precision: str = "undated"
     date_text: str | None = None
     date_basis: str | None = None
@@ -591,7 +594,7 @@ def _locative(before: str) -> tuple[str | None, int]:
             continue  # "to strike Israel": a verb, not a destination
         if LOCATIVE_TAIL_RE.fullmatch(tail_text):
             tail = re.match(r"(?:(?:the|its|their|a|an)\s+)?", before[m.end() :])
-            return m.group(1), m.end() + tail.end()
+            return m.group(1), m.end() + (tail.end() if tail else 0)
     return None, len(before)
 
 
@@ -635,7 +638,8 @@ class _Once:
     """A value worked out on first use."""
 
     def __init__(self, make: Callable):
-        self.make, self.done, self.value = make, False, None
+        self.make, self.done = make, False
+        self.value: Any = None
 
     def __call__(self):
         if not self.done:
@@ -692,7 +696,7 @@ def _trigger_matcher(path: str) -> TriggerMatcher:
 
 def _quoted_spans(sent: str) -> list[tuple[int, int]]:
     """Quotations: names inside a quote are the speaker's words, not the event's actors."""
-    out = []
+    out: list[tuple[int, int]] = []
     if "“" not in sent and '"' not in sent:
         return out
     for m in QUOTE_RE.finditer(sent):
@@ -779,8 +783,8 @@ def _conflict(a: Report, b: Report, ctx) -> bool:
         return True
     if not places.compatible(a.place, b.place):
         return True
-    for x, y in ((a.source, b.source), (a.target, b.target)):
-        if x and y and not _related(x, y, reg):
+    for sx, sy in ((a.source, b.source), (a.target, b.target)):
+        if sx and sy and not _related(sx, sy, reg):
             return True
     return False
 
@@ -828,22 +832,23 @@ def _resolve_relative(reports: list[Report]) -> list[Report]:
     for i, r in enumerate(reports):
         if not r.needs_relative:
             continue
-        earlier = [q for q in reports[:i] if q.date is not None and q.precision == "day"]
+        earlier = [(q.date, q) for q in reports[:i] if q.date is not None and q.precision == "day"]
         if r.needs_relative == "next_day":
-            if earlier and earlier[-1].sent_ids[-1] >= r.sent_ids[0] - 2:
-                d = earlier[-1].date + timedelta(days=1)
+            if earlier and earlier[-1][1].sent_ids[-1] >= r.sent_ids[0] - 2:
+                day_before, q = earlier[-1]
+                d = day_before + timedelta(days=1)
                 r.date, r.date_end, r.precision = d, d, "day"
-                r.date_basis = f"“{r.date_text}”: the day after {earlier[-1].date} (sentence {earlier[-1].sent_ids[0]})"
+                r.date_basis = f"“{r.date_text}”: the day after {day_before} (sentence {q.sent_ids[0]})"
         else:
             _, span, noun = r.needs_relative.split(":", 2)
             stem = noun[:6]
-            anchor = [q for q in earlier if any(stem in ev.lower() for ev in q.evidence)]
+            anchor = [(day, q) for day, q in earlier if any(stem in ev.lower() for ev in q.evidence)]
             if anchor:
-                d = anchor[-1].date
+                d, q = anchor[-1]
                 back = {"hours": 1, "a day": 1, "weeks": 21}.get(span, 7)
                 r.date, r.date_end = d - timedelta(days=back), d - timedelta(days=1)
                 r.precision = "day" if back == 1 else "week" if back <= 7 else "month"
-                r.date_basis = f"“{r.date_text}”: before the {noun} of {d} (sentence {anchor[-1].sent_ids[0]})"
+                r.date_basis = f"“{r.date_text}”: before the {noun} of {d} (sentence {q.sent_ids[0]})"
         r.needs_relative = None
     return reports
 
@@ -853,7 +858,8 @@ def _merge_continuations(reports: list[Report], ctx) -> list[Report]:
     Qasef-2K drone to strike the US Harir base" after "its first operation on
     October 17, 2023"; "General Qassim Suleimani, ... during a drone strike"
     after "in 2020 ... assassinated"."""
-    types, places, out = load_event_types(), load_places(), []
+    types, places = load_event_types(), load_places()
+    out: list[Report] = []
     for r in reports:
         prev = out[-1] if out else None
         if (
@@ -1037,12 +1043,13 @@ def link_across_articles(rows: list[dict], ctx) -> list[dict]:
             parent[find(i)] = find(first_of.setdefault(r.known, i))
     # Otherwise only reports dated to the day or week can merge: sweep them by date,
     # comparing each with those starting before it ends (a week at most).
-    dated = sorted((i for i, r in enumerate(reps) if r.date is not None and PRECISION_RANK[r.precision] <= 1), key=lambda i: reps[i].date)
-    for n, i in enumerate(dated):
+    dated = sorted((r.date, i) for i, r in enumerate(reps) if r.date is not None and PRECISION_RANK[r.precision] <= 1)
+    for n, (a_date, i) in enumerate(dated):
         a = reps[i]
-        for j in dated[n + 1 :]:
+        a_end = a.date_end or a_date
+        for b_date, j in dated[n + 1 :]:
             b = reps[j]
-            if b.date > (a.date_end or a.date):
+            if b_date > a_end:
                 break
             if a.article_id == b.article_id or find(i) == find(j) or (a.known and b.known):
                 continue
@@ -1051,7 +1058,7 @@ def link_across_articles(rows: list[dict], ctx) -> list[dict]:
     groups: dict[int, list[int]] = {}
     for i in range(len(rows)):
         groups.setdefault(find(i), []).append(i)
-    out = []
+    out: list[dict] = []
     for members in groups.values():
         cluster = _cluster_fields([rows[i] for i in members], [reps[i] for i in members], ctx, types, places, known)
         out.extend({**rows[i], **cluster} for i in members)

@@ -28,6 +28,7 @@ import operator
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import AbstractSet
 
 import yaml
 
@@ -36,7 +37,7 @@ from lib.casefold import fold
 from lib.paths import DATA_DIR
 
 try:  # the regex parser, to find the literals a pattern requires
-    from re import _parser as sre_parse  # Python 3.11+
+    from re import _parser as sre_parse  # type: ignore[attr-defined]  # Python 3.11+; not in typeshed
 except ImportError:  # pragma: no cover
     import sre_parse
 
@@ -89,7 +90,10 @@ class CaselessPattern:
         self.on_folded = all(c.isascii() or (c.lower() == c == c.upper() and not c.isalnum()) for c in source) \
             and not re.search(r"\\[A-Zxu0]|\(\?(?!:)|\[[^\]]*[A-Z]", source)
         self.pattern = re.compile(source.lower()) if self.on_folded else re.compile(source, re.IGNORECASE)
-        self.required = self.anchors = self.first_chars = self.after_boundary = None
+        self.required: tuple[str, ...] | None = None
+        self.anchors: list[tuple[str, int, int]] | None = None
+        self.first_chars: frozenset[str] | None = None
+        self.after_boundary: re.Pattern[str] | None = None
         parsed = sre_parse.parse(self.pattern.pattern)
         # the searches below assume matches are never empty
         if not self.on_folded or parsed.getwidth()[0] == 0:
@@ -116,10 +120,11 @@ class CaselessPattern:
             return self.pattern.finditer(text)
         if not self._may_match(folded):
             return ()
-        if self.anchors is not None:
-            return self._finditer_anchored(folded)
-        if self.after_boundary is not None:
-            return self._finditer_at_boundary(folded)
+        anchors, after_boundary = self.anchors, self.after_boundary
+        if anchors is not None:
+            return self._finditer_anchored(folded, anchors)
+        if after_boundary is not None:
+            return self._finditer_at_boundary(folded, after_boundary)
         return self.pattern.finditer(folded)
 
     def search(self, text: str, folded: str):
@@ -129,13 +134,13 @@ class CaselessPattern:
             return None
         return next(iter(self.finditer(text, folded)), None)
 
-    def _finditer_anchored(self, folded: str):
+    def _finditer_anchored(self, folded: str, anchors: list[tuple[str, int, int]]):
         """What ``pattern.finditer(folded)`` yields: a match starting at s holds
         an anchor literal at s + lo .. s + hi, so only such s are tried, in
         order, as the regex engine would (a match at s is what a search finds
         at s); matches are never empty, so the next one starts at the end."""
-        starts = set()
-        for literal, lo, hi in self.anchors:
+        starts: set[int] = set()
+        for literal, lo, hi in anchors:
             at = folded.find(literal)
             while at >= 0:
                 starts.update(range(max(0, at - hi), at - lo + 1))
@@ -150,7 +155,7 @@ class CaselessPattern:
                     yield found
                     pos = found.end()
 
-    def _finditer_at_boundary(self, folded: str):
+    def _finditer_at_boundary(self, folded: str, after_boundary: re.Pattern[str]):
         """What ``pattern.finditer(folded)`` yields, for ``pattern`` = "\\b" + rest:
         the first place at or after ``pos`` where rest matches is where pattern
         matches if a word boundary is there (\\b consumes nothing and offers no
@@ -158,7 +163,7 @@ class CaselessPattern:
         matches. Matches are never empty, so the next search starts at the end."""
         pos = 0
         while True:
-            found = self.after_boundary.search(folded, pos)
+            found = after_boundary.search(folded, pos)
             if found is None:
                 return
             if BOUNDARY_RE.match(folded, found.start()):
@@ -176,7 +181,7 @@ def _literal_anchors(items, state, key, lo: int = 0, hi: int | None = 0):
     ``key`` ranks lowest, or None if there is none. Only what must match is
     used: runs of plain characters, mandatory groups and repeats, and branches
     all of whose alternatives have such strings."""
-    best = None
+    best: list[tuple[str, int, int]] | None = None
 
     def consider(found):
         nonlocal best
@@ -229,7 +234,7 @@ def _starts_with_literal(items) -> bool:
 def _first_chars(items) -> frozenset | None:
     """The characters a match of the parsed regex sequence ``items`` can start
     with, or None if any may (or they are not worked out here)."""
-    chars = set()
+    chars: set[str] = set()
     for op, arg in items:
         if op is sre_parse.AT:
             continue  # zero width: the next item starts the match
@@ -241,7 +246,7 @@ def _first_chars(items) -> frozenset | None:
             inner = _first_chars(list(arg[-1]))
         elif op is sre_parse.BRANCH:
             alternatives = [_first_chars(list(alternative)) for alternative in arg[1]]
-            inner = None if None in alternatives else frozenset().union(*alternatives)
+            inner = None if None in alternatives else frozenset[str]().union(*(a for a in alternatives if a is not None))
         elif op in (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT):
             inner = _first_chars(list(arg[2]))
             if inner is not None and arg[0] == 0:
@@ -333,7 +338,7 @@ def load_lexicon(path: str | None = None) -> Lexicon:
         subject_speech=low("subject_speech"),
         clause_breaks=low("clause_breaks"),
         apposition_words=low("apposition_starts") | low("role_nouns"),
-        modifier_stops=DETERMINERS | PREPOSITIONS | low("clause_breaks") | FINITE,
+        modifier_stops=frozenset(DETERMINERS | PREPOSITIONS | low("clause_breaks") | FINITE),
         rule_words=WordFinder(PRONOUNS | low("group_nouns") | low("complement_verbs")),
     )
 
@@ -456,7 +461,7 @@ class WordFinder:
         self.by_runs = all(w.isascii() and w.isalpha() and w.islower() and len(w) > 1 for w in self.words)
         self.encoded = frozenset(w.encode() for w in self.words)
 
-    def __call__(self, text: str, folded: str) -> set[str]:
+    def __call__(self, text: str, folded: str) -> AbstractSet[str]:
         if not self.by_runs:  # words that are not letter runs
             return self.words & {t.lower() for t in WORD_RE.findall(text)}
         runs = self.encoded.intersection(letter_runs(folded))
@@ -620,7 +625,7 @@ def appositions(text: str, mentions: list[Mention], lex: Lexicon) -> list[tuple[
         if any(w.endswith("ed") and "-" not in w and w not in lex.modifier_words and nxt in DETERMINERS
                for w, nxt in zip(lowered[1:], lowered[2:])):
             continue  # "..., the group expanded its attacks": a clause, not an apposition
-        cut = []
+        cut: list[str] = []
         for w in words:
             if w.lower() in ("who", "which", "that", "whose", "where") or len(cut) >= 14:
                 break
@@ -656,7 +661,7 @@ def premodifiers(text: str, mentions: list[Mention], lex: Lexicon, covering: lis
         if covered is None:
             covered = [(c.start, c.end) for c in (covering if covering is not None else mentions)]
         person = m.type in ("person", "media outlet")
-        run = []
+        run: list[tuple[str, int, int]] = []
         for word, s, e in itertools.chain((nearest_word,), left):
             lw = word.lower()
             if lw in stops:
@@ -734,10 +739,10 @@ def predicates(text: str, subjects: list[Mention], lex: Lexicon) -> list[tuple[M
     return out
 
 
-def complements(text: str, mentions: list[Mention], lex: Lexicon, words: set[str] | None = None) -> list[tuple[Mention, str, int, int]]:
+def complements(text: str, mentions: list[Mention], lex: Lexicon, words: AbstractSet[str] | None = None) -> list[tuple[Mention, str, int, int]]:
     """``regarded the popular forces as part of ...``, ``considers the United States a mortal enemy``.
     ``words`` is ``lex.rule_words(text, fold(text))`` when the caller has it."""
-    out = []
+    out: list[tuple[Mention, str, int, int]] = []
     if not mentions:
         return out
     if words is None:
@@ -753,24 +758,24 @@ def complements(text: str, mentions: list[Mention], lex: Lexicon, words: set[str
             continue
         start = rest.end()
         chunk = CLAUSE_END_RE.split(text[start:], maxsplit=1)[0]
-        words = WORD_RE.findall(chunk)
-        if not words or words[0].lower() not in {"a", "an", "part", "one", "the"} | set(lex.modifier_words):
+        phrase = WORD_RE.findall(chunk)
+        if not phrase or phrase[0].lower() not in {"a", "an", "part", "one", "the"} | set(lex.modifier_words):
             continue
-        words = _trim_phrase(words, lex, 8)
-        if len(words) < 2:
+        phrase = _trim_phrase(phrase, lex, 8)
+        if len(phrase) < 2:
             continue
-        s, e = _phrase_span(text, start, words)
+        s, e = _phrase_span(text, start, phrase)
         out.append((m, text[s:e], s, e))
     return out
 
 
 def pronoun_subjects(text: str, mentions: list[Mention], previous: list[Mention], folded: str | None = None,
-                     words: set[str] | None = None) -> list[Mention]:
+                     words: AbstractSet[str] | None = None) -> list[Mention]:
     """``..., they have become ...``: the pronoun as a subject standing for the
     nearest earlier group (they/it) or person (he/she), outside quotes.
     ``folded`` is ``fold(text)`` and ``words`` ``rule_words(text, folded)`` of
     the lexicon when the caller has them."""
-    out = []
+    out: list[Mention] = []
     if not mentions and not previous:
         return out  # nobody for a pronoun to stand for
     folded = fold(text) if folded is None else folded
@@ -833,14 +838,14 @@ def _is_word_char(char: str) -> bool:
 
 def back_references(text: str, mentions: list[Mention], recent: list[list[Mention]], lex: Lexicon,
                     previous: tuple[str, list[Mention]] = ("", []), labelled: dict | None = None,
-                    folded: str | None = None, words: set[str] | None = None):
+                    folded: str | None = None, words: AbstractSet[str] | None = None):
     """``These vehemently anti-American militias`` -> the group named shortly
     before: one the article already called by that noun, else the first group of
     the nearest sentence that names one (same number: plural nouns need a plural
     or acronym name, and the noun must suit the actor's type). ``previous`` is
     the sentence before and the names in it; ``folded`` is ``fold(text)`` and
     ``words`` ``lex.rule_words(text, folded)`` when the caller has them."""
-    out = []
+    out: list[tuple[Mention, str, str]] = []
     if not mentions and not any(recent):
         return out  # no name to refer back to
     folded = fold(text) if folded is None else folded
@@ -928,7 +933,7 @@ def event_actors(events: tuple[EventPattern, ...]) -> frozenset:
     return actors
 
 
-def event_phrases(text: str, ids_here: set, ids_next: set, events,
+def event_phrases(text: str, ids_here: AbstractSet[str], ids_next: AbstractSet[str], events,
                   folded: str | None = None) -> list[tuple[EventPattern, str, int, int]]:
     """Phrases naming an event (data/loaded_terms.yaml) in a sentence whose
     names (and the next sentence's) anchor it. ``ids_here`` and ``ids_next``:
@@ -1011,7 +1016,7 @@ def group_by_sentence(mentions: list[dict]) -> dict[int, list[dict]]:
 def known_as(text: str, mentions: list[Mention]) -> list[tuple[Mention, Mention]]:
     """``Iranian-backed militias known as the Popular Mobilization Units``: the
     first name describes the second."""
-    out = []
+    out: list[tuple[Mention, Mention]] = []
     # each phrase starts with one of these words: most sentences have none
     if len(mentions) < 2 or not any(word in text for word in KNOWN_AS_FIRST_WORDS):
         return out

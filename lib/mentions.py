@@ -78,7 +78,7 @@ def find_mentions(text: str, spans, registry: Registry, published: date | None):
             if ((place_start, place_end) == (start, end) and gazetteer.places[place_hits[k].target].type == "city"
                     and used_as_place(toks.norms, m.first_token)):
                 continue
-        actor = m.target
+        actor: str | None = m.target
         if m.method == "role":  # a title ("role:<title>"): its holder on the article's date
             prev = toks.norms[m.first_token - 1] if m.first_token > 0 else ""
             if person_starts is None:
@@ -88,7 +88,7 @@ def find_mentions(text: str, spans, registry: Registry, published: date | None):
             named_next = any(t in person_starts for t in range(m.last_token + 1, m.last_token + 3))
             if prev in ROLE_BLOCKERS or named_next:
                 continue
-            actor = registry.holder(actor[5:], published)
+            actor = registry.holder(m.target[5:], published)
             if actor is None:
                 continue
         sent_id = max(0, bisect.bisect_right(sent_starts, start) - 1)  # as sentence_index(spans)(start)

@@ -67,7 +67,7 @@ class OffsetMap:
 
     @classmethod
     def from_list(cls, runs) -> "OffsetMap":
-        return cls([tuple(int(x) for x in r) for r in runs])
+        return cls([(int(r[0]), int(r[1]), int(r[2])) for r in runs])
 
 
 class TextBuilder:

@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import pandas as pd
 
@@ -93,7 +94,7 @@ class PassageStats:
 
     idf: pd.DataFrame
     idf_of: dict[str, float]
-    norms: object
+    norms: Any  # a pyarrow Table (no type stubs)
     n_sentences: int
 
 
@@ -153,7 +154,7 @@ def similar_in_store(query, stats: PassageStats, article_id: str, sent_id: int, 
     for order, (a, sid, text, grp) in enumerate(zip(texts["article_id"], texts["sent_id"].astype(int), texts["text"], texts["grp"])):
         other = unit_vector(counts.get((a, sid), []), idf_of)
         ranked.setdefault(grp, []).append((-cosine(vec, other), order, a, sid, other, text))
-    out = {}
+    out: dict[str, list[tuple[str, int, float, list[str], str]]] = {}
     for grp, rows in ranked.items():
         out[grp] = []
         for neg, _, a, sid, other, text in sorted(rows, key=lambda r: (r[0], r[1]))[:k]:

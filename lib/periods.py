@@ -166,9 +166,9 @@ def _read_periods(sentence: str, ref: date) -> tuple[Period, ...]:
             continue
         add(Period(d, d, "day", m.group(), m.span()))
     for m in MONTH_DAY_RE.finditer(sentence, month_from) if has_capitalised_month and has_digit else ():
-        d = latest_day(MONTHS[m.group(1).lower().rstrip(".")], int(m.group(2)), ref)
-        if d is not None:
-            add(Period(d, d, "day", m.group(), m.span()))
+        day = latest_day(MONTHS[m.group(1).lower().rstrip(".")], int(m.group(2)), ref)
+        if day is not None:
+            add(Period(day, day, "day", m.group(), m.span()))
     for m in MONTH_YEAR_RE.finditer(sentence, month_from) if has_capitalised_month and has_digit else ():
         add(_month_period(int(m.group(2)), MONTHS[m.group(1).lower().rstrip(".")], ref, m.group(), m.span()))
     # Before month_from it finds only small-letter months, which it skips; and

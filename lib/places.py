@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from lib.paths import DATA_DIR
-from lib.registry import AliasEntry, AliasMatcher, Token, _is_acronym, tokenize
+from lib.registry import AliasEntry, AliasMatcher, Tokens, _is_acronym, tokenize
 
 # How specific each type is: a base beats its city, a city its region, a region its country.
 SPECIFICITY = {
@@ -66,7 +66,7 @@ class Gazetteer:
         self._ancestors: dict[str, tuple[str, ...]] = {}
         self._specificity: dict[str, int] = {}
 
-    def find(self, text: str, tokens: list[Token] | None = None) -> list[PlaceMatch]:
+    def find(self, text: str, tokens: Tokens | None = None) -> list[PlaceMatch]:
         """Every place named in ``text``, leftmost-longest, with offsets."""
         return [PlaceMatch(m.target, m.surface, m.start, m.end) for m in self.matcher.find(text, tokens)]
 

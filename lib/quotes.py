@@ -266,7 +266,8 @@ class _Article:
         # the organisation named in the role, else the registry's parent, else a country named in it
         orgs = [m.actor for m in inside if m.type != "state"]
         states = [m.actor for m in inside if m.type == "state"]
-        return role[0], (orgs[:1] or [parent] if parent else orgs[:1] or states[:1] or [None])[0]
+        affiliation = orgs[0] if orgs else parent if parent else states[0] if states else None
+        return role[0], affiliation
 
 
 def find_phrases(low: str, phrases) -> list[tuple[int, int, str]]:
@@ -276,8 +277,8 @@ def find_phrases(low: str, phrases) -> list[tuple[int, int, str]]:
     A whole-word occurrence starts with a whole run of letters, the phrase's
     first word: phrases whose first word is no run of the text (most of them)
     are not searched for."""
-    out = []
-    taken = set()
+    out: list[tuple[int, int, str]] = []
+    taken: set[int] = set()
     longest_first, first_words = _phrase_plan(phrases)
     present = first_words.intersection(letter_runs(low))
     for p, first in longest_first:
@@ -348,8 +349,8 @@ def _reported_content(st: str, sp: Speaker, vs: int, ve: int, verb: str, lex) ->
     if verb == "according to":  # "..., according to the Israeli newspaper Maariv."
         head = st[:vs].rstrip().rstrip(",").strip()
         return (head, 0, len(head)) if _count_words(head, 0, len(head), MIN_WORDS_UNATTRIBUTED) >= MIN_WORDS_UNATTRIBUTED else None
-    body = REPORTED_START_RE.match(rest)
-    start = ve + body.end()
+    body = REPORTED_START_RE.match(rest)  # optional parts only: it always matches
+    start = ve + (body.end() if body else 0)
     content = st[start:].strip().rstrip("”\"")
     first = content.split()[0].lower() if content.split() else ""
     if _count_words(content, 0, len(content), MIN_WORDS_UNATTRIBUTED) >= MIN_WORDS_UNATTRIBUTED and first not in ("about", "in", "on", "to", "this", "so", "at", "for", "with", "by"):
@@ -405,7 +406,7 @@ def extract(article, sentences, mentions, ctx) -> list[dict]:
                     used.add(vs)
                     last, pending = sp, []
         pending = [p for p in pending if p[0] >= idx - 1]
-        groups: dict[tuple, list] = {}
+        groups: dict[str, list] = {}
         for qs, qe in quoted:
             words = _count_words(text, qs, qe, MIN_WORDS_UNATTRIBUTED)
             last_idx = art.sent_of(qe)

@@ -264,7 +264,7 @@ class Registry:
 
     def words(self) -> set[str]:
         """Every token of every alias: the vocabulary of names."""
-        words = set()
+        words: set[str] = set()
         for a in self.actors.values():
             for alias in (a.name, *a.aliases):
                 words.update(t.text for t in tokenize(alias))

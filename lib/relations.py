@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 import string
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
@@ -131,7 +132,7 @@ class Lexicon:
     reporting: PhraseSet
     noun_hedges: PhraseSet
     compound_res: tuple = ()  # compiled (compound, pro/anti, proxy) patterns
-    demonym_re: re.Pattern | None = None  # any state word, to skip sentences with none
+    demonym_re: re.Pattern[str] = re.compile(r"(?!)")  # any state word, to skip sentences with none
     phrase_words: dict = field(default_factory=dict)  # first word -> word sets of the trigger phrases it starts
     compound_hint_res: tuple = ()  # "-backed", "pro-", "anti-", "proxies": a compound may be there
     single_words: frozenset = frozenset()  # the one-word trigger phrases: one set test settles most sentences
@@ -145,8 +146,8 @@ class Lexicon:
         words = WORD_RE.findall((text.lower() if lower is None else lower).replace("’", "'"))
         if not self.single_words.isdisjoint(words):
             return True
-        words = set(words)
-        return any(need <= words for w in words & self.phrase_words.keys() for need in self.phrase_words[w])
+        word_set = set(words)
+        return any(need <= word_set for w in word_set & self.phrase_words.keys() for need in self.phrase_words[w])
 
     def may_have_compound(self, text: str) -> bool:
         """Cheap test before tokenizing: is there a compound hint ("-backed", "pro-", "anti-", "proxies")?
@@ -194,7 +195,7 @@ def load_lexicon(path: str | None = None) -> Lexicon:
     spec = yaml.safe_load(open(path or TRIGGERS_FILE, encoding="utf-8"))
     irregular = {k: list(v) for k, v in (spec.get("irregular") or {}).items()}
     index: dict[str, list[Trigger]] = {}
-    target_preps, object_preps, directed, reciprocal = {}, {}, {}, set()
+    target_preps, object_preps, directed, reciprocal = {}, {}, {}, set[str]()
 
     def add(t: Trigger):
         index.setdefault(t.head[0], []).append(t)
@@ -387,9 +388,9 @@ class SentenceRelations:
         self.text, self.slots, self.lex = text, slots, lex
         self.norms, self.starts, self.ends = tokens.norms, tokens.starts, tokens.ends
         n = len(self.norms)
-        self.slot_end = [None] * n
-        self.slot_start = [None] * n
-        self.in_slot = [None] * n
+        self.slot_end: list[Slot | None] = [None] * n
+        self.slot_start: list[Slot | None] = [None] * n
+        self.in_slot: list[Slot | None] = [None] * n
         for s in slots:
             self.slot_end[s.last] = s
             self.slot_start[s.first] = s
@@ -398,7 +399,7 @@ class SentenceRelations:
         self.triggers = self._triggers()
         # Coordination only matters to the arguments of a trigger.
         self.groups = self._groups() if self.triggers else {}
-        self._reports = None
+        self._reports: list[tuple[int, tuple[str, ...]]] | None = None
         self._group_preps: dict[int, tuple[str | None, int]] = {}
         self.trigger_at = {}
         for f in self.triggers:
@@ -809,7 +810,8 @@ class SentenceRelations:
                     f.clause_window = True
                     f.sources = self.subject_left(f.first) or self.initial_clause_subject(f) or []
                     if t.tail:
-                        f.targets = self.group(self.slot_after(f.last + 1))
+                        after = self.slot_after(f.last + 1)
+                        f.targets = self.group(after) if after else []
                     else:
                         f.targets = self.object_right(f) or []
                     f.method = "verb"
@@ -955,16 +957,16 @@ class ArticleSlots:
         sid = sent["sent_id"]
         # Anaphors resolve against earlier sentences, and against this one's mentions before them.
         low = text.lower() if lower is None else lower
-        anaphors = ()
+        anaphors: Iterable[re.Match[str]] = ()
         if any(map(low.__contains__, ANAPHOR_HINTS)):
             anaphors = ANAPHOR_LOWER_RE.finditer(low) if _lower_is_safe(text) else ANAPHOR_RE.finditer(text)
         for mt in anaphors:
-            i, j = _index_of(starts, mt.start()), _index_of(ends, mt.end())
-            if i is None or j is None or any(taken[i : j + 1]):
+            ai, aj = _index_of(starts, mt.start()), _index_of(ends, mt.end())
+            if ai is None or aj is None or any(taken[ai : aj + 1]):
                 continue
             if mt.group("det").lower() in ("this", "that") and mt.group("noun").lower() in PLURAL_ANAPHORS:
                 continue
-            before = [s for s in slots if s.last < i]
+            before = [s for s in slots if s.last < ai]
             mark = len(self.recent)
             for s in before:
                 self._remember(sid, s.actors[0])
@@ -972,8 +974,8 @@ class ArticleSlots:
             del self.recent[mark:]
             if actor is None:
                 continue
-            slots.append(Slot((actor,), i, j, text[mt.start() : mt.end()], "anaphor"))
-            for k in range(i, j + 1):
+            slots.append(Slot((actor,), ai, aj, text[mt.start() : mt.end()], "anaphor"))
+            for k in range(ai, aj + 1):
                 taken[k] = True
         # State adjectives: "Israeli sites", "Iranian officials", "American and Iranian-backed forces".
         lex = self.lex

@@ -155,7 +155,7 @@ class WordIndex:
 @lru_cache(maxsize=256)
 def _requirement(pattern: str, flags: int) -> WordRequirement:
     try:
-        from re import _constants as sre, _parser
+        from re import _constants as sre, _parser  # type: ignore[attr-defined]  # private: not in typeshed
         items = list(_parser.parse(pattern, flags).data)
     except (ImportError, AttributeError, TypeError):  # another Python's private parser: no filter
         return WordRequirement(None)

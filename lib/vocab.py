@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 from functools import lru_cache
+from typing import AbstractSet
 
 import wordfreq
 
@@ -76,7 +77,7 @@ class Vocabulary:
                 self._known_words.add(word)
         return known
 
-    def unknown(self, words: set[str]) -> set[str]:
+    def unknown(self, words: AbstractSet[str]) -> set[str]:
         """The words of ``words`` that are not known (same answer as ``is_known``)."""
         return {w for w in words - self._known_words if not self.is_known(w)}
 
