@@ -1050,7 +1050,7 @@ def extract_labels(article, sentences, mentions, ctx):
         ms = per_sent[idx]
         folded = fold(text)
         words = lex.rule_words(text, folded) if ms or any(recent) else set()
-        sentence_tone = None  # only for sentences that label someone
+        sentence_tone: float | None = None  # only for sentences that label someone
 
         def add(actor, label, kind, s, e, resolved="mention", event=None):
             nonlocal sentence_tone
