@@ -203,6 +203,7 @@ def timeline_figure(clusters: pd.DataFrame, reports: pd.DataFrame, actor_names: 
     colors, labels = type_colors(), type_labels()
     order = [t for t in labels if t in set(dated["type"])] + sorted(set(dated["type"]) - set(labels))
     by_cluster = reports_by_cluster(reports)
+    labelled = len(dated) <= MAX_LABELLED  # above a few hundred events the labels only overprint each other
     for t in order:
         g = dated[dated["type"] == t]
         label = labels.get(t, t)
@@ -215,13 +216,12 @@ def timeline_figure(clusters: pd.DataFrame, reports: pd.DataFrame, actor_names: 
         if xs:
             fig.add_scatter(x=xs, y=ys, mode="lines", line=dict(color=colors.get(t, OTHER_COLOR), width=6), opacity=0.35,
                             hoverinfo="skip", showlegend=False)
-        labelled = len(dated) <= MAX_LABELLED
         fig.add_scatter(
             # "markers", not "markers+text" with no text: plotly lays out an empty text layer per point (about 0.2 s of 1 s at 1,500 events)
             x=pd.to_datetime(g["date"]), y=[label] * len(g), mode="markers+text" if labelled else "markers", name=label,
             marker=dict(size=[marker_size(k, i) for k, i in zip(g["killed"], g["injured"])], color=colors.get(t, OTHER_COLOR),
                         symbol=["diamond" if n > 1 else "circle" for n in g["n_sources"]], line=dict(color="white", width=1)),
-            # Above a few hundred events the labels only overprint each other: the hover says it.
+            # Without labels the hover says it.
             text=[f"{n} sources" if n > 1 else "" for n in g["n_sources"]] if labelled else None, textposition="top center",
             hovertext=[hover_text(c, by_cluster.get(c["cluster_id"], []), actor_names) for c in records(g)],
             hoverinfo="text", customdata=g["cluster_id"],
