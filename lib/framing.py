@@ -246,7 +246,8 @@ def _first_chars(items) -> frozenset | None:
             inner = _first_chars(list(arg[-1]))
         elif op is sre_parse.BRANCH:
             alternatives = [_first_chars(list(alternative)) for alternative in arg[1]]
-            inner = None if None in alternatives else frozenset[str]().union(*(a for a in alternatives if a is not None))
+            known = [a for a in alternatives if a is not None]
+            inner = frozenset[str]().union(*known) if len(known) == len(alternatives) else None
         elif op in (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT):
             inner = _first_chars(list(arg[2]))
             if inner is not None and arg[0] == 0:
