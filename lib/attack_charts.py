@@ -12,6 +12,7 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
+from lib.chart_labels import place_labels
 from lib.frames import records
 from lib.highlight import page_href
 from lib.style import CLAIMANT_PALETTE
@@ -161,6 +162,7 @@ def cumulative_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
             textposition="top center", hovertext=[_hover(r) for r in records(g)], hoverinfo="text", customdata=g["figure_id"],
         )
     fig.update_xaxes(title="as of (end of the counted period)")
+    place_labels(fig)
     return _note(_layout(fig, "Cumulative claims (▲, counted from the period start) and daily rates (◆)", "count"), note)
 
 
@@ -180,6 +182,7 @@ def casualty_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
             hovertext=[_hover(r) for r in records(g)], hoverinfo="text", customdata=g["figure_id"],
         )
     fig.update_xaxes(title="date of the event (or of the period)")
+    place_labels(fig)
     return _note(_layout(fig, "Casualties reported, by event date", "people"), note)
 
 

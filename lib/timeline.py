@@ -12,6 +12,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from lib.chart_labels import place_labels
 from lib.events import load_event_types
 from lib.frames import isin, records
 from lib.highlight import page_href
@@ -228,6 +229,7 @@ def timeline_figure(clusters: pd.DataFrame, reports: pd.DataFrame, actor_names: 
         )
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed([labels.get(t, t) for t in order])), title=None)
     fig.update_xaxes(title="date of the event (◆ = reported by several articles; size = people killed or injured, as stated)")
+    place_labels(fig)
     return _layout(fig, height or max(260, 130 + 55 * len(order)))
 
 

@@ -1,0 +1,57 @@
+"""Point labels sit beside their point, inside the figure and not over one another."""
+import plotly.graph_objects as go
+
+from lib.chart_labels import place_labels, text_positions
+
+
+def test_a_lone_label_goes_above_its_point():
+    assert text_positions([(0.5, 0.5, "16 killed (Iraq)")]) == ["top center"]
+
+
+def test_labels_at_the_edges_lean_inwards():
+    label = "29 attacks · 2019-10-01 to 2020-06-15"
+    assert text_positions([(0.05, 0.2, label), (0.95, 0.6, label)]) == ["top right", "top left"]
+
+
+def test_the_second_of_two_labels_at_one_place_goes_below():
+    assert text_positions([(0.5, 0.5, "16 killed (Iraq)"), (0.51, 0.5, "16 killed (Iraqi Armed Forces)")]) == ["top center", "bottom center"]
+
+
+def test_the_higher_point_keeps_the_place_above():
+    # listed lower point first: placing goes from the top of the plot down
+    assert text_positions([(0.5, 0.45, "6 attacks"), (0.5, 0.5, "5 launches")]) == ["bottom center", "top center"]
+
+
+def test_labels_far_apart_all_go_above():
+    assert text_positions([(0.2, 0.5, "a label"), (0.8, 0.5, "a label"), (0.5, 0.1, "a label")]) == ["top center"] * 3
+
+
+def test_points_without_text_take_no_room():
+    assert text_positions([(0.5, 0.5, ""), (0.5, 0.5, "3 sources")]) == ["top center", "top center"]
+
+
+def test_every_trace_is_placed_together_and_may_reach_the_margins():
+    fig = go.Figure()
+    fig.add_scatter(x=["2024-01-29", "2024-08-29"], y=[16, 15], mode="markers+text", text=["16 killed (Iraq)", "15 killed (Islamic State)"])
+    fig.add_scatter(x=["2024-02-02"], y=[16], mode="markers+text", text=["16 killed (Iraqi Armed Forces)"])
+    fig.add_scatter(x=["2024-10-04"], y=[2], mode="markers", name="no labels")
+    place_labels(fig)
+    first, second, unlabelled = fig.data
+    # Jan 29 and Feb 2 are nearly one place: one label above, one below, both leaning right (the left edge is near)
+    assert list(first.textposition) == ["top right", "top center"]
+    assert list(second.textposition) == ["bottom right"]
+    assert first.cliponaxis is False and second.cliponaxis is False
+    assert unlabelled.textposition is None and unlabelled.cliponaxis is None
+
+
+def test_category_rows_are_read_from_the_axis_order():
+    fig = go.Figure()
+    fig.add_scatter(x=["2024-01-01", "2024-01-02"], y=["Attack", "Attack"], mode="markers+text", text=["3 sources", "2 sources"])
+    fig.add_scatter(x=["2024-01-01"], y=["Statement"], mode="markers+text", text=["4 sources"])
+    fig.add_scatter(x=["2020-01-01", "2028-01-01"], y=["Statement", "Statement"], mode="markers")
+    fig.update_yaxes(categoryorder="array", categoryarray=["Statement", "Attack"])
+    place_labels(fig)
+    # the two Attack events are a day apart on an 8-year axis: one label above, one below;
+    # the Statement row is far below them, so its label keeps the place above
+    assert list(fig.data[0].textposition) == ["top center", "bottom center"]
+    assert list(fig.data[1].textposition) == ["top center"]
