@@ -322,7 +322,8 @@ def matrix_figure(matrix: pd.DataFrame, *, title: str = "Framing matrix", groups
     ))
     fig.update_layout(
         title={"text": _plain(title), "y": 0.99, "yanchor": "top"}, height=max(280, 34 * len(names) + 150), margin={"l": 10, "r": 10, "t": 110, "b": 10},
-        yaxis={"autorange": "reversed"}, xaxis={"side": "top"},
+        # No grid: its lines ran through the gaps between cells and across the empty ones.
+        yaxis={"autorange": "reversed", "showgrid": False}, xaxis={"side": "top", "showgrid": False},
     )
     return fig
 

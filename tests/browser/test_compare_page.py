@@ -20,6 +20,8 @@ def test_framing_matrix_draws_from_the_link(page_probe):
     assert chart.locator("g.hm, .heatmaplayer image, g.heatmaplayer").count() >= 1
     texts = chart.locator("text").evaluate_all("els => els.map(e => e.textContent)")
     assert "Popular Mobilization Forces" in texts and "Iranian state-aligned" in texts
+    # no grid lines run through the gaps between cells or across the empty ones
+    assert chart.locator(".gridlayer path").count() == 0
     page_probe.assert_clean()
 
 
