@@ -26,7 +26,7 @@ def current_build_id() -> str:
     shared storage) set CROSSCURRENTS_REBUILD=0 and serve whatever CURRENT names."""
     if os.environ.get("CROSSCURRENTS_REBUILD", "1") != "0" and pipeline.is_stale(CORPUS_DIR, STORE_DIR):
         pipeline.build(CORPUS_DIR, STORE_DIR, log=lambda *_: None)
-    return store.current_build(STORE_DIR).name
+    return store.current_build_name(STORE_DIR)
 
 
 @st.cache_resource(max_entries=48, show_spinner=False)

@@ -71,6 +71,14 @@ def current_build(store_dir: Path | None = None) -> Path | None:
     return build if (build / "manifest.json").exists() else None
 
 
+def current_build_name(store_dir: Path | None = None) -> str:
+    """The name of the build being served; a store with none is an error that says what to do."""
+    build = current_build(store_dir)
+    if build is None:
+        raise FileNotFoundError(f"no processed store in {Path(store_dir or STORE_DIR)}: build it with `python -m lib.pipeline build`")
+    return build.name
+
+
 def read_manifest(store_dir: Path | None = None) -> dict | None:
     build = current_build(store_dir)
     if build is None:

@@ -182,3 +182,11 @@ def test_one_edge_evidence_read_from_the_store_is_the_evidence_from_whole_tables
     everything = Filters()
     assert len(network.edge_evidence_in_store({"source": "iran", "target": "united_states", "relation": network.CO_MENTION}, query, everything, tables["articles"], sentences, loose=False)) == 26
     assert len(network.edge_evidence_in_store({"source": "iran", "target": "iran_aligned_iraqi_militias", "relation": "supports"}, query, everything, tables["articles"], sentences, loose=False)) > 0
+
+
+
+def test_a_store_with_no_build_says_how_to_make_one(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"no processed store in .*python -m lib.pipeline build"):
+        store.current_build_name(tmp_path)
+    built = store.write_store({name: schema.to_table(name, []) for name in schema.SCHEMAS}, {"input_hash": "test"}, tmp_path)
+    assert store.current_build_name(tmp_path) == built.name
