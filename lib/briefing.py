@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from typing import Any
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -32,7 +33,7 @@ th,td{border:1px solid #d9dcda;padding:.3rem .45rem;vertical-align:top;text-alig
 class Panel:
     title: str
     kind: str  # "chart" | "table" | "text" | "document"
-    payload: object
+    payload: Any  # by kind: a figure, a DataFrame, an HTML document or text
     # Notes, or a function that writes them: pages register panels on every rerun,
     # and the notes of a large table are only worth writing when a pack is made.
     notes: list[str] | Callable[[], list[str]] = field(default_factory=list)

@@ -71,7 +71,7 @@ def group_options(groups: pd.DataFrame, by: str, about: set | None = None) -> li
 
 
 def is_event(focus: str | None) -> bool:
-    return bool(focus) and focus.startswith(EVENT_PREFIX)
+    return focus is not None and focus.startswith(EVENT_PREFIX)
 
 
 def focus_options(labels: pd.DataFrame, mentions: pd.DataFrame, event_names: dict[str, str], min_articles: int = 1) -> list[str]:

@@ -78,7 +78,8 @@ class Filters:
     def articles_sql(self) -> tuple[str, list]:
         """A condition on the ``articles`` table passing the same articles as ``articles()``
         (outlet, perspective, date and actor filters), and its parameters."""
-        conds, params = [], []
+        conds: list[str] = []
+        params: list = []
         for column, values in (("outlet", self.outlets), ("perspective", self.perspectives)):
             if values:
                 conds.append(f"{column} IN ({marks(values)})")

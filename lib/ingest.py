@@ -36,6 +36,7 @@ import re
 import sys
 import time
 import uuid
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import lru_cache
@@ -177,14 +178,17 @@ def _from_text(name: str, text: str) -> Extracted:
 def _from_html(name: str, html: str) -> Extracted:
     import trafilatura  # ~0.3 s to import: only when an HTML file arrives
 
+    def extract(**options):
+        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, **options)
+        # a Document, unless asked for a dict (as_dict=True, which we never pass)
+        return doc if doc is not None and not isinstance(doc, dict) and (doc.text or "").strip() else None
+
     scripts = len(re.findall(r"<script\b", html, re.I))
-    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
-    if doc is None or not (doc.text or "").strip():
-        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, favor_recall=True)
-    if doc is None or not (doc.text or "").strip():
+    doc = extract(include_tables=False) or extract(favor_recall=True)
+    if doc is None:
         why = f" ({scripts} <script> element(s) were ignored: a page that builds its text with JavaScript cannot be read)" if scripts else ""
         raise IngestError(f"{name}: no article text found in the HTML{why}")
-    lines = [ln.strip() for ln in doc.text.splitlines() if ln.strip()]
+    lines = [ln.strip() for ln in (doc.text or "").splitlines() if ln.strip()]
     if doc.title and lines and lines[0] != doc.title.strip():
         lines.insert(0, doc.title.strip())
     stated = {"title": doc.title, "author": doc.author, "published": doc.date, "url": doc.url,
@@ -239,7 +243,7 @@ def _check_fields(stated: dict, label: str) -> None:
 
 
 # --------------------------------------------------------------------------- 2. metadata
-def validate_meta(meta: dict, name: str, outlets, user_given: set[str] = frozenset()) -> dict:
+def validate_meta(meta: dict, name: str, outlets, user_given: AbstractSet[str] = frozenset()) -> dict:
     """Check submitted metadata; return it normalised (dates as dates). Raises IngestError."""
     meta = {k: v for k, v in meta.items() if v not in (None, "")}
     _check_fields(meta, name)
@@ -258,6 +262,8 @@ def validate_meta(meta: dict, name: str, outlets, user_given: set[str] = frozens
         meta[key] = v.strip()
     if "published" in meta:
         day = corpus.parse_date(meta["published"])
+        if day is None:  # corpus.validate_meta refuses what does not parse; said again for a caller that skips it
+            raise IngestError(f"{name}: published is not a date: {meta['published']!r}")
         if day > date.today():
             raise IngestError(f"{name}: published date {day} is in the future")
         if day.year < 1900:
@@ -407,7 +413,9 @@ def try_prepare(item: Extracted, ctx, given: dict | None = None) -> tuple[Draft 
 def within_batch(drafts: list[Draft]) -> tuple[list[Draft], list[str]]:
     """Each draft checked against the earlier ones of its batch: an exact
     copy is refused, a near-duplicate flagged (if nothing in the corpus was)."""
-    kept, errors, earlier = [], [], []
+    kept: list[Draft] = []
+    errors: list[str] = []
+    earlier: list[KnownArticle] = []
     for d in drafts:
         dup = find_duplicate(d.source.content_hash, d.article["text"], earlier)
         if dup and dup.kind == "exact":
@@ -544,7 +552,7 @@ def apply_change(make_change, *, kind: str, user: str, via: str, corpus_dir=None
     try:
         with store.lock(store_dir, timeout=lock_timeout):
             base = store.read_manifest(store_dir)
-            fresh = bool(base) and base.get("schema_version") == store.SCHEMA_VERSION and base.get("input_hash") == pipeline.input_hash(corpus_dir)
+            fresh = base is not None and base.get("schema_version") == store.SCHEMA_VERSION and base.get("input_hash") == pipeline.input_hash(corpus_dir)
             change = make_change()
             backups = {p: (p.read_bytes() if p.exists() else None) for p in change.files}
             try:
@@ -554,12 +562,12 @@ def apply_change(make_change, *, kind: str, user: str, via: str, corpus_dir=None
                     else:
                         _write_atomic(p, data)
                 tables, why_full = (_incremental_tables(change, corpus_dir, store_dir) if fresh else (None, "the store was out of date"))
-                if tables is not None:
+                if tables is not None and base is not None:  # (tables come only from a fresh store, which has a manifest)
                     build = _write_incremental(tables, change, base, kind, corpus_dir, store_dir, time.perf_counter() - t0)
                     mode = "incremental"
                 else:
                     pipeline.build(corpus_dir, store_dir, force=True, log=lambda *_: None, hold_lock=False)
-                    build = store.current_build(store_dir).name
+                    build = store.current_build_name(store_dir)
                     mode = f"full rebuild ({why_full})"
             except BaseException as err:
                 _restore(backups)
@@ -617,7 +625,6 @@ def _incremental_tables(change: Change, corpus_dir: Path, store_dir: Path) -> tu
     """The current tables with the change applied, or (None, why) when they
     cannot be computed from the stored rows (the full rebuild then does it)."""
     ctx = pipeline.load_context()
-    current = store.current_build(store_dir)
     base = {name: store.read_arrow(name, store_dir) for name in schema.SCHEMAS}
     if any(not base[name].schema.equals(s) for name, s in schema.SCHEMAS.items()):
         return None, "the stored tables have an older schema"
@@ -626,14 +633,14 @@ def _incremental_tables(change: Change, corpus_dir: Path, store_dir: Path) -> tu
         for name, rows in pipeline.process_article(src, ctx).items():
             new[name].extend(rows)
     try:
-        rows = pipeline.finalize(_LazyRows(base, new, change.drop), ctx)
-        return {name: rows.table(name) for name in schema.SCHEMAS}, None
+        lazy = _LazyRows(base, new, change.drop)
+        pipeline.finalize(lazy, ctx)  # sets its tables in place; only those it reads became rows
+        return {name: lazy.table(name) for name in schema.SCHEMAS}, None
     except Exception as err:  # noqa: BLE001 - a corpus-level step that needs more than the stored rows
         return None, f"the corpus-level steps could not run on the stored tables: {type(err).__name__}: {err}"
 
 
 def _write_incremental(tables: dict[str, pa.Table], change: Change, base_manifest: dict, kind: str, corpus_dir: Path, store_dir: Path, seconds: float) -> str:
-    current = store.current_build(store_dir)
     manifest = {k: v for k, v in base_manifest.items() if k not in ("built_at", "schema_version")}
     manifest.update(
         input_hash=pipeline.input_hash(corpus_dir),
@@ -641,7 +648,7 @@ def _write_incremental(tables: dict[str, pa.Table], change: Change, base_manifes
         counts={name: t.num_rows for name, t in tables.items()},
         build_seconds=round(seconds, 3),
         built_on=date.today().isoformat(),
-        update={"kind": kind, "base_build": current.name, "added": [s.article_id for s in change.add], "removed": sorted(change.drop)},
+        update={"kind": kind, "base_build": store.current_build_name(store_dir), "added": [s.article_id for s in change.add], "removed": sorted(change.drop)},
     )
     return store.write_store(tables, manifest, store_dir).name
 
@@ -852,10 +859,10 @@ def main(argv: list[str] | None = None) -> int:
         print("nothing written: fix the files above and run again", file=sys.stderr)
         return 2
     choice = "link" if args.link_duplicates else "separate" if args.keep_duplicates else None
-    near = [d for d in drafts if d.duplicate]
+    near = [(d, d.duplicate) for d in drafts if d.duplicate]
     if near and choice is None and not args.dry_run:
-        for d in near:
-            print(f"error: {d.source.name}: {d.duplicate.describe()}", file=sys.stderr)
+        for d, duplicate in near:
+            print(f"error: {d.source.name}: {duplicate.describe()}", file=sys.stderr)
         print("nothing written: rerun with --link-duplicates (count each once) or --keep-duplicates (add as separate articles)", file=sys.stderr)
         return 2
     if args.dry_run:

@@ -508,7 +508,7 @@ def _flat(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     for n, d in G.nodes(data=True):
         H.add_node(n, **{k: v for k, v in d.items() if isinstance(v, (str, int, float, bool))})
     for u, v, k, d in G.edges(keys=True, data=True):
-        attrs = {}
+        attrs: dict[str, str | int | float | bool] = {}
         for a, val in d.items():
             if isinstance(val, (list, tuple)):
                 attrs[a] = " | ".join(map(str, val))

@@ -13,7 +13,8 @@ def search_sql(query: str, article_ids=None, limit: int = 200) -> tuple[str, lis
     """SQL (DuckDB) for sentences containing every word of ``query``
     (case-insensitive), or the exact phrase when it is in double quotes,
     within ``article_ids`` when given (the filter runs in the query, before the limit)."""
-    where, params = [], []
+    where: list[str] = []
+    params: list = []
     if article_ids is not None:
         where.append("article_id IN (SELECT unnest(?::VARCHAR[]))")
         params.append(list(article_ids))

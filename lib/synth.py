@@ -28,7 +28,7 @@ MONTH_RE = re.compile(r"\b(" + "|".join(MONTH_NAMES) + r")\b")
 
 def sentence_pool(corpus_dir: Path = CORPUS_DIR) -> list[str]:
     ctx = load_context()
-    pool = []
+    pool: list[str] = []
     sources, _ = read_corpus(corpus_dir)
     for src in sources:
         text = clean(src.raw, ctx.vocab).text

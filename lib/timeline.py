@@ -248,11 +248,12 @@ def source_card_html(report: dict, article: dict | None, actor_names: dict[str, 
     published = article.get("published") if article else None
     pub_precision = article.get("date_precision") if article else None
     own = report.get("date_text") if isinstance(report.get("date_text"), str) else None
-    resolved = date_label(report.get("date"), report.get("date_end"), report.get("date_precision"))
+    precision = report.get("date_precision")
+    resolved = date_label(report.get("date"), report.get("date_end"), precision)
     rows = [
         ("Published", f"{published} ({pub_precision})" if published is not None and not pd.isna(published) else "unknown"),
         ("Its words for the date", f"“{own}”" if own else "none (no date in the text)"),
-        ("Resolved to", f"{resolved} ({PRECISION_WORDS.get(report.get('date_precision'), report.get('date_precision'))})"),
+        ("Resolved to", f"{resolved} ({PRECISION_WORDS.get(str(precision), precision)})"),
     ]
     if isinstance(report.get("date_basis"), str):
         rows.append(("How", report["date_basis"]))
