@@ -12,7 +12,7 @@ not known here); the browser tests measure the drawn labels.
 """
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -47,16 +47,17 @@ def _inside(left: float, right: float) -> bool:
     return left >= 0 and right <= 1
 
 
-def text_positions(points: Sequence[tuple[float, float, str]]) -> list[str]:
+def text_positions(points: Sequence[tuple[float, float, str]], *, obstacles: Sequence[Box] = ()) -> list[str]:
     """Plotly text positions ("top center", "bottom right"...) for labels at ``points``:
     (x, y, text), x and y as shares of the plot (0 = left or bottom, 1 = right or top).
 
     Each label goes above its point unless that overlaps a label already placed, then
     below, then leaning left or right; a label that would cross the plot's edge leans
     inwards. A label that fits nowhere goes above, as before. Points are placed from
-    the top of the plot down, so the highest keep the place above."""
+    the top of the plot down, so the highest keep the place above. ``obstacles``: boxes
+    (left, right, bottom, top) already taken."""
     out = [""] * len(points)
-    placed: list[Box] = []
+    placed: list[Box] = list(obstacles)
     for i in sorted(range(len(points)), key=lambda k: (-points[k][1], points[k][0], k)):
         x, y, text = points[i]
         if not text:
@@ -89,45 +90,59 @@ def _numbers(values: Iterable, categories: list | None) -> list[float | None]:
     return out
 
 
-def _shares(values: list[float | None], fixed: tuple[float, float] | None = None) -> list[float | None]:
-    present = [v for v in values if v is not None]
-    if not present:
-        return values
-    lo, hi = fixed or (min(present), max(present))
+def _shares(values: list[float | None], lo: float, hi: float, pad: float) -> list[float | None]:
+    """Values as shares of an axis running from ``lo`` to ``hi`` with ``pad`` (a share) inside each end."""
     if hi == lo:
         return [None if v is None else 0.5 for v in values]
-    if fixed:  # a category axis: its first and last categories are half a step inside the plot
-        lo, hi = lo - 0.5, hi + 0.5
-        return [None if v is None else (v - lo) / (hi - lo) for v in values]
-    return [None if v is None else PAD + (1 - 2 * PAD) * (v - lo) / (hi - lo) for v in values]
+    return [None if v is None else pad + (1 - 2 * pad) * (v - lo) / (hi - lo) for v in values]
 
 
-def place_labels(fig: go.Figure) -> go.Figure:
+def _span(values: list[float | None]) -> tuple[float, float]:
+    present = [v for v in values if v is not None]
+    return (min(present), max(present)) if present else (0.0, 0.0)
+
+
+def place_labels(fig: go.Figure, *, keep: Collection[str] = ()) -> go.Figure:
     """Position the text labels of ``fig``'s scatter traces (see ``text_positions``) and
-    let them reach past the axes into the margins instead of being cut at the axis."""
+    let them reach past the axes into the margins instead of being cut at the axis.
+    The labels of the traces named in ``keep`` (a map's country names) stay where they
+    are, centred on their point; the others keep clear of them."""
     scatters = [t for t in fig.data if t.type == "scatter"]
     labelled = [t.text is not None and "text" in (t.mode or "") for t in scatters]
     if not any(labelled):
         return fig
     y_categories = fig.layout.yaxis.categoryarray
     y_categories = list(y_categories) if y_categories is not None and fig.layout.yaxis.categoryorder == "array" else None
-    # Every trace's points set the axes' ranges (as Plotly's autorange does); only labelled ones get positions.
+    x_range, y_range = fig.layout.xaxis.range, fig.layout.yaxis.range
+    # Without a range of its own an axis spans every trace's points, as Plotly's autorange does.
+    measured = scatters if x_range is None or (y_range is None and y_categories is None) else [t for t, has in zip(scatters, labelled) if has]
     xs: list[float | None] = []
     ys: list[float | None] = []
     texts: list[str] = []
-    spans = []
-    for t, has_text in zip(scatters, labelled):
+    spans = {}
+    for t in measured:
         tx, ty = _numbers(t.x, None), _numbers(t.y, y_categories)
-        labels = [str(s) if s is not None else "" for s in t.text] if has_text else []
-        spans.append((len(xs), len(tx)))
+        has_text = t.text is not None and "text" in (t.mode or "")
+        labels = [str(v) if v is not None else "" for v in t.text] if has_text else []
+        spans[id(t)] = (len(xs), len(tx))
         xs += tx
         ys += ty
         texts += labels + [""] * (len(tx) - len(labels))
-    x_share = _shares(xs)
-    y_share = _shares(ys, (0.0, float(len(y_categories) - 1)) if y_categories else None)
-    points = [(x, y, text) if x is not None and y is not None else (0.5, 0.5, "") for x, y, text in zip(x_share, y_share, texts)]
-    positions = text_positions(points)
-    for t, has_text, (start, n) in zip(scatters, labelled, spans):
-        if has_text:
+    x_lo, x_hi = x_range or _span(xs)
+    x_share = _shares(xs, x_lo, x_hi, 0 if x_range else PAD)
+    if y_categories is not None:  # the first and last categories sit half a step inside the plot
+        y_share = _shares(ys, -0.5, len(y_categories) - 0.5, 0)
+    else:
+        y_lo, y_hi = y_range or _span(ys)
+        y_share = _shares(ys, y_lo, y_hi, 0 if y_range else PAD)
+    kept = {i for t in measured if t.name in keep for i in range(spans[id(t)][0], sum(spans[id(t)]))}
+    obstacles = [(x - len(text) * CHAR_WIDTH / 2, x + len(text) * CHAR_WIDTH / 2, y - LINE_HEIGHT / 2, y + LINE_HEIGHT / 2)
+                 for i, (x, y, text) in enumerate(zip(x_share, y_share, texts)) if i in kept and text and x is not None and y is not None]
+    points = [(x, y, text) if x is not None and y is not None and i not in kept else (0.5, 0.5, "")
+              for i, (x, y, text) in enumerate(zip(x_share, y_share, texts))]
+    positions = text_positions(points, obstacles=obstacles)
+    for t, has_text in zip(scatters, labelled):
+        if has_text and t.name not in keep:
+            start, n = spans[id(t)]
             t.update(textposition=positions[start : start + n], cliponaxis=False)
     return fig

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
+from lib import chart_labels
 from lib.frames import records
 from lib.paths import ROOT
 from lib.places import load_places
@@ -127,7 +128,7 @@ def map_figure(clusters: pd.DataFrame, reports: pd.DataFrame, actor_names: dict[
             )
         spots = place_labels(located)
         fig.add_scatter(x=[s[0] for s in spots], y=[s[1] for s in spots], text=[s[2] for s in spots], mode="text",
-                        textposition="bottom right", textfont=dict(size=10, color="#333"), hoverinfo="skip", showlegend=False, name="places")
+                        textfont=dict(size=10, color="#333"), hoverinfo="skip", showlegend=False, name="places")
     # The x range widens to fill the chart's width; the y axis keeps the shape.
     fig.update_xaxes(range=[x0, x1], showgrid=False, zeroline=False, ticksuffix="°E", title=None)
     fig.update_yaxes(range=[y0, y1], showgrid=False, zeroline=False, ticksuffix="°N", title=None,
@@ -136,7 +137,8 @@ def map_figure(clusters: pd.DataFrame, reports: pd.DataFrame, actor_names: dict[
         height=height, margin=dict(t=30, l=10, r=10, b=10), plot_bgcolor=SEA, hoverlabel=dict(align="left"),
         legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0), clickmode="event+select", dragmode="pan",
     )
-    return fig
+    # Place names keep clear of each other and of the country names, which stay put.
+    return chart_labels.place_labels(fig, keep=("countries",))
 
 
 def place_labels(located: pd.DataFrame, near: float = 0.6) -> list[tuple[float, float, str]]:

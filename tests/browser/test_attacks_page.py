@@ -1,4 +1,5 @@
 """The Attacks page in a real headless Chromium: the charts draw, nothing leaves localhost."""
+from drawn_labels import label_boxes, overlapping, within
 
 
 def test_attack_charts_draw(page_probe):
@@ -61,24 +62,6 @@ def test_csv_is_written_when_clicked(page_probe, tmp_path):
     page_probe.assert_clean()
 
 
-def _label_boxes(page):
-    """The drawn point labels' boxes (and whether a clip path cuts them at the plot
-    area), the chart's own box and its plot area's, in page pixels."""
-    chart = page.locator(".js-plotly-plot").first
-    chart.locator("g.textpoint text").first.wait_for(state="visible", timeout=30_000)
-    boxes = chart.locator("g.textpoint text").evaluate_all(
-        "els => els.filter(e => e.textContent).map(e => { const r = e.getBoundingClientRect();"
-        " return {text: e.textContent, clipped: e.closest('[clip-path]') !== null,"
-        " left: r.left, right: r.right, top: r.top, bottom: r.bottom}; })")
-    frame = chart.locator(".main-svg").first.bounding_box()
-    plot_area = chart.locator(".draglayer .nsewdrag").first.bounding_box()
-    return boxes, frame, plot_area
-
-
-def _within(box: dict, area: dict) -> bool:
-    return (area["x"] - 0.5 <= box["left"] and box["right"] <= area["x"] + area["width"] + 0.5
-            and area["y"] - 0.5 <= box["top"] and box["bottom"] <= area["y"] + area["height"] + 0.5)
-
 
 def test_point_labels_stay_inside_the_chart_and_apart(page_probe):
     """Labels near the plot's edge used to be cut off, and two points close together
@@ -86,13 +69,10 @@ def test_point_labels_stay_inside_the_chart_and_apart(page_probe):
     (Iraqi Armed Forces)"): every label is drawn whole, inside the chart, alone."""
     for tab, expected in (("Casualties", 6), ("Cumulative+and+rates", 4)):
         page = page_probe.goto(f"/attacks?atk_chart={tab}")
-        boxes, frame, plot_area = _label_boxes(page)
+        boxes, frame, plot_area = label_boxes(page.locator(".js-plotly-plot").first)
         assert len(boxes) == expected, boxes
         for b in boxes:
-            assert _within(b, frame), (tab, b, frame)
-            assert not b["clipped"] or _within(b, plot_area), (tab, b, plot_area)  # a clip path would cut what crosses the axes
-        for i, a in enumerate(boxes):
-            for b in boxes[i + 1:]:
-                apart = a["right"] <= b["left"] or b["right"] <= a["left"] or a["bottom"] <= b["top"] or b["bottom"] <= a["top"]
-                assert apart, (tab, a["text"], b["text"])
+            assert within(b, frame), (tab, b, frame)
+            assert not b["clipped"] or within(b, plot_area), (tab, b, plot_area)  # a clip path would cut what crosses the axes
+        assert overlapping(boxes) == [], tab
     page_probe.assert_clean()

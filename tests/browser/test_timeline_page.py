@@ -2,6 +2,8 @@
 the shipped boundaries, and no request leaves localhost."""
 from urllib.parse import quote
 
+from drawn_labels import label_boxes, overlapping
+
 SOLEIMANI = "2020-01-03 — US drone strike kills Qassem Soleimani and Abu Mahdi al-Muhandis at Baghdad airport"
 
 
@@ -29,6 +31,8 @@ def test_map_draws_with_no_request_leaving_localhost(page_probe):
     labels = geo.locator("g.textpoint text").evaluate_all("els => els.map(e => e.textContent)")
     assert {"SYRIA", "JORDAN", "LEBANON", "Harir Air Base", "Tower 22", "Golan Heights"} <= set(labels), labels
     assert any("Baghdad International Airport" in t for t in labels), labels
+    # Place names are drawn apart from each other and from the country names.
+    assert overlapping(label_boxes(geo)[0]) == []
     page.screenshot(path="/tmp/timeline.png", full_page=True)
     page_probe.assert_clean()
     assert page_probe.external_requests == []

@@ -55,3 +55,24 @@ def test_category_rows_are_read_from_the_axis_order():
     # the Statement row is far below them, so its label keeps the place above
     assert list(fig.data[0].textposition) == ["top center", "bottom center"]
     assert list(fig.data[1].textposition) == ["top center"]
+
+
+def test_labels_keep_clear_of_obstacles():
+    country = (0.45, 0.55, 0.4625, 0.5375)  # "SYRIA", centred on (0.5, 0.5)
+    # the place above would cross the country name: below it goes
+    assert text_positions([(0.5, 0.42, "Tower 22")], obstacles=[country]) == ["bottom center"]
+    assert text_positions([(0.5, 0.42, "Tower 22")]) == ["top center"]
+
+
+def test_a_map_keeps_country_names_and_reads_its_own_ranges():
+    fig = go.Figure()
+    fig.add_scatter(x=[38.5], y=[34.8], text=["SYRIA"], mode="text", name="countries")
+    fig.add_scatter(x=[38.5, 44.0], y=[34.3, 33.3], text=["Tower 22", "Baghdad International Airport"], mode="text", name="places")
+    fig.update_xaxes(range=[29.0, 45.0])
+    fig.update_yaxes(range=[29.0, 38.5])
+    place_labels(fig, keep=("countries",))
+    countries, places = fig.data
+    assert countries.textposition is None and countries.cliponaxis is None  # left as they were
+    # Tower 22 is 0.5 degrees under SYRIA: its label goes below; the airport is near the
+    # right end of the map's own range (not of its two points) and leans left
+    assert list(places.textposition) == ["bottom center", "top left"]
