@@ -8,6 +8,7 @@ chart as markers, never as monthly bars.
 from __future__ import annotations
 
 import html
+import math
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -27,6 +28,8 @@ QUALIFIER_SIGNS = {"exact": "", "at_least": "≥ ", "approximately": "≈ ", "at
 MAX_CLAIMANTS = 12  # series drawn: reference series (curated, ACLED), then the claimants with the most figures
 MAX_POINTS = 1500  # points drawn per chart; the largest counts first
 MAX_LABELLED = 200  # above this many points, values are in the hover only
+LEGEND_ROW = 21  # px a row of the legend takes
+NOTE_LINE = 16  # px a line of a chart's note takes
 
 
 def claimant_colors(claimants) -> dict[str, str]:
@@ -99,7 +102,8 @@ def _note(fig: go.Figure, note: str) -> go.Figure:
     if note:
         fig.add_annotation(text=html.escape(note).replace("; ", ";<br>"), showarrow=False, align="left", x=0, y=1.0, xref="paper", yref="paper", xanchor="left", yanchor="bottom",
                            font=dict(size=11, color="#555"))
-        fig.update_layout(margin_t=fig.layout.margin.t + 16 * (note.count("; ") + 1))
+        grow = NOTE_LINE * (note.count("; ") + 1)
+        fig.update_layout(margin_t=fig.layout.margin.t + grow, height=fig.layout.height + grow)
     return fig
 
 
@@ -186,10 +190,21 @@ def casualty_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
     return _note(_layout(fig, "Casualties reported, by event date", "people"), note)
 
 
+def _legend_rows(fig: go.Figure) -> int:
+    """Rows the legend takes: two entries a row (names like "Militia Spotlight (Washington
+    Institute) — drone attacks" leave room for no more); the figure grows by the rows
+    past the first, so the plot keeps its height."""
+    entries = sum(1 for t in fig.data if t.showlegend is not False)
+    return max(1, math.ceil(entries / 2))
+
+
 def _layout(fig: go.Figure, title: str, ytitle: str) -> go.Figure:
     fig.update_layout(
-        title=title, yaxis_title=ytitle, height=420, margin=dict(t=60, l=50, r=20, b=50),
-        legend=dict(orientation="h", yanchor="top", y=-0.2), hoverlabel=dict(align="left"),
+        # The title stays at the top when a note above the plot pushes the top margin down,
+        # and the legend sits at the bottom of the figure, under the axis title, however many rows it takes.
+        title=dict(text=title, y=1, yref="container", yanchor="top", pad=dict(t=8)), yaxis_title=ytitle, height=420 + LEGEND_ROW * (_legend_rows(fig) - 1),
+        margin=dict(t=60, l=50, r=20, b=50),
+        legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0), hoverlabel=dict(align="left"),
     )
     return fig
 

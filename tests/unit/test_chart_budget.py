@@ -54,6 +54,14 @@ def test_monthly_chart_draws_only_the_budget_and_says_so():
     fig = monthly_chart(table, claimant_colors(table["claimant"]))
     assert len(fig.data) == MAX_CLAIMANTS
     assert any(f"{MAX_CLAIMANTS} of {MAX_CLAIMANTS + 8} claimants are drawn" in a.text for a in fig.layout.annotations)
+    # The figure grows by the legend's rows past the first (12 entries, two a row) and by the
+    # note's lines (three clauses), so the plot keeps its height; the title stays at the top
+    # and the legend at the bottom, clear of the note and of the axis title.
+    assert fig.layout.height == 420 + 5 * attack_charts.LEGEND_ROW + 3 * attack_charts.NOTE_LINE
+    assert fig.layout.margin.t == 60 + 3 * attack_charts.NOTE_LINE
+    assert (fig.layout.title.yref, fig.layout.title.y, fig.layout.legend.yref, fig.layout.legend.y) == ("container", 1, "container", 0)
+    few = monthly_chart(table.head(2), claimant_colors(table["claimant"]))
+    assert (few.layout.height, few.layout.margin.t) == (420, 60)
 
 
 def test_value_labels_dropped_above_the_label_budget(monkeypatch):
