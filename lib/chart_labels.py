@@ -86,7 +86,10 @@ def _numbers(values: Iterable, categories: list | None) -> list[float | None]:
         elif isinstance(v, (int, float)):
             out.append(float(v))
         else:
-            out.append(float(pd.Timestamp(v).value))
+            try:
+                out.append(float(pd.Timestamp(v).value))
+            except (ValueError, TypeError):  # not a date: a category axis this module does not lay out
+                out.append(None)
     return out
 
 

@@ -76,3 +76,10 @@ def test_a_map_keeps_country_names_and_reads_its_own_ranges():
     # Tower 22 is 0.5 degrees under SYRIA: its label goes below; the airport is near the
     # right end of the map's own range (not of its two points) and leans left
     assert list(places.textposition) == ["bottom center", "top left"]
+
+
+def test_points_it_cannot_place_keep_the_default():
+    fig = go.Figure()
+    fig.add_scatter(x=["Baghdad", "Erbil"], y=[1, 2], mode="markers+text", text=["a", "b"])
+    place_labels(fig)
+    assert list(fig.data[0].textposition) == ["top center", "top center"]
