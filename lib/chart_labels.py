@@ -4,7 +4,7 @@ one another.
 Plotly writes every label of a trace at one position ("top center"), so a label
 near the plot's left or right edge was cut off ("lled (US Armed Forces)") and two
 points close together printed their labels over each other ("16 killed (Iraq)" on
-"16 killed (US Armed Forces)"). ``place_labels`` picks each label's position from
+"16 killed (Iraqi Armed Forces)"). ``place_labels`` picks each label's position from
 the figure's points, all traces at once: above its point, leaning inwards at an
 edge, below when the place above is taken. It works in shares of the plot's width
 and height, estimating a label's size from its length (the browser's plot width is
@@ -105,28 +105,31 @@ def _span(values: list[float | None]) -> tuple[float, float]:
     return (min(present), max(present)) if present else (0.0, 0.0)
 
 
+def _has_labels(trace) -> bool:
+    return trace.text is not None and "text" in (trace.mode or "")
+
+
 def place_labels(fig: go.Figure, *, keep: Collection[str] = ()) -> go.Figure:
     """Position the text labels of ``fig``'s scatter traces (see ``text_positions``) and
     let them reach past the axes into the margins instead of being cut at the axis.
     The labels of the traces named in ``keep`` (a map's country names) stay where they
     are, centred on their point; the others keep clear of them."""
     scatters = [t for t in fig.data if t.type == "scatter"]
-    labelled = [t.text is not None and "text" in (t.mode or "") for t in scatters]
-    if not any(labelled):
+    labelled = [t for t in scatters if _has_labels(t)]
+    if not labelled:
         return fig
     y_categories = fig.layout.yaxis.categoryarray
     y_categories = list(y_categories) if y_categories is not None and fig.layout.yaxis.categoryorder == "array" else None
     x_range, y_range = fig.layout.xaxis.range, fig.layout.yaxis.range
     # Without a range of its own an axis spans every trace's points, as Plotly's autorange does.
-    measured = scatters if x_range is None or (y_range is None and y_categories is None) else [t for t, has in zip(scatters, labelled) if has]
+    measured = scatters if x_range is None or (y_range is None and y_categories is None) else labelled
     xs: list[float | None] = []
     ys: list[float | None] = []
     texts: list[str] = []
     spans = {}
     for t in measured:
         tx, ty = _numbers(t.x, None), _numbers(t.y, y_categories)
-        has_text = t.text is not None and "text" in (t.mode or "")
-        labels = [str(v) if v is not None else "" for v in t.text] if has_text else []
+        labels = [str(v) if v is not None else "" for v in t.text] if _has_labels(t) else []
         spans[id(t)] = (len(xs), len(tx))
         xs += tx
         ys += ty
@@ -144,8 +147,8 @@ def place_labels(fig: go.Figure, *, keep: Collection[str] = ()) -> go.Figure:
     points = [(x, y, text) if x is not None and y is not None and i not in kept else (0.5, 0.5, "")
               for i, (x, y, text) in enumerate(zip(x_share, y_share, texts))]
     positions = text_positions(points, obstacles=obstacles)
-    for t, has_text in zip(scatters, labelled):
-        if has_text and t.name not in keep:
+    for t in labelled:
+        if t.name not in keep:
             start, n = spans[id(t)]
             t.update(textposition=positions[start : start + n], cliponaxis=False)
     return fig

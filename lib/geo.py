@@ -126,7 +126,7 @@ def map_figure(clusters: pd.DataFrame, reports: pd.DataFrame, actor_names: dict[
                 hovertext=[hover_text(c, by_cluster.get(c["cluster_id"], []), actor_names) for c in records(g)],
                 hoverinfo="text", customdata=g["cluster_id"],
             )
-        spots = place_labels(located)
+        spots = place_names(located)
         fig.add_scatter(x=[s[0] for s in spots], y=[s[1] for s in spots], text=[s[2] for s in spots], mode="text",
                         textfont=dict(size=10, color="#333"), hoverinfo="skip", showlegend=False, name="places")
     # The x range widens to fill the chart's width; the y axis keeps the shape.
@@ -141,7 +141,7 @@ def map_figure(clusters: pd.DataFrame, reports: pd.DataFrame, actor_names: dict[
     return chart_labels.place_labels(fig, keep=("countries",))
 
 
-def place_labels(located: pd.DataFrame, near: float = 0.6) -> list[tuple[float, float, str]]:
+def place_names(located: pd.DataFrame, near: float = 0.6) -> list[tuple[float, float, str]]:
     """One label per place, places closer than ``near`` degrees sharing one ("Baghdad · Baghdad International Airport")."""
     out: list[list] = []
     for lon, lat, name in located.drop_duplicates("place_id")[["lon", "lat", "place"]].itertuples(index=False):
