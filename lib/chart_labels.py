@@ -6,9 +6,9 @@ near the plot's left or right edge was cut off ("lled (US Armed Forces)") and tw
 points close together printed their labels over each other ("16 killed (Iraq)" on
 "16 killed (Iraqi Armed Forces)"). ``place_labels`` picks each label's position from
 the figure's points, all traces at once: above its point, leaning inwards at an
-edge, below when the place above is taken. It works in shares of the plot's width
-and height, estimating a label's size from its length (the browser's plot width is
-not known here); the browser tests measure the drawn labels.
+edge, below when the place above is taken. It estimates a label's size from its
+length and the plot's size from the figure's layout (the browser's width is not
+known here); the browser tests measure the drawn labels.
 """
 from __future__ import annotations
 
@@ -17,9 +17,13 @@ from collections.abc import Collection, Iterable, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-CHAR_WIDTH = 0.0085  # a character's width, as a share of the plot's width (7 px of ~820 px)
-LINE_HEIGHT = 0.075  # a label's height, as a share of the plot's height (about 16 px of ~210-300 px)
-MARKER_GAP = 0.035  # from a point to its label: half a marker
+FONT_PX = 14.0  # the charts' text size (lib/style.py's template); a trace may set its own
+CHAR_EM = 0.5  # a character's width, in font sizes (7 px at 14 px)
+LINE_EM = 1.15  # a label's height, in font sizes
+GAP_PX = 9.0  # from a point to its label: half a marker (text with no marker sits about 1 px from its point)
+PLOT_WIDTH_PX = 820.0  # a chart's plot area in the app's wide layout (836 px in a 1,400 px window)
+PLOT_HEIGHT_PX = 263.0  # an Attacks chart's plot area (420 px high, less title, axis and legend)
+AXES_PX = 47.0  # of a figure's height outside its margins, what the axis labels and legend take
 PAD = 0.05  # Plotly's autorange leaves about this much on each side of the outermost points
 
 Box = tuple[float, float, float, float]  # left, right, bottom, top
@@ -33,10 +37,10 @@ def _horizontal(x: float, width: float, anchor: str) -> tuple[float, float]:
     return x - width / 2, x + width / 2
 
 
-def _vertical(y: float, side: str) -> tuple[float, float]:
+def _vertical(y: float, side: str, gap: float, height: float) -> tuple[float, float]:
     if side == "top":
-        return y + MARKER_GAP, y + MARKER_GAP + LINE_HEIGHT
-    return y - MARKER_GAP - LINE_HEIGHT, y - MARKER_GAP
+        return y + gap, y + gap + height
+    return y - gap - height, y - gap
 
 
 def _overlaps(a: Box, b: Box) -> bool:
@@ -47,29 +51,43 @@ def _inside(left: float, right: float) -> bool:
     return left >= 0 and right <= 1
 
 
-def text_positions(points: Sequence[tuple[float, float, str]], *, obstacles: Sequence[Box] = ()) -> list[str]:
+def text_positions(points: Sequence[tuple[float, float, str]], *, obstacles: Sequence[Box] = (), hide_crowded: bool = False,
+                   plot_px: tuple[float, float] = (PLOT_WIDTH_PX, PLOT_HEIGHT_PX), gaps_px: Sequence[float] | None = None,
+                   fonts_px: Sequence[float] | None = None) -> list[str | None]:
     """Plotly text positions ("top center", "bottom right"...) for labels at ``points``:
-    (x, y, text), x and y as shares of the plot (0 = left or bottom, 1 = right or top).
+    (x, y, text), x and y as shares of the plot (0 = left or bottom, 1 = right or top),
+    a plot of ``plot_px`` (width, height) pixels; ``gaps_px``: each label's distance from
+    its point (half its marker; GAP_PX when not given); ``fonts_px``: each label's text
+    size (FONT_PX when not given).
 
     Each label goes above its point unless that overlaps a label already placed, then
     below, then leaning left or right; a label that would cross the plot's edge leans
-    inwards. A label that fits nowhere goes above, as before. Points are placed from
-    the top of the plot down, so the highest keep the place above. ``obstacles``: boxes
-    (left, right, bottom, top) already taken."""
-    out = [""] * len(points)
-    placed: list[Box] = list(obstacles)
+    inwards. ``obstacles``: boxes (left, right, bottom, top) to keep clear of if there
+    is room, such as a map's country names. A label that fits nowhere goes where it
+    only covers obstacles, else above, as before; or, with ``hide_crowded``, it is not
+    drawn (None). Points are placed from the top of the plot down, so the highest keep
+    the place above."""
+    out: list[str | None] = [""] * len(points)
+    placed: list[Box] = []
     for i in sorted(range(len(points)), key=lambda k: (-points[k][1], points[k][0], k)):
         x, y, text = points[i]
         if not text:
             out[i] = "top center"
             continue
-        width = len(text) * CHAR_WIDTH
+        font = fonts_px[i] if fonts_px is not None else FONT_PX
+        width, line = len(text) * font * CHAR_EM / plot_px[0], font * LINE_EM / plot_px[1]
+        gap = (gaps_px[i] if gaps_px is not None else GAP_PX) / plot_px[1]
         anchors = [a for a in ("center", "right", "left") if _inside(*_horizontal(x, width, a))]
         if not anchors:  # wider than it can fit either way: lean towards the roomier side
             anchors = ["right" if x < 0.5 else "left"]
-        boxes = [(f"{side} {anchor}", (*_horizontal(x, width, anchor), *_vertical(y, side)))
+        boxes = [(f"{side} {anchor}", (*_horizontal(x, width, anchor), *_vertical(y, side, gap, line)))
                  for anchor in anchors for side in ("top", "bottom")]
-        position, box = next(((p, b) for p, b in boxes if not any(_overlaps(b, other) for other in placed)), boxes[0])
+        clear = [(p, b) for p, b in boxes if not any(_overlaps(b, other) for other in placed)]
+        free = next(((p, b) for p, b in clear if not any(_overlaps(b, other) for other in obstacles)), None) or next(iter(clear), None)
+        if free is None and hide_crowded:
+            out[i] = None
+            continue
+        position, box = free or boxes[0]
         placed.append(box)
         out[i] = position
     return out
@@ -105,27 +123,69 @@ def _span(values: list[float | None]) -> tuple[float, float]:
     return (min(present), max(present)) if present else (0.0, 0.0)
 
 
+def _plot_px(fig: go.Figure) -> tuple[float, float]:
+    """The plot area's estimated size in pixels: the app's chart width, and the figure's
+    height less its margins and what its axes and legend take."""
+    layout = fig.layout
+    if layout.height is None:
+        return PLOT_WIDTH_PX, PLOT_HEIGHT_PX
+    margin_t = layout.margin.t if layout.margin.t is not None else 100
+    margin_b = layout.margin.b if layout.margin.b is not None else 80
+    return PLOT_WIDTH_PX, max(layout.height - margin_t - margin_b - AXES_PX, 100.0)
+
+
+def _widened(x_range, y_range, yaxis, plot_px: tuple[float, float]):
+    """The x range Plotly shows when the y axis keeps a fixed scale to x (a map's
+    ``scaleanchor``) and the plot is wider than the ranges' shape: centred on the one
+    asked for, widened to fill the width."""
+    if x_range is None or y_range is None or yaxis.scaleanchor != "x":
+        return x_range
+    (x0, x1), (y0, y1) = x_range, y_range
+    px_per_y = plot_px[1] / abs(y1 - y0)
+    px_per_x = px_per_y / (yaxis.scaleratio or 1)
+    span = plot_px[0] / px_per_x
+    if span <= abs(x1 - x0):
+        return x_range
+    mid = (x0 + x1) / 2
+    return mid - span / 2, mid + span / 2
+
+
+def _gaps_px(trace, n: int) -> list[float]:
+    """How far each of the trace's labels sits from its point: half its marker, or 1 px for text alone."""
+    if "markers" not in (trace.mode or ""):
+        return [1.0] * n
+    size = trace.marker.size if trace.marker.size is not None else 6  # Plotly's default marker size
+    sizes = list(size) if isinstance(size, (list, tuple)) else [size] * n
+    return [float(v) / 2 + 1 for v in sizes] + [GAP_PX] * (n - len(sizes))
+
+
 def _has_labels(trace) -> bool:
     return trace.text is not None and "text" in (trace.mode or "")
 
 
-def place_labels(fig: go.Figure, *, keep: Collection[str] = ()) -> go.Figure:
+def place_labels(fig: go.Figure, *, keep: Collection[str] = (), hide_crowded: bool = False) -> go.Figure:
     """Position the text labels of ``fig``'s scatter traces (see ``text_positions``) and
     let them reach past the axes into the margins instead of being cut at the axis.
     The labels of the traces named in ``keep`` (a map's country names) stay where they
-    are, centred on their point; the others keep clear of them."""
+    are, centred on their point; the others keep clear of them. With ``hide_crowded`` a
+    label with no free place is left out (a map's place names: the hover names the place)
+    rather than printed over another."""
     scatters = [t for t in fig.data if t.type == "scatter"]
     labelled = [t for t in scatters if _has_labels(t)]
     if not labelled:
         return fig
     y_categories = fig.layout.yaxis.categoryarray
     y_categories = list(y_categories) if y_categories is not None and fig.layout.yaxis.categoryorder == "array" else None
+    plot_px = _plot_px(fig)
     x_range, y_range = fig.layout.xaxis.range, fig.layout.yaxis.range
+    x_range = _widened(x_range, y_range, fig.layout.yaxis, plot_px)
     # Without a range of its own an axis spans every trace's points, as Plotly's autorange does.
     measured = scatters if x_range is None or (y_range is None and y_categories is None) else labelled
     xs: list[float | None] = []
     ys: list[float | None] = []
     texts: list[str] = []
+    gaps: list[float] = []
+    fonts: list[float] = []
     spans = {}
     for t in measured:
         tx, ty = _numbers(t.x, None), _numbers(t.y, y_categories)
@@ -134,6 +194,8 @@ def place_labels(fig: go.Figure, *, keep: Collection[str] = ()) -> go.Figure:
         xs += tx
         ys += ty
         texts += labels + [""] * (len(tx) - len(labels))
+        gaps += _gaps_px(t, len(tx))
+        fonts += [float(t.textfont.size or FONT_PX)] * len(tx)
     x_lo, x_hi = x_range or _span(xs)
     x_share = _shares(xs, x_lo, x_hi, 0 if x_range else PAD)
     if y_categories is not None:  # the first and last categories sit half a step inside the plot
@@ -142,13 +204,19 @@ def place_labels(fig: go.Figure, *, keep: Collection[str] = ()) -> go.Figure:
         y_lo, y_hi = y_range or _span(ys)
         y_share = _shares(ys, y_lo, y_hi, 0 if y_range else PAD)
     kept = {i for t in measured if t.name in keep for i in range(spans[id(t)][0], sum(spans[id(t)]))}
-    obstacles = [(x - len(text) * CHAR_WIDTH / 2, x + len(text) * CHAR_WIDTH / 2, y - LINE_HEIGHT / 2, y + LINE_HEIGHT / 2)
-                 for i, (x, y, text) in enumerate(zip(x_share, y_share, texts)) if i in kept and text and x is not None and y is not None]
+    obstacles: list[Box] = []
+    for i in sorted(kept):  # a kept label is centred on its point
+        x, y, text, font = x_share[i], y_share[i], texts[i], fonts[i]
+        if text and x is not None and y is not None:
+            half_width, half_line = len(text) * font * CHAR_EM / plot_px[0] / 2, font * LINE_EM / plot_px[1] / 2
+            obstacles.append((x - half_width, x + half_width, y - half_line, y + half_line))
     points = [(x, y, text) if x is not None and y is not None and i not in kept else (0.5, 0.5, "")
               for i, (x, y, text) in enumerate(zip(x_share, y_share, texts))]
-    positions = text_positions(points, obstacles=obstacles)
+    positions = text_positions(points, obstacles=obstacles, hide_crowded=hide_crowded, plot_px=plot_px, gaps_px=gaps, fonts_px=fonts)
     for t in labelled:
         if t.name not in keep:
             start, n = spans[id(t)]
-            t.update(textposition=positions[start : start + n], cliponaxis=False)
+            mine = positions[start : start + n]
+            shown = [v if p is not None else "" for v, p in zip(t.text, mine)]
+            t.update(text=shown, textposition=[p or "top center" for p in mine], cliponaxis=False)
     return fig

@@ -137,8 +137,9 @@ def map_figure(clusters: pd.DataFrame, reports: pd.DataFrame, actor_names: dict[
         height=height, margin=dict(t=30, l=10, r=10, b=10), plot_bgcolor=SEA, hoverlabel=dict(align="left"),
         legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0), clickmode="event+select", dragmode="pan",
     )
-    # Place names keep clear of each other and of the country names, which stay put.
-    return chart_labels.place_labels(fig, keep=("countries",))
+    # Place names keep clear of each other and of the country names, which stay put;
+    # where places crowd, the names that find no room are left to the hover.
+    return chart_labels.place_labels(fig, keep=("countries",), hide_crowded=True)
 
 
 def place_names(located: pd.DataFrame, near: float = 0.6) -> list[tuple[float, float, str]]:

@@ -83,3 +83,46 @@ def test_points_it_cannot_place_keep_the_default():
     fig.add_scatter(x=["Baghdad", "Erbil"], y=[1, 2], mode="markers+text", text=["a", "b"])
     place_labels(fig)
     assert list(fig.data[0].textposition) == ["top center", "top center"]
+
+
+def test_crowded_labels_can_be_left_out():
+    crowd = [(0.5, 0.5, "Baghdad"), (0.5, 0.5, "Baghdad International Airport"), (0.5, 0.5, "Green Zone"), (0.5, 0.5, "Camp Taji")]
+    # one name above the point, one below; leaning left or right would still cover them
+    assert text_positions(crowd, hide_crowded=True) == ["top center", "bottom center", None, None]
+    assert text_positions(crowd) == ["top center", "bottom center", "top center", "top center"]  # printed over, by default
+    fig = go.Figure()
+    fig.add_scatter(x=[44.4] * 4, y=[33.3] * 4, text=[c[2] for c in crowd], mode="text", name="places")
+    fig.update_xaxes(range=[29.0, 60.0])
+    fig.update_yaxes(range=[12.0, 38.0])
+    place_labels(fig, hide_crowded=True)
+    assert list(fig.data[0].text) == ["Baghdad", "Baghdad International Airport", "", ""]
+    assert list(fig.data[0].textposition) == ["top center", "bottom center", "top center", "top center"]
+
+
+def test_a_label_hemmed_in_by_obstacles_alone_is_still_drawn():
+    # country names all around: the place name goes over one of them rather than vanish
+    around = [(0.3, 0.7, 0.5, 0.7), (0.3, 0.7, 0.3, 0.5)]
+    assert text_positions([(0.5, 0.5, "Nevatim Airbase")], obstacles=around, hide_crowded=True) == ["top center"]
+
+
+def test_a_map_that_keeps_its_shape_shows_more_longitude_than_it_asks_for():
+    fig = go.Figure()
+    fig.add_scatter(x=[44.0], y=[33.3], text=["Baghdad International Airport"], mode="text", name="places")
+    fig.update_xaxes(range=[29.0, 45.0])
+    fig.update_yaxes(range=[29.0, 38.5], scaleanchor="x", scaleratio=1.2)
+    fig.update_layout(height=560, margin=dict(t=30, b=10))
+    place_labels(fig)
+    # Plotly widens the x range to fill the plot (about 27.1-46.9 here): the airport is no
+    # longer at the right edge, so its label is centred (without scaleanchor it leans left)
+    assert list(fig.data[0].textposition) == ["top center"]
+    fig.update_yaxes(scaleanchor=None)
+    place_labels(fig)
+    assert list(fig.data[0].textposition) == ["top left"]
+
+
+def test_text_alone_sits_closer_to_its_point_than_beside_a_marker():
+    # something 5-10 px above the point: text alone (1 px from its point) would cover it
+    # and goes below; beside a 20 px marker the label starts 11 px up, clear of it
+    above = (0.4, 0.6, 0.5 + 5 / 263, 0.5 + 10 / 263)
+    assert text_positions([(0.5, 0.5, "Tower 22")], obstacles=[above], gaps_px=[1]) == ["bottom center"]
+    assert text_positions([(0.5, 0.5, "Tower 22")], obstacles=[above], gaps_px=[11]) == ["top center"]
