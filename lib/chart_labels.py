@@ -195,7 +195,8 @@ def place_labels(fig: go.Figure, *, keep: Collection[str] = (), hide_crowded: bo
         ys += ty
         texts += labels + [""] * (len(tx) - len(labels))
         gaps += _gaps_px(t, len(tx))
-        fonts += [float(t.textfont.size or FONT_PX)] * len(tx)
+        font = t.textfont.size  # a number, or one per point (not used by our charts: taken as the default)
+        fonts += [float(font) if isinstance(font, (int, float)) else FONT_PX] * len(tx)
     x_lo, x_hi = x_range or _span(xs)
     x_share = _shares(xs, x_lo, x_hi, 0 if x_range else PAD)
     if y_categories is not None:  # the first and last categories sit half a step inside the plot

@@ -126,3 +126,10 @@ def test_text_alone_sits_closer_to_its_point_than_beside_a_marker():
     above = (0.4, 0.6, 0.5 + 5 / 263, 0.5 + 10 / 263)
     assert text_positions([(0.5, 0.5, "Tower 22")], obstacles=[above], gaps_px=[1]) == ["bottom center"]
     assert text_positions([(0.5, 0.5, "Tower 22")], obstacles=[above], gaps_px=[11]) == ["top center"]
+
+
+def test_a_text_size_per_point_is_read_as_the_default():
+    fig = go.Figure()
+    fig.add_scatter(x=[1, 2], y=[1, 2], mode="text", text=["a", "b"], textfont=dict(size=[10, 12]))
+    place_labels(fig)
+    assert list(fig.data[0].textposition) == ["top center", "top center"]
