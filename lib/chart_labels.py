@@ -155,7 +155,7 @@ def _gaps_px(trace, n: int) -> list[float]:
     if "markers" not in (trace.mode or ""):
         return [1.0] * n
     size = trace.marker.size if trace.marker.size is not None else 6  # Plotly's default marker size
-    sizes = list(size) if isinstance(size, (list, tuple)) else [size] * n
+    sizes = [size] * n if isinstance(size, (int, float)) else list(size)  # one size, or one per point (a tuple or an array)
     return [float(v) / 2 + 1 for v in sizes] + [GAP_PX] * (n - len(sizes))
 
 

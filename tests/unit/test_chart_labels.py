@@ -133,3 +133,12 @@ def test_a_text_size_per_point_is_read_as_the_default():
     fig.add_scatter(x=[1, 2], y=[1, 2], mode="text", text=["a", "b"], textfont=dict(size=[10, 12]))
     place_labels(fig)
     assert list(fig.data[0].textposition) == ["top center", "top center"]
+
+
+def test_marker_sizes_given_as_an_array_set_each_label_apart():
+    import numpy as np
+
+    fig = go.Figure()
+    fig.add_scatter(x=["2024-01-01", "2024-06-01"], y=[1, 2], mode="markers+text", text=["a", "b"], marker=dict(size=np.array([20, 30])))
+    place_labels(fig)
+    assert list(fig.data[0].textposition) == ["top center", "top center"]
