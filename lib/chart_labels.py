@@ -43,6 +43,11 @@ def _vertical(y: float, side: str, gap: float, height: float) -> tuple[float, fl
     return y - gap - height, y - gap
 
 
+def _label_size(text: str, font: float, plot_px: tuple[float, float]) -> tuple[float, float]:
+    """A label's width and height, as shares of the plot's."""
+    return len(text) * font * CHAR_EM / plot_px[0], font * LINE_EM / plot_px[1]
+
+
 def _overlaps(a: Box, b: Box) -> bool:
     return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
 
@@ -75,7 +80,7 @@ def text_positions(points: Sequence[tuple[float, float, str]], *, obstacles: Seq
             out[i] = "top center"
             continue
         font = fonts_px[i] if fonts_px is not None else FONT_PX
-        width, line = len(text) * font * CHAR_EM / plot_px[0], font * LINE_EM / plot_px[1]
+        width, line = _label_size(text, font, plot_px)
         gap = (gaps_px[i] if gaps_px is not None else GAP_PX) / plot_px[1]
         anchors = [a for a in ("center", "right", "left") if _inside(*_horizontal(x, width, a))]
         if not anchors:  # wider than it can fit either way: lean towards the roomier side
@@ -209,8 +214,8 @@ def place_labels(fig: go.Figure, *, keep: Collection[str] = (), hide_crowded: bo
     for i in sorted(kept):  # a kept label is centred on its point
         x, y, text, font = x_share[i], y_share[i], texts[i], fonts[i]
         if text and x is not None and y is not None:
-            half_width, half_line = len(text) * font * CHAR_EM / plot_px[0] / 2, font * LINE_EM / plot_px[1] / 2
-            obstacles.append((x - half_width, x + half_width, y - half_line, y + half_line))
+            width, line = _label_size(text, font, plot_px)
+            obstacles.append((x - width / 2, x + width / 2, y - line / 2, y + line / 2))
     points = [(x, y, text) if x is not None and y is not None and i not in kept else (0.5, 0.5, "")
               for i, (x, y, text) in enumerate(zip(x_share, y_share, texts))]
     positions = text_positions(points, obstacles=obstacles, hide_crowded=hide_crowded, plot_px=plot_px, gaps_px=gaps, fonts_px=fonts)

@@ -62,7 +62,6 @@ def test_csv_is_written_when_clicked(page_probe, tmp_path):
     page_probe.assert_clean()
 
 
-
 def test_point_labels_stay_inside_the_chart_and_apart(page_probe):
     """Labels near the plot's edge used to be cut off, and two points close together
     printed their labels over each other (Casualties: "16 killed (Iraq)" on "16 killed
