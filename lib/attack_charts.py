@@ -166,8 +166,8 @@ def cumulative_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
             textposition="top center", hovertext=[_hover(r) for r in records(g)], hoverinfo="text", customdata=g["figure_id"],
         )
     fig.update_xaxes(title="as of (end of the counted period)")
-    place_labels(fig)
-    return _note(_layout(fig, "Cumulative claims (▲, counted from the period start) and daily rates (◆)", "count"), note)
+    # Labels are placed once the layout (and the note) has sized the plot they are placed in.
+    return place_labels(_note(_layout(fig, "Cumulative claims (▲, counted from the period start) and daily rates (◆)", "count"), note))
 
 
 def casualty_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
@@ -186,8 +186,7 @@ def casualty_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
             hovertext=[_hover(r) for r in records(g)], hoverinfo="text", customdata=g["figure_id"],
         )
     fig.update_xaxes(title="date of the event (or of the period)")
-    place_labels(fig)
-    return _note(_layout(fig, "Casualties reported, by event date", "people"), note)
+    return place_labels(_note(_layout(fig, "Casualties reported, by event date", "people"), note))
 
 
 def _legend_rows(fig: go.Figure) -> int:

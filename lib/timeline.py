@@ -229,8 +229,7 @@ def timeline_figure(clusters: pd.DataFrame, reports: pd.DataFrame, actor_names: 
         )
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed([labels.get(t, t) for t in order])), title=None)
     fig.update_xaxes(title="date of the event (◆ = reported by several articles; size = people killed or injured, as stated)")
-    place_labels(fig)
-    return _layout(fig, height or max(260, 130 + 55 * len(order)))
+    return place_labels(_layout(fig, height or max(260, 130 + 55 * len(order))))  # placed in the plot the layout sizes
 
 
 def _layout(fig: go.Figure, height: int) -> go.Figure:
