@@ -176,17 +176,49 @@ def casualty_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
     if df.empty:
         fig.add_annotation(text="No casualty figures match the filters.", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
         return _layout(fig, "Casualties reported", "people")
-    df, note = within_budget(df, by=None)
     df["when"] = pd.to_datetime(df["period_start"].fillna(df["period_end"]))
+    if len(df) > MAX_LABELLED:
+        return _casualty_summary(df, fig)
     for unit, g in df.groupby("unit", sort=True):
         fig.add_scatter(
-            x=g["when"], y=g["count"], mode=_marker_mode(df), name=unit,
-            marker=dict(size=[10 + min(c, 40) for c in g["count"]], symbol="x" if unit == "killed" else "circle", color="#a8445e" if unit == "killed" else "#d9a441"),
-            text=_labels(df, [f"{c} {unit} ({t or 'unknown'})" for c, t in zip(g["claim"], g["target"])]), textposition="top center",
+            x=g["when"], y=g["count"], mode="markers+text", name=unit,
+            marker=dict(size=[10 + min(c, 40) for c in g["count"]], symbol="x" if unit == "killed" else "circle", color=UNIT_COLORS.get(unit)),
+            text=[f"{c} {unit} ({t or 'unknown'})" for c, t in zip(g["claim"], g["target"])], textposition="top center",
             hovertext=[_hover(r) for r in records(g)], hoverinfo="text", customdata=g["figure_id"],
         )
     fig.update_xaxes(title="date of the event (or of the period)")
-    return place_labels(_note(_layout(fig, "Casualties reported, by event date", "people"), note))
+    return place_labels(_layout(fig, "Casualties reported, by event date", "people"))
+
+
+UNIT_COLORS = {"killed": "#a8445e", "injured": "#d9a441"}
+
+
+def _casualty_summary(df: pd.DataFrame, fig: go.Figure) -> go.Figure:
+    """Past MAX_LABELLED figures one marker each is a block nobody can read (and the
+    largest 1,500 of them would all be "killed"): each month's claims for each unit
+    become one box, spanning their middle half, with their median and the lowest and
+    highest claim. The claims are shown as a spread, never added up or averaged."""
+    df["month"] = df["when"].dt.to_period("M").dt.to_timestamp()
+    for unit, g in df.groupby("unit", sort=True):
+        stats = g.groupby("month", sort=True)["count"].describe()
+        months = [m.strftime("%B %Y") for m in stats.index]
+        n = stats["count"].astype(int).tolist()
+        # Plotly's precomputed-box form: one box per x, from these statistics.
+        fig.add_box(
+            x=stats.index, q1=stats["25%"], median=stats["50%"], q3=stats["75%"], lowerfence=stats["min"], upperfence=stats["max"],
+            name=unit, marker_color=UNIT_COLORS.get(unit), line_width=1, hoverinfo="skip",
+        )
+        fig.add_scatter(
+            x=stats.index, y=stats["50%"], mode="markers", marker=dict(size=5, color=UNIT_COLORS.get(unit)), showlegend=False, name=unit,
+            hovertext=[f"<b>{month}</b> · {unit}: {k:,} figure{'s' if k != 1 else ''}<br>lowest {lo:g}, median {med:g}, highest {hi:g}"
+                       for month, k, lo, med, hi in zip(months, n, stats["min"], stats["50%"], stats["max"])],
+            hoverinfo="text",
+        )
+    fig.update_layout(boxmode="group")
+    fig.update_xaxes(title="month of the event (or of the period)")
+    note = (f"{len(df):,} figures, summarised by month: a box spans the middle half of a month's claims, its line is their median, "
+            "its whiskers reach the lowest and highest claim; the table below has every figure.")
+    return _note(_layout(fig, "Casualties reported, by month of the event", "people"), note)
 
 
 def _legend_rows(fig: go.Figure) -> int:

@@ -83,9 +83,32 @@ def test_scatter_charts_drop_their_text_layer_with_their_labels(monkeypatch):
     for chart in (cumulative_chart, casualty_chart):
         assert [(tr.mode, tr.text is not None) for tr in chart(table, {"A": "#000"}).data] == [("markers+text", True)]
     monkeypatch.setattr(attack_charts, "MAX_LABELLED", 1)
-    for chart in (cumulative_chart, casualty_chart):
-        trace = chart(table, {"A": "#000"}).data[0]
-        assert (trace.mode, trace.text, len(trace.hovertext)) == ("markers", None, 2)
+    trace = cumulative_chart(table, {"A": "#000"}).data[0]
+    assert (trace.mode, trace.text, len(trace.hovertext)) == ("markers", None, 2)
+
+
+def test_casualties_past_the_label_budget_are_summarised_by_month(monkeypatch):
+    """One marker per figure is an unreadable block at scale, and "the largest 1,500" would
+    drop every injured: each month's claims per unit become a box of their spread."""
+    monkeypatch.setattr(attack_charts, "MAX_LABELLED", 3)
+    claims = [("killed", "2024-01-03", 2), ("killed", "2024-01-20", 10), ("killed", "2024-01-25", 4), ("killed", "2024-01-28", 6),
+              ("killed", "2024-03-01", 5), ("injured", "2024-01-09", 7)]
+    table = pd.DataFrame([{"claim": str(c), "count": float(c), "unit": u, "period": "p", "claimant": "A", "reporter": "R", "qualifier": "exact",
+                           "target": "base", "granularity": "day", "source": "extracted", "evidence": "e", "figure_id": f"f{i}",
+                           "period_start": pd.Timestamp(d), "period_end": pd.Timestamp(d), "partial": False} for i, (u, d, c) in enumerate(claims)])
+    fig = casualty_chart(table, {})
+    boxes = {tr.name: tr for tr in fig.data if tr.type == "box"}
+    assert sorted(boxes) == ["injured", "killed"]
+    killed = boxes["killed"]
+    assert [pd.Timestamp(x).strftime("%Y-%m") for x in killed.x] == ["2024-01", "2024-03"]
+    assert (list(killed.lowerfence), list(killed.q1), list(killed.median), list(killed.q3), list(killed.upperfence)) == \
+        ([2, 5], [3.5, 5], [5, 5], [7, 5], [10, 5])
+    assert list(boxes["injured"].median) == [7]
+    hovers = [h for tr in fig.data if tr.type == "scatter" for h in tr.hovertext]
+    assert "<b>January 2024</b> · killed: 4 figures<br>lowest 2, median 5, highest 10" in hovers
+    assert "<b>March 2024</b> · killed: 1 figure<br>lowest 5, median 5, highest 5" in hovers
+    assert any(a.text.startswith("6 figures, summarised by month") for a in fig.layout.annotations)
+    assert fig.layout.boxmode == "group"
 
 
 def test_most_reported_events_are_drawn_first():
