@@ -24,7 +24,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, replace
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
@@ -537,7 +537,7 @@ def to_edge_csv(G: nx.MultiDiGraph, names: dict[str, str] | None = None) -> byte
 class Export(NamedTuple):
     key: str  # names the download button
     label: str
-    data: object  # bytes, or a function making them when the button is clicked
+    data: bytes | str | Callable[[], bytes | str]  # or a function making them when the button is clicked
     file_name: str
     mime: str
 

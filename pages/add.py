@@ -98,7 +98,8 @@ with tab_articles:
     drafts = []
     bar = st.progress(0.0) if items else None
     for i, item in enumerate(items):
-        bar.progress((i + 1) / len(items), text=f"Extracting {i + 1} of {len(items)}: {item.name}")
+        if bar is not None:
+            bar.progress((i + 1) / len(items), text=f"Extracting {i + 1} of {len(items)}: {item.name}")
         base, err = draft(item, {})
         if err:
             errors.append(err)
@@ -117,8 +118,10 @@ with tab_articles:
     drafts, batch_errors = ingest.within_batch(drafts)
     for err in errors + batch_errors:
         st.error(escape(err))
-    decisions = {}
-    for d in (d for d in drafts if d.duplicate):
+    decisions: dict[str, str] = {}
+    for d in drafts:
+        if d.duplicate is None:
+            continue
         st.warning(escape(f"{d.source.name} is {d.duplicate.describe()}."))
         decisions[d.article_id] = st.radio("What to do with it", ["link", "separate", "skip"], key=f"add_dup_{d.article_id}", horizontal=True,
                                            format_func={"link": f"Link it to {d.duplicate.of} (counted once)", "separate": "Add as a separate article", "skip": "Leave it out"}.get)

@@ -13,7 +13,7 @@ from lib.attack_charts import casualty_chart, claimant_colors, cumulative_chart,
 from lib.briefing import figure_notes
 from lib.highlight import escape_markdown
 from pages.charts import plotly_chart
-from pages.widgets import actor_picker, add_to_briefing, current_filters, download_csv, presenting, start_briefing
+from pages.widgets import actor_picker, add_to_briefing, chart_slots, current_filters, download_csv, start_briefing
 
 TABLE_ROWS = 1000  # rows sent to the browser; the CSV carries all of them
 MAX_WARNINGS = 3  # disagreements shown as banners; the rest are listed in an expander
@@ -68,10 +68,8 @@ add_to_briefing("Casualties reported", "chart", casualties, lambda: figure_notes
 # longer to show the first. Only the open tab's chart is sent (all three when
 # presenting, one per screen); the briefing pack has all three.
 CHARTS = {"Monthly counts": ("monthly_chart", monthly), "Cumulative and rates": ("cumulative_chart", cumulative), "Casualties": ("casualty_chart", casualties)}
-all_charts = presenting()
-slots = [st.container() for _ in CHARTS] if all_charts else st.tabs(list(CHARTS), key="atk_chart", bind="query-params", on_change="rerun")
-for slot, (chart_key, chart) in zip(slots, CHARTS.values()):
-    if all_charts or slot.open:
+for (slot, drawn), (chart_key, chart) in zip(chart_slots(list(CHARTS), key="atk_chart"), CHARTS.values()):
+    if drawn:
         with slot:
             plotly_chart(chart, key=chart_key, on_select="rerun" if chart is monthly else None,
                          config={"toImageButtonOptions": {"filename": f"crosscurrents-{chart_key.replace('_', '-')}"}})

@@ -13,7 +13,7 @@ Selections come back as st.plotly_chart reports them: st.session_state[key]
 from __future__ import annotations
 
 import json
-from typing import Callable, Literal
+from typing import Any, Callable, Literal
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -77,7 +77,7 @@ def plotly_chart(fig: go.Figure, *, key: str, on_select: Literal["rerun"] | Call
     (calling it first if it is a function) and lands in st.session_state[key]."""
     payload = '{"src":%s,"select":%s,"config":%s,"figure":%s}' % (
         json.dumps(static_url(PLOTLY_JS)), "true" if on_select else "false", json.dumps(config or {}), figure_json(fig))
-    callbacks = {}
+    callbacks: dict[str, Any] = {}
     if on_select:
         callbacks["on_selection_change"] = on_select if callable(on_select) else _rerun_only
     _chart_component(key=key, data=payload.encode("utf-8"), **callbacks)

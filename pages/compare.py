@@ -42,7 +42,8 @@ def filtered_corpus(build_id: str, f):
     """The filtered articles, their groups and the foci they offer (shared by every session, never mutated)."""
     articles = f.articles_in_store(articles_all, loaders.query)
     groups = compare.article_groups(articles, loaders.outlets().perspectives)
-    return articles, groups, compare.focus_options_in_store(loaders.query, *f.in_articles_sql(), EVENTS)
+    where, params = f.in_articles_sql()
+    return articles, groups, compare.focus_options_in_store(loaders.query, where, params, EVENTS)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

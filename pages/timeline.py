@@ -16,7 +16,7 @@ from lib.timeline import (
     reports_export, reports_in_store, source_articles_in_store, source_card_html, timeline_figure, type_labels,
 )
 from pages.charts import plotly_chart
-from pages.widgets import actor_picker, add_to_briefing, current_filters, download_csv, presenting, start_briefing
+from pages.widgets import actor_picker, add_to_briefing, chart_slots, current_filters, download_csv, start_briefing
 
 MAX_CARDS = 12
 TABLE_ROWS = 1000  # rows sent to the browser; the CSV carries all of them
@@ -94,13 +94,11 @@ def _pick(chart_key: str):
 start_briefing("Timeline & Map")
 add_to_briefing("Timeline of events", "chart", timeline, caption=caption)
 add_to_briefing("Map of located events", "chart", geo, caption=caption)
-# One chart at a time (both when presenting): the browser draws the open one sooner.
-all_charts = presenting()
-tab_timeline, tab_map = [st.container(), st.container()] if all_charts else st.tabs(["Timeline", "Map"], key="tl_view", bind="query-params", on_change="rerun")
-if all_charts or tab_timeline.open:
+(tab_timeline, timeline_drawn), (tab_map, map_drawn) = chart_slots(["Timeline", "Map"], key="tl_view")
+if timeline_drawn:
     with tab_timeline:
         plotly_chart(timeline, key="tl_timeline", on_select=_pick("tl_timeline"), config={"toImageButtonOptions": {"filename": "crosscurrents-timeline"}})
-if all_charts or tab_map.open:
+if map_drawn:
     unlocated = int(clusters["lat"].isna().sum()) if not clusters.empty else 0
     with tab_map:
         plotly_chart(geo, key="tl_map", on_select=_pick("tl_map"), config={"scrollZoom": True, "toImageButtonOptions": {"filename": "crosscurrents-map"}})

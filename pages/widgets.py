@@ -9,6 +9,7 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from lib import loaders
 from lib.filters import Filters
@@ -143,6 +144,15 @@ def presenting() -> bool:
     return st.query_params.get("present") in ("1", "true", "yes")
 
 
+def chart_slots(labels: list[str], *, key: str) -> list[tuple[DeltaGenerator, bool]]:
+    """Where each chart goes and whether to draw it: a tab each, only the open tab's chart
+    drawn (the browser shows it sooner at 10,000 articles); when presenting, every chart,
+    one after another."""
+    if presenting():
+        return [(st.container(), True) for _ in labels]
+    return [(tab, bool(tab.open)) for tab in st.tabs(labels, key=key, bind="query-params", on_change="rerun")]
+
+
 def present_mode() -> bool:
     """?present=1: large type, no controls, one panel per screen, for a briefing room."""
     on = presenting()
@@ -197,7 +207,8 @@ def setting(name: str, default=None):
 def signed_in_user() -> str | None:
     """The logged-in visitor's e-mail or name, when the deployment has a login."""
     try:
-        return (st.user.get("email") or st.user.get("name")) if st.user.is_logged_in else None
+        who = (st.user.get("email") or st.user.get("name")) if st.user.is_logged_in else None
+        return str(who) if who else None
     except Exception:  # no authentication configured
         return None
 

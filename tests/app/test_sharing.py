@@ -17,6 +17,13 @@ def test_present_mode_hides_controls(run_page):
     assert f".{drawn_into}," in css and "min-height:80vh" in css
 
 
+def test_present_mode_draws_every_chart_of_a_tabbed_page(run_page):
+    """In a tab only the open tab's chart is sent; presenting, every one, one per screen."""
+    assert len(chart_specs(run_page("pages/timeline.py"))) == 1
+    assert len(chart_specs(run_page("pages/timeline.py", {"present": "1"}))) == 2
+    assert len(chart_specs(run_page("pages/attacks.py"))) == 1
+
+
 def test_normal_mode_has_no_presentation_css(run_page):
     at = run_page("pages/attacks.py")
     assert "font-size:22px" not in "".join(h.proto.body for h in at.get("html"))
