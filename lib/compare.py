@@ -453,12 +453,11 @@ class PassageIndex:
         self.keys = list(zip(sentences["article_id"], sentences["sent_id"].astype(int)))
         self.texts = list(sentences["text"])
         self.position = {k: i for i, k in enumerate(self.keys)}
-        stops = stop_words()
         actors: dict[tuple, list[str]] = defaultdict(list)
         if mentions is not None:
             for a, sid, actor in zip(mentions["article_id"], mentions["sent_id"].astype(int), mentions["actor"]):
                 actors[(a, sid)].append("@" + actor)
-        docs = [Counter(_terms(t, stops) + actors.get(k, [])) for t, k in zip(self.texts, self.keys)]
+        docs = [Counter(_terms(t) + actors.get(k, [])) for t, k in zip(self.texts, self.keys)]
         df = Counter(term for d in docs for term in d)
         n = len(docs)
         self.idf = {t: math.log((1 + n) / (1 + c)) + 1 for t, c in df.items()}
