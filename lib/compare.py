@@ -501,7 +501,7 @@ def aligned_passages(index: PassageIndex, article_id: str, sent_id: int, groups:
         allowed = set(groups.loc[groups[by] == g, "article_id"])
         for a, sid, score, shared in index.similar(article_id, sent_id, k=per_group, allowed_articles=allowed):
             rows.append(_aligned_row(g, a, sid, score, shared, index.texts[index.position[(a, sid)]], names or {}))
-    return pd.DataFrame(rows, columns=ALIGNED_COLUMNS)
+    return _with_sources(rows, groups)
 
 
 def aligned_passages_in_store(query, stats, article_id: str, sent_id: int, groups: pd.DataFrame, by: str,
@@ -512,18 +512,29 @@ def aligned_passages_in_store(query, stats, article_id: str, sent_id: int, group
     allowed = groups.loc[groups[by].isin(shown), ["article_id", by]].rename(columns={by: "grp"})
     found = similar_in_store(query, stats, article_id, sent_id, allowed, k=per_group)
     rows = [_aligned_row(g, a, sid, score, shared, text, names or {}) for g in shown for a, sid, score, shared, text in found.get(g, [])]
-    return pd.DataFrame(rows, columns=ALIGNED_COLUMNS)
+    return _with_sources(rows, groups)
 
 
-ALIGNED_COLUMNS = ["group", "article_id", "sent_id", "similarity", "shared words", "text", "link"]
+ALIGNED_COLUMNS = ["group", "outlet", "published", "article_id", "sent_id", "similarity", "shared words", "text", "link"]
 
 
-def passage_sources(shown: pd.DataFrame, about: pd.DataFrame) -> tuple[dict[str, str], int]:
-    """The articles a passage can be taken from ("001 · Outlet — Title" -> article id), and
-    the position of the first that writes about the focus (0 if none does)."""
-    titles = {f"{a[:3]} · {o} — {t if isinstance(t, str) else ''}"[:90]: a for a, o, t in zip(shown["article_id"], shown["outlet"], shown["title"])}
+MAX_PASSAGE_SOURCES = 500  # articles the passage picker offers: thousands of options slow every rerun of the tab
+
+
+def passage_sources(shown: pd.DataFrame, about: pd.DataFrame) -> dict[str, str]:
+    """The articles a passage can be taken from, "Outlet · 2024-10-05 — Title [article id]"
+    -> article id: those writing about the focus first, then the others, each in the order
+    shown, at most MAX_PASSAGE_SOURCES. The id keeps two untitled articles of one outlet apart."""
     about_ids = set(about["article_id"])
-    return titles, next((i for i, a in enumerate(titles.values()) if a in about_ids), 0)
+    rows = list(zip(shown["article_id"], shown["outlet"], shown["published"] if "published" in shown else [None] * len(shown), shown["title"]))
+    rows.sort(key=lambda r: r[0] not in about_ids)  # stable: the order shown is kept within each part
+    out = {}
+    for a, outlet, published, title in rows[:MAX_PASSAGE_SOURCES]:
+        when = pd.Timestamp(published).strftime("%Y-%m-%d") if pd.notna(published) else "undated"
+        title = title if isinstance(title, str) and title.strip() else "untitled"
+        title = title if len(title) <= 70 else title[:69] + "…"
+        out[f"{outlet} · {when} — {title} [{a}]"] = a
+    return out
 
 
 def first_focus_sentence(about: pd.DataFrame, article_id: str) -> int:
@@ -542,6 +553,17 @@ def _other_groups(article_id: str, groups: pd.DataFrame, by: str, columns: list[
     own = groups.loc[groups["article_id"] == article_id, by]
     own_group = own.iloc[0] if len(own) else None
     return [g for g in columns if g != own_group]
+
+
+def _with_sources(rows: list[dict], groups: pd.DataFrame) -> pd.DataFrame:
+    """The aligned rows with the outlet (", via" the republisher) and date of each passage's article."""
+    outlet = {a: f"{o} (via {v})" if v else o for a, o, v in zip(groups["article_id"], groups["outlet"], groups["via"])}
+    published = dict(zip(groups["article_id"], groups["published"]))
+    for r in rows:
+        r["outlet"] = outlet.get(r["article_id"], "")
+        when = published.get(r["article_id"])
+        r["published"] = pd.Timestamp(when).strftime("%Y-%m-%d") if when is not None and pd.notna(when) else "undated"
+    return pd.DataFrame(rows, columns=ALIGNED_COLUMNS)
 
 
 def _aligned_row(group, a, sid, score, shared, text, names) -> dict:

@@ -124,9 +124,12 @@ with tabs["Over time"]:
 
 with tabs["Aligned passages"]:
     if tabs["Aligned passages"].open:
-        by_title, first = compare.passage_sources(groups[groups[by].isin(columns)], about)
+        shown = groups[groups[by].isin(columns)]
+        by_title = compare.passage_sources(shown, about)
         p1, p2 = st.columns([3, 1])
-        art = by_title[p1.selectbox("Passage from", list(by_title), index=first, key="cmp_pa", bind="query-params")]
+        art = by_title[p1.selectbox("Passage from", list(by_title), key="cmp_pa", bind="query-params")]
+        if len(shown) > len(by_title):
+            p1.caption(f"{len(by_title):,} of {len(shown):,} articles are offered, those about the focus first: narrow the filters to reach the others.")
         text_of = compare.article_sentences(loaders.query, art)
         sid = p2.number_input("Sentence number (as in the reader)", 0, max(len(text_of) - 1, 0), compare.first_focus_sentence(about, art),
                               key="cmp_ps", bind="query-params")

@@ -75,7 +75,7 @@ def render_over_time(over: pd.DataFrame, *, focus_title: str, key: str) -> None:
 def render_aligned(passage: str, aligned: pd.DataFrame, *, key: str) -> None:
     """One passage, then the most similar passages in the other columns."""
     st.markdown(f"> {escape_markdown(passage)}")
-    st.dataframe(aligned, hide_index=True, key=f"{key}_aligned", width="stretch", column_order=["group", "text", "similarity", "shared words", "link"],
+    st.dataframe(aligned, hide_index=True, key=f"{key}_aligned", width="stretch", column_order=["group", "outlet", "published", "link", "text", "similarity", "shared words"],
                  column_config={"link": LINK, "text": st.column_config.TextColumn(width="large")})
     st.caption("Similarity: cosine of TF-IDF vectors over the corpus's sentences, with the actors each names as extra terms "
                "(words, not meaning: a paraphrase in other words scores low).")

@@ -144,11 +144,16 @@ def test_column_markdown_escapes_article_text():
     assert "\\*Bold\\* (&lt;b&gt;chief&lt;/b&gt;)" in joined
 
 
-def test_passage_sources_offer_first_an_article_about_the_focus():
-    shown = pd.DataFrame({"article_id": ["001_a", "002_b", "003_c"], "outlet": ["X", "Y", "Z"], "title": ["One", None, "Three"]})
-    about = pd.DataFrame({"article_id": ["003_c", "002_b", "003_c"], "sent_id": [7, 4, 2]})
-    titles, first = compare.passage_sources(shown, about)
-    assert list(titles) == ["001 · X — One", "002 · Y — ", "003 · Z — Three"] and list(titles.values()) == ["001_a", "002_b", "003_c"]
-    assert first == 1  # 002_b: the first offered that writes about the focus
-    assert compare.first_focus_sentence(about, "003_c") == 2 and compare.first_focus_sentence(about, "001_a") == 0
-    assert compare.passage_sources(shown, about.iloc[0:0])[1] == 0
+def test_passage_sources_offer_first_the_articles_about_the_focus(monkeypatch):
+    shown = pd.DataFrame({"article_id": ["synth-001", "synth-002", "synth-003", "synth-004"], "outlet": ["X", "Y", "Y", "Z"],
+                          "published": pd.to_datetime(["2024-10-05", None, "2024-01-02", "2024-03-04"]), "title": ["One", None, " ", "T" * 80]})
+    about = pd.DataFrame({"article_id": ["synth-003", "synth-002", "synth-003"], "sent_id": [7, 4, 2]})
+    titles = compare.passage_sources(shown, about)
+    # two untitled articles of one outlet stay apart; the focus's articles come first, each part in the order shown
+    assert list(titles) == ["Y · undated — untitled [synth-002]", "Y · 2024-01-02 — untitled [synth-003]", "X · 2024-10-05 — One [synth-001]",
+                            f"Z · 2024-03-04 — {'T' * 69}… [synth-004]"]
+    assert list(titles.values()) == ["synth-002", "synth-003", "synth-001", "synth-004"]
+    assert list(compare.passage_sources(shown, about.iloc[0:0]).values()) == list(shown["article_id"])
+    monkeypatch.setattr(compare, "MAX_PASSAGE_SOURCES", 2)
+    assert list(compare.passage_sources(shown, about).values()) == ["synth-002", "synth-003"]
+    assert compare.first_focus_sentence(about, "synth-003") == 2 and compare.first_focus_sentence(about, "synth-001") == 0

@@ -55,6 +55,7 @@ def test_the_store_finds_the_same_event_elsewhere(corpus, names):
     aligned = compare.aligned_passages_in_store(query, stats, "000_49c29a32d8519a87", 9, groups, "perspective", cols, names=names)
     israeli = aligned[aligned["group"] == "Israeli"].iloc[0]
     assert (israeli["article_id"], israeli["sent_id"]) == ("003_c3e4981192742f60", 7)
+    assert (israeli["outlet"], israeli["published"]) == ("The Jerusalem Post (via Unknown aggregator)", "2020-06-15")
     assert israeli["similarity"] == 0.3035
     assert israeli["shared words"] == "Qassem Soleimani, soleimani, general, United States, iraqi"
     assert israeli["text"].startswith("Bilateral ties were also strained in January following the US airstrike")
