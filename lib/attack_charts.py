@@ -191,13 +191,21 @@ def casualty_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
 
 
 UNIT_COLORS = {"killed": "#a8445e", "injured": "#d9a441"}
+BRIEF_PERIODS = ("day", "week", "month")  # casualty claims the monthly summary can place in one month
 
 
 def _casualty_summary(df: pd.DataFrame, fig: go.Figure) -> go.Figure:
     """Past MAX_LABELLED figures one marker each is a block nobody can read (and the
     largest 1,500 of them would all be "killed"): each month's claims for each unit
     become one box, spanning their middle half, with their median and the lowest and
-    highest claim. The claims are shown as a spread, never added up or averaged."""
+    highest claim. The claims are shown as a spread, never added up or averaged. Claims
+    over a longer period ("600 killed since 2003") are not one month's casualties: they
+    stay in the table, and the note says how many."""
+    brief = df["granularity"].isin(BRIEF_PERIODS)
+    longer = int((~brief).sum())
+    df = df[brief].copy()
+    if df.empty:
+        fig.add_annotation(text="No casualty figures for a day, a week or a month match the filters.", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
     df["month"] = df["when"].dt.to_period("M").dt.to_timestamp()
     for unit, g in df.groupby("unit", sort=True):
         stats = g.groupby("month", sort=True)["count"].describe()
@@ -216,8 +224,10 @@ def _casualty_summary(df: pd.DataFrame, fig: go.Figure) -> go.Figure:
         )
     fig.update_layout(boxmode="group")
     fig.update_xaxes(title="month of the event (or of the period)")
-    note = (f"{len(df):,} figures, summarised by month: a box spans the middle half of a month's claims, its line is their median, "
-            "its whiskers reach the lowest and highest claim; the table below has every figure.")
+    note = (f"{len(df):,} figures for a day, a week or a month, summarised by month: a box spans the middle half of a month's claims, "
+            "its line is their median, its whiskers reach the lowest and highest claim; "
+            + (f"{longer:,} claims over longer periods (since a date, over a year) are left out; " if longer else "")
+            + "the table below has every figure.")
     return _note(_layout(fig, "Casualties reported, by month of the event", "people"), note)
 
 

@@ -91,11 +91,12 @@ def test_casualties_past_the_label_budget_are_summarised_by_month(monkeypatch):
     """One marker per figure is an unreadable block at scale, and "the largest 1,500" would
     drop every injured: each month's claims per unit become a box of their spread."""
     monkeypatch.setattr(attack_charts, "MAX_LABELLED", 3)
-    claims = [("killed", "2024-01-03", 2), ("killed", "2024-01-20", 10), ("killed", "2024-01-25", 4), ("killed", "2024-01-28", 6),
-              ("killed", "2024-03-01", 5), ("injured", "2024-01-09", 7)]
+    claims = [("killed", "2024-01-03", 2, "day"), ("killed", "2024-01-20", 10, "week"), ("killed", "2024-01-25", 4, "day"),
+              ("killed", "2024-01-28", 6, "day"), ("killed", "2024-03-01", 5, "month"), ("injured", "2024-01-09", 7, "day"),
+              ("killed", "2003-01-01", 600, "cumulative"), ("injured", "2011-01-01", 90, "year")]  # not one month's casualties
     table = pd.DataFrame([{"claim": str(c), "count": float(c), "unit": u, "period": "p", "claimant": "A", "reporter": "R", "qualifier": "exact",
-                           "target": "base", "granularity": "day", "source": "extracted", "evidence": "e", "figure_id": f"f{i}",
-                           "period_start": pd.Timestamp(d), "period_end": pd.Timestamp(d), "partial": False} for i, (u, d, c) in enumerate(claims)])
+                           "target": "base", "granularity": g, "source": "extracted", "evidence": "e", "figure_id": f"f{i}",
+                           "period_start": pd.Timestamp(d), "period_end": pd.Timestamp(d), "partial": False} for i, (u, d, c, g) in enumerate(claims)])
     fig = casualty_chart(table, {})
     boxes = {tr.name: tr for tr in fig.data if tr.type == "box"}
     assert sorted(boxes) == ["injured", "killed"]
@@ -107,8 +108,11 @@ def test_casualties_past_the_label_budget_are_summarised_by_month(monkeypatch):
     hovers = [h for tr in fig.data if tr.type == "scatter" for h in tr.hovertext]
     assert "<b>January 2024</b> · killed: 4 figures<br>lowest 2, median 5, highest 10" in hovers
     assert "<b>March 2024</b> · killed: 1 figure<br>lowest 5, median 5, highest 5" in hovers
-    assert any(a.text.startswith("6 figures, summarised by month") for a in fig.layout.annotations)
+    assert any(a.text.startswith("6 figures for a day, a week or a month, summarised by month") and
+               "2 claims over longer periods (since a date, over a year) are left out" in a.text for a in fig.layout.annotations)
     assert fig.layout.boxmode == "group"
+    only_longer = casualty_chart(pd.concat([table.tail(2)] * 2), {})
+    assert not only_longer.data and "No casualty figures for a day, a week or a month" in only_longer.layout.annotations[0].text
 
 
 def test_most_reported_events_are_drawn_first():
