@@ -36,6 +36,17 @@ def claimant_colors(claimants) -> dict[str, str]:
     return {c: CLAIMANT_PALETTE[i % len(CLAIMANT_PALETTE)] for i, c in enumerate(sorted(set(claimants)))}
 
 
+def drawn_colors(colors: dict[str, str], drawn) -> dict[str, str]:
+    """The page's colours when the claimants a chart draws all have different ones (a
+    claimant keeps its colour from chart to chart); else, past the palette's length,
+    the palette given out again among the drawn ones only."""
+    drawn = sorted(set(drawn))
+    given = [colors.get(c) for c in drawn]
+    if None not in given and len(set(given)) == len(given):
+        return colors
+    return claimant_colors(drawn)
+
+
 def _period_text(r) -> str:
     start, end = r["period_start"], r["period_end"]
     if r["granularity"] == "month" and pd.notna(start):
@@ -80,8 +91,11 @@ def figure_table(figures: pd.DataFrame, actor_names: dict[str, str], articles: p
     return df[["count_text", "count", "unit", "period", "claimant", "reporter", "qualifier", "granularity", "origin", "target", "source", "evidence", "reader", "citation", "figure_id", "article_id", "sent_id", "period_start", "period_end", "partial"]].rename(columns={"count_text": "claim"})
 
 
-def within_budget(df: pd.DataFrame, by: str | None = "claimant") -> tuple[pd.DataFrame, str]:
-    """The rows a chart draws, and a note saying what was left out ("" if nothing)."""
+def within_budget(df: pd.DataFrame, by: str | None = "claimant", series: tuple[str, ...] = ()) -> tuple[pd.DataFrame, str]:
+    """The rows a chart draws, and a note saying what was left out ("" if nothing).
+    Past MAX_POINTS, each series (``by`` and ``series`` columns) keeps its largest counts,
+    taken in turn: the largest overall would leave out whole claimants, and every
+    daily rate beside cumulative counts in the hundreds."""
     notes = []
     if by and df[by].nunique() > MAX_CLAIMANTS:
         sizes = df.groupby(by).size().reset_index(name="n").sort_values(["n", by], ascending=[False, True])
@@ -91,8 +105,13 @@ def within_budget(df: pd.DataFrame, by: str | None = "claimant") -> tuple[pd.Dat
                      "pick others in the Claimant filter")
         df = df[df[by].isin(keep)]
     if len(df) > MAX_POINTS:
-        notes.append(f"the {MAX_POINTS:,} largest of {len(df):,} figures are drawn")
-        df = df.sort_values(["count", "figure_id"], ascending=[False, True]).head(MAX_POINTS)
+        notes.append(f"{MAX_POINTS:,} of {len(df):,} figures are drawn, the largest of each series first")
+        ordered = df.sort_values(["count", "figure_id"], ascending=[False, True])
+        keys = [c for c in ((by,) if by else ()) + series if c in ordered]
+        if keys:
+            turn = ordered.groupby(keys, sort=False, dropna=False).cumcount()  # 0 for each series' largest, 1 for the next…
+            ordered = ordered.assign(_turn=turn.to_numpy()).sort_values(["_turn", "count", "figure_id"], ascending=[True, False, True], kind="stable").drop(columns="_turn")
+        df = ordered.head(MAX_POINTS)
     note = "; ".join(notes)
     return df, (note[:1].upper() + note[1:] + "; the table below has every figure.") if notes else ""
 
@@ -134,7 +153,8 @@ def monthly_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
     if df.empty:
         fig.add_annotation(text="No monthly attack counts match the filters.", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
         return _layout(fig, "Monthly attack counts by claimant", "count")
-    df, note = within_budget(df)
+    df, note = within_budget(df, series=("unit",))
+    colors = drawn_colors(colors, df["claimant"].dropna())
     df["month"] = pd.to_datetime(df["period_start"]).dt.strftime("%Y-%m")
     for (claimant, unit), g in df.groupby(["claimant", "unit"], sort=True):
         g = g.sort_values("month")
@@ -157,12 +177,14 @@ def cumulative_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
     if df.empty:
         fig.add_annotation(text="No cumulative claims match the filters.", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
         return _layout(fig, "Cumulative and rate claims", "count")
-    df, note = within_budget(df)
+    df, note = within_budget(df, series=("granularity",))
+    colors = drawn_colors(colors, df["claimant"].dropna())
     for claimant, g in df.groupby("claimant", sort=True):
         fig.add_scatter(
             x=pd.to_datetime(g["period_end"]), y=g["count"], mode=_marker_mode(df), name=html.escape(str(claimant), quote=False),
             marker=dict(size=14, symbol=["diamond" if gr == "rate" else "triangle-up" for gr in g["granularity"]], color=colors.get(claimant)),
-            text=_labels(df, [f"{c} {u}{' /day' if gr == 'rate' else ''} · {p}" for c, u, gr, p in zip(g["claim"], g["unit"], g["granularity"], g["period"])]),
+            # a rate's period already says "per day, November 2024"
+            text=_labels(df, [f"{c} {u} · {p}" for c, u, p in zip(g["claim"], g["unit"], g["period"])]),
             textposition="top center", hovertext=[_hover(r) for r in records(g)], hoverinfo="text", customdata=g["figure_id"],
         )
     fig.update_xaxes(title="as of (end of the counted period)")

@@ -9,7 +9,9 @@ CAMP_COLORS = {
     "jihadist": "#444444",
     "other": "#7f7f7f",
 }
-CLAIMANT_PALETTE = ["#0b6e69", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"]
+# As many colours as a chart draws claimants (attack_charts.MAX_CLAIMANTS), so no two of them share one.
+CLAIMANT_PALETTE = ["#0b6e69", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666",
+                    "#1f78b4", "#e31a1c", "#17becf", "#bcbd22"]
 
 
 def camp_color(camp: str | None) -> str:

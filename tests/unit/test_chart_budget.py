@@ -41,7 +41,21 @@ def test_points_are_capped_largest_first():
     kept, note = within_budget(df)
     assert len(kept) == MAX_POINTS
     assert kept["count"].min() == 500.0
-    assert note == f"The {MAX_POINTS:,} largest of {MAX_POINTS + 500:,} figures are drawn; the table below has every figure."
+    assert note == f"{MAX_POINTS:,} of {MAX_POINTS + 500:,} figures are drawn, the largest of each series first; the table below has every figure."
+
+
+def test_every_series_keeps_its_largest_points_within_the_budget():
+    """Largest-first over the whole chart left out a claimant whose counts are all small, and every daily rate."""
+    big = [{"claimant": "Big", "granularity": "cumulative", "count": 1000.0 + i} for i in range(MAX_POINTS + 10)]
+    small = [{"claimant": "Small", "granularity": "cumulative", "count": 10.0 + i} for i in range(5)]
+    rates = [{"claimant": "Big", "granularity": "rate", "count": 5.0}, {"claimant": "Big", "granularity": "rate", "count": 3.0}]
+    df = pd.DataFrame(big + small + rates).assign(source="extracted")
+    df["figure_id"] = [f"f{i:05d}" for i in range(len(df))]
+    kept, note = within_budget(df, series=("granularity",))
+    assert len(kept) == MAX_POINTS
+    assert sorted(kept.loc[kept["claimant"] == "Small", "count"]) == [10.0, 11.0, 12.0, 13.0, 14.0]
+    assert sorted(kept.loc[kept["granularity"] == "rate", "count"]) == [3.0, 5.0]
+    assert kept.loc[(kept["claimant"] == "Big") & (kept["granularity"] == "cumulative"), "count"].min() == 1000.0 + (MAX_POINTS + 10) - (MAX_POINTS - 7)  # its largest
 
 
 def test_monthly_chart_draws_only_the_budget_and_says_so():
@@ -62,6 +76,20 @@ def test_monthly_chart_draws_only_the_budget_and_says_so():
     assert (fig.layout.title.yref, fig.layout.title.y, fig.layout.legend.yref, fig.layout.legend.y) == ("container", 1, "container", 0)
     few = monthly_chart(table.head(2), claimant_colors(table["claimant"]))
     assert (few.layout.height, few.layout.margin.t) == (420, 60)
+
+
+def test_the_claimants_a_chart_draws_have_colours_of_their_own():
+    rows = [{"claim": "5", "count": 5.0, "unit": "attacks", "period": "May 2024", "claimant": f"C{c:02d}", "reporter": "R",
+             "qualifier": "exact", "granularity": "month", "source": "extracted", "evidence": "e", "figure_id": f"f{c}-{k}",
+             "period_start": pd.Timestamp("2024-05-01"), "period_end": pd.Timestamp("2024-05-31"), "partial": False}
+            for c in range(30) for k in range(30 - c)]
+    table = pd.DataFrame(rows)
+    page_colors = claimant_colors(table["claimant"])  # 30 claimants over the palette: colours repeat
+    assert len(set(page_colors.values())) < 30
+    drawn = [tr.marker.color for tr in monthly_chart(table, page_colors).data]
+    assert len(drawn) == MAX_CLAIMANTS and len(set(drawn)) == MAX_CLAIMANTS
+    few = table[table["claimant"].isin(["C03", "C07"])]  # distinct already: each keeps the page's colour
+    assert [tr.marker.color for tr in monthly_chart(few, page_colors).data] == [page_colors["C03"], page_colors["C07"]]
 
 
 def test_value_labels_dropped_above_the_label_budget(monkeypatch):
