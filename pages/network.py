@@ -109,7 +109,7 @@ def profile(actor: str):
     st.markdown(f"**{escape_markdown(facts['name'])}**: {escape_markdown(facts['type'])}, camp {escape_markdown(facts['camp'])}. {escape_markdown(facts['description'])}")
     c = st.columns(3)
     c[0].metric("Articles naming it", span["n_articles"])
-    c[1].metric("Mentions", len(mentions))
+    c[1].metric("Mentions", f"{len(mentions):,}")
     c[2].metric("Relations read", actor_profile.relations_read(actor, loaders.query))
     links = actor_profile.registry_links(facts)
     if links:
@@ -117,7 +117,8 @@ def profile(actor: str):
     for which in ("first", "last"):
         if span[which]:
             s = span[which]
-            st.markdown(f"{which.title()} mention: {s['date']} ({escape_markdown(s['precision'] or '')}), {escape_markdown(s['outlet'])} — [open]({s['href']})")
+            precision = f" (date precision: {escape_markdown(s['precision'])})" if isinstance(s["precision"], str) and s["precision"] else ""
+            st.markdown(f"{which.title()} mention: {s['date']}{precision}, {escape_markdown(s['outlet'])} — [open]({s['href']})")
 
     left, right = st.columns(2)
     with left:

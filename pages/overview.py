@@ -48,9 +48,9 @@ def front_page(build_id: str, f):
 articles, ids, headline, latest, most_named, changed, table, candidates = front_page(loaders.current_build_id(), f)
 st.caption(escape_markdown(f.describe("articles", len(articles), len(articles_all))))
 for col, (label, value) in zip(st.columns(4), headline.items()):
-    col.metric(label, value)
+    col.metric(label, f"{value:,}" if isinstance(value, int) else value)
 
-left, mid, right = st.columns([5, 4, 4])
+left, mid, right = st.columns([4, 5, 4])  # the middle table's three columns need the room
 with left:
     st.markdown("**Latest figures, with who claims them**")
     for r in latest:
@@ -59,7 +59,8 @@ with left:
         st.markdown(f"- **{r['count']:g}** {escape_markdown(r['unit'])} ({escape_markdown(period)}): {escape_markdown(r['claimant'] + via)}")
 with mid:
     st.markdown("**Most named actors**")
-    st.dataframe(most_named, hide_index=True, width="stretch", key="top_actors")
+    st.dataframe(most_named, hide_index=True, width="stretch", key="top_actors", column_config={
+        "mentions": st.column_config.NumberColumn("mentions", width="small"), "articles": st.column_config.NumberColumn("articles", width="small")})
 with right:
     st.markdown("**What changed**")
     for line in changed:

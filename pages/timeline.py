@@ -102,8 +102,11 @@ if map_drawn:
     unlocated = int(clusters["lat"].isna().sum()) if not clusters.empty else 0
     with tab_map:
         plotly_chart(geo, key="tl_map", on_select=_pick("tl_map"), config={"scrollZoom": True, "toImageButtonOptions": {"filename": "crosscurrents-map"}})
+    located = len(clusters) - unlocated
+    drawn_located = int(clusters.loc[clusters["cluster_id"].isin(drawn_ids), "lat"].notna().sum()) if not clusters.empty else 0
+    on_map = (f"; the map draws the {drawn_located:,} of them among the {n_drawn:,} events drawn" if n_drawn < len(clusters) else " and are on the map")
     tab_map.caption(
-        f"{len(clusters) - unlocated} of {len(clusters)} events have a place in the gazetteer (data/places.yaml) and are on the map. "
+        f"{located:,} of {len(clusters):,} events have a place in the gazetteer (data/places.yaml){on_map}. "
         "Boundaries: Natural Earth 1:50m (public domain), shipped with the app; the map loads nothing from the network. "
         "A point at a region or a country is only as precise as the text."
     )
