@@ -143,7 +143,7 @@ class Column:
 
 
 def column_summary(group: str, by: str, focus: str, groups: pd.DataFrame, labels: pd.DataFrame, quotes: pd.DataFrame,
-                   *, key_sentences: int = 5, with_names: bool = True) -> Column:
+                   *, key_sentences: int = 5, with_names: bool = True, sentence_texts=None) -> Column:
     ids = set(groups.loc[groups[by] == group, "article_id"])
     lab = focus_labels(focus, labels)
     lab = lab[isin(lab["article_id"], ids)]
@@ -170,7 +170,7 @@ def column_summary(group: str, by: str, focus: str, groups: pd.DataFrame, labels
         group=group, n_articles=len(ids), n_about=len(about), n_sentences=len(sents),
         tone=float(sents["tone"].mean()) if len(sents) else None,
         labels=counts.reset_index(drop=True), quotes=whom.reset_index(drop=True),
-        sentences=key_sentences_of(sents, lab, groups, key_sentences),
+        sentences=key_sentences_of(sents, lab, groups, key_sentences, sentence_texts),
         via=tuple(sorted(v for v in set(groups.loc[groups[by] == group, "via"]) if v)),
     )
 
@@ -188,18 +188,25 @@ def column_markdown(col: Column, *, max_quoted: int = 8) -> list[str]:
     more = f" and {len(col.quotes) - max_quoted} more" if len(col.quotes) > max_quoted else ""
     lines.append("**Quotes**: " + ("; ".join(quoted) + more if quoted else "no one"))
     if len(col.sentences):
-        lines.append("**Key sentences**\n" + "\n".join(f"- {escape_markdown(r.text)} ({r.tone:+.2f}, [open]({r.link}))" for r in col.sentences.itertuples()))
+        lines.append("**Key sentences**\n" + "\n".join(f"- {escape_markdown(str(r.text))} ({escape_markdown(str(r.outlet))}, tone {r.tone:+.2f}, [open]({r.link}))"
+                                                     for r in col.sentences.itertuples()))
     return lines
 
 
-def key_sentences_of(sents: pd.DataFrame, lab: pd.DataFrame, groups: pd.DataFrame, n: int) -> pd.DataFrame:
+KEY_SENTENCE_CANDIDATES = 4  # candidates read per key sentence shown, so that repeated texts can be passed over
+
+
+def key_sentences_of(sents: pd.DataFrame, lab: pd.DataFrame, groups: pd.DataFrame, n: int, sentence_texts=None) -> pd.DataFrame:
     """Sentences that characterise the focus first (they carry a label other
-    than a bare name), then the most strongly toned."""
+    than a bare name), then the most strongly toned. A text said word for word
+    again (a republished copy, a wire story run by two outlets) is shown once.
+    ``sentence_texts`` (see ``with_sentence_text``) reads the texts from the store."""
     descriptive = lab[lab["kind"] != "name"].groupby(["article_id", "sent_id"]).size().rename("n_labels")
     df = sents.merge(descriptive, left_on=["article_id", "sent_id"], right_index=True, how="left").fillna({"n_labels": 0})
-    df = df.assign(strength=df["tone"].abs()).sort_values(["n_labels", "strength", "article_id", "sent_id"], ascending=[False, False, True, True]).head(n)
+    df = df.assign(strength=df["tone"].abs()).sort_values(["n_labels", "strength", "article_id", "sent_id"], ascending=[False, False, True, True])
+    df = df.head(n * KEY_SENTENCE_CANDIDATES if sentence_texts is not None or "evidence" in df else n)
     outlets = groups.set_index("article_id")["outlet"]
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "article_id": df["article_id"].to_numpy(),
         "sent_id": df["sent_id"].astype(int).to_numpy(),
         "outlet": [outlets.get(a, "") for a in df["article_id"]],
@@ -207,6 +214,11 @@ def key_sentences_of(sents: pd.DataFrame, lab: pd.DataFrame, groups: pd.DataFram
         "tone": df["tone"].round(3).to_numpy(),
         "link": [page_href("overview", article=a, sent=int(s)) for a, s in zip(df["article_id"], df["sent_id"])],
     })
+    if sentence_texts is not None:
+        out = with_sentence_text(out, sentence_texts, "text")
+    if out["text"].notna().any():
+        out = out[out["text"].isna() | ~out["text"].duplicated()]
+    return out.head(n).reset_index(drop=True)
 
 
 def with_sentence_text(df: pd.DataFrame, lookup, column: str) -> pd.DataFrame:
@@ -226,9 +238,7 @@ def side_by_side_in_store(query, sentence_texts, focus: str, *, focus_title: str
     """Each column's summary of the focus (quotes and sentence texts read from the store
     for the sentences about it only), and every column's labels in one table."""
     quotes = quotes_in_store(query, about["article_id"])
-    cols = [column_summary(g, by, focus, groups, labels, quotes, with_names=with_names) for g in columns]
-    for col in cols:
-        col.sentences = with_sentence_text(col.sentences, sentence_texts, "text")
+    cols = [column_summary(g, by, focus, groups, labels, quotes, with_names=with_names, sentence_texts=sentence_texts) for g in columns]
     return cols, columns_table(cols, focus_title)
 
 

@@ -73,6 +73,7 @@ def test_outlet_columns_name_the_republisher(tables, groups):
     lines = compare.column_markdown(nyt)
     assert "**Described as**: General · a widely respected figure" in lines
     assert lines[-1].startswith("**Key sentences**\n- General Qassim Suleimani, a widely respected figure at home")
+    assert "(The New York Times, tone " in lines[-1].split("\n")[1]
     assert "**Words for the event**: assassinated · during a drone strike" in lines
 
 
@@ -135,11 +136,11 @@ def test_column_markdown_escapes_article_text():
         group="G", n_articles=1, n_about=1, n_sentences=1, tone=0.0,
         labels=pd.DataFrame({"label": ["<img src=x onerror=alert(1)>", "[click](javascript:alert(1))"], "kind": ["name", "predicate"], "count": [1, 2]}),
         quotes=pd.DataFrame({"speaker": ["*Bold*"], "role": ["<b>chief</b>"], "quotes": [1]}),
-        sentences=pd.DataFrame({"text": ["**x** <script>"], "tone": [0.5], "link": ["./?article=a&sent=1"]}),
+        sentences=pd.DataFrame({"text": ["**x** <script>"], "outlet": ["<i>Outlet</i>"], "tone": [0.5], "link": ["./?article=a&sent=1"]}),
     )
     lines = compare.column_markdown(col)
     joined = "\n".join(lines)
-    assert "<img" not in joined and "<script>" not in joined and "<b>" not in joined
+    assert "<img" not in joined and "<script>" not in joined and "<b>" not in joined and "<i>" not in joined
     assert "\\[click\\]\\(javascript:alert\\(1\\)\\) ×2" in joined
     assert "\\*Bold\\* (&lt;b&gt;chief&lt;/b&gt;)" in joined
 
@@ -157,3 +158,15 @@ def test_passage_sources_offer_first_the_articles_about_the_focus(monkeypatch):
     monkeypatch.setattr(compare, "MAX_PASSAGE_SOURCES", 2)
     assert list(compare.passage_sources(shown, about).values()) == ["synth-002", "synth-003"]
     assert compare.first_focus_sentence(about, "synth-003") == 2 and compare.first_focus_sentence(about, "synth-001") == 0
+
+
+def test_a_key_sentence_said_word_for_word_again_is_shown_once():
+    """A republished copy or a wire story run twice would fill a column with one sentence."""
+    sents = pd.DataFrame({"article_id": ["a", "b", "c", "d"], "sent_id": [1, 1, 2, 3], "tone": [-0.9, -0.9, -0.5, 0.1]})
+    texts = {("a", 1): "Same words.", ("b", 1): "Same words.", ("c", 2): "Other words.", ("d", 3): "Third."}
+    lookup = lambda keys: pd.DataFrame([{"article_id": a, "sent_id": s, "text": texts[a, s]} for a, s in zip(keys["article_id"], keys["sent_id"])])
+    lab = pd.DataFrame({"article_id": [], "sent_id": [], "kind": []})
+    groups = pd.DataFrame({"article_id": ["a", "b", "c", "d"], "outlet": ["X", "Y", "X", "Z"]})
+    shown = compare.key_sentences_of(sents, lab, groups, 2, lookup)
+    assert shown[["article_id", "text"]].values.tolist() == [["a", "Same words."], ["c", "Other words."]]
+    assert compare.key_sentences_of(sents, lab, groups, 2)["article_id"].tolist() == ["a", "b"]  # no texts to compare: as ranked
