@@ -75,7 +75,7 @@ names = {a.id: a.name for a in registry.actors.values()}
 types = {a.id: a.type for a in registry.actors.values()}
 
 # Widget options are the words shown, so a shared link reads ?cmp_by=Outlet&cmp_focus=Iraq.
-c1, c2, c3 = st.columns([2, 5, 3])
+c1, c2, c3 = st.columns([3, 7, 3])  # four columns' names fit in the Columns box without fading out
 by_label = c1.segmented_control("Compare", list(compare.GROUPINGS.values()), default="Perspective", required=True,
                                 key="cmp_by", bind="query-params", on_change=reset_columns)
 by = {v: k for k, v in compare.GROUPINGS.items()}[by_label]
