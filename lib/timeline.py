@@ -235,7 +235,9 @@ def timeline_figure(clusters: pd.DataFrame, reports: pd.DataFrame, actor_names: 
 def _layout(fig: go.Figure, height: int) -> go.Figure:
     fig.update_layout(
         height=height, margin=dict(t=30, l=10, r=10, b=50), hoverlabel=dict(align="left"),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), clickmode="event+select",
+        # No legend: each type has its own row, named on the axis. A legend drew each type with
+        # its first event's shape and size, which mean sources and casualties, not the type.
+        showlegend=False, clickmode="event+select",
     )
     return fig
 

@@ -206,8 +206,11 @@ def test_timeline_writes_source_counts_only_while_they_can_be_read(linked, monke
 
     reports = timeline.with_cluster_fields(schema.to_table("events", linked).to_pandas())
     clusters = timeline.event_clusters(reports)
-    labelled = [t for tr in timeline.timeline_figure(clusters, reports, {}).data if tr.mode == "markers+text" for t in (tr.text or ())]
+    fig = timeline.timeline_figure(clusters, reports, {})
+    labelled = [t for tr in fig.data if tr.mode == "markers+text" for t in (tr.text or ())]
     assert "3 sources" in labelled
+    # each type is a row named on the axis: no legend (it drew a type with its first event's shape and size)
+    assert fig.layout.showlegend is False and len(fig.layout.yaxis.categoryarray) > 1
     monkeypatch.setattr(timeline, "MAX_LABELLED", len(clusters) - 1)
     traces = [tr for tr in timeline.timeline_figure(clusters, reports, {}).data if tr.mode != "lines"]
     assert traces and all(tr.text is None and tr.mode == "markers" for tr in traces)
