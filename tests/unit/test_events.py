@@ -165,6 +165,21 @@ def test_reports_from_two_articles_merge_when_they_share_a_day_and_a_place(ctx):
     assert (by_article["a"]["cluster_place_id"], by_article["a"]["cluster_injured"]) == ("ain_al_asad", 4.0)
 
 
+def test_events_of_articles_with_a_common_id_prefix_keep_ids_of_their_own(ctx):
+    """Added articles' ids all start "u_": two events of one day and type, each the first
+    sentence of its article, got one id from the ids' first three characters."""
+    a = events_in("A drone attack on the Ain al-Asad base on March 3, 2024 injured four US soldiers.", date(2024, 3, 5), ctx, "u_3a1")
+    b = events_in("A drone attack on Erbil airport on March 3, 2024 injured two people.", date(2024, 3, 5), ctx, "u_3b2")
+    rows = ev.link_across_articles(a + b, ctx)
+    assert len({r["cluster_id"] for r in rows}) == 2
+    assert {r["cluster_id"] for r in rows} == {"2024-03-03-attack-u_3a1-0", "2024-03-03-attack-u_3b2-0"}
+
+
+def test_a_place_named_as_an_actor_is_not_repeated_in_the_title(ctx):
+    rows = ev.link_across_articles(events_in("Hamas fighters attacked Israel on March 3, 2024, killing two people in Israel.", date(2024, 3, 5), ctx), ctx)
+    assert [(r["cluster_title"], r["cluster_place_id"]) for r in rows] == [("Attack by Hamas on Israel", "israel")]
+
+
 def test_known_events_data_is_consistent(ctx):
     from lib.places import load_places
 
