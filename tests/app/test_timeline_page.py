@@ -21,7 +21,7 @@ def test_timeline_and_map_draw(run_page):
     assert geo["data"][0]["fill"] == "toself"
     assert not any(k.startswith(("geo", "mapbox", "map")) for k in geo["layout"])
     on_map = {c for t in geo["data"] if t.get("customdata") is not None for c in plotly_values(t["customdata"])}
-    assert len(on_map) == 13 and {"tower_22_drone_attack", "2023-10-17-attack-002_2f6602b0745822a4-8"} <= on_map
+    assert len(on_map) == 13 and {"tower_22_drone_attack", "2023-10-17-attack-002_2f6602b0745822a4-8-0"} <= on_map
     assert any("13 of 19 events have a place" in c.value for c in at.caption)
 
 

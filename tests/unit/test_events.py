@@ -172,7 +172,16 @@ def test_events_of_articles_with_a_common_id_prefix_keep_ids_of_their_own(ctx):
     b = events_in("A drone attack on Erbil airport on March 3, 2024 injured two people.", date(2024, 3, 5), ctx, "u_3b2")
     rows = ev.link_across_articles(a + b, ctx)
     assert len({r["cluster_id"] for r in rows}) == 2
-    assert {r["cluster_id"] for r in rows} == {"2024-03-03-attack-u_3a1-0", "2024-03-03-attack-u_3b2-0"}
+    assert {r["cluster_id"] for r in rows} == {"2024-03-03-attack-u_3a1-0-0", "2024-03-03-attack-u_3b2-0-0"}
+
+
+def test_two_events_read_from_one_sentence_keep_ids_of_their_own(ctx):
+    text = ("The head of the Islamic Republic's Security Council was in Baghdad on Monday, and the head of the Quds Force, "
+            "General Ismail Qaani, was there on Monday too for meetings with Iraqi security officials.")
+    rows = ev.link_across_articles(events_in(text, date(2020, 3, 25), ctx), ctx)
+    assert sorted((r["cluster_title"], r["cluster_id"]) for r in rows) == [
+        ("Meeting / talks: Ali Shamkhani, Baghdad", "2020-03-23-meeting-t-0-0"),
+        ("Meeting / talks: Esmail Qaani and Iraq, Baghdad", "2020-03-23-meeting-t-0-1")]
 
 
 def test_a_place_named_as_an_actor_is_not_repeated_in_the_title(ctx):
