@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from lib.frames import isin
+from lib.highlight import escape_markdown, page_href
 
 
 def latest_figures(figures: pd.DataFrame, n: int = 6) -> pd.DataFrame:
@@ -12,6 +13,24 @@ def latest_figures(figures: pd.DataFrame, n: int = 6) -> pd.DataFrame:
         return figures
     df = figures.sort_values(["period_end", "period_start"], ascending=False, na_position="last").head(n)
     return df
+
+
+def figure_line(r: dict) -> str:
+    """One latest figure as a markdown list item: the count, unit and period, who claims it
+    (and who reported it), and where it comes from: its sentence in the reader, or the
+    citation of a curated figure. Article text is escaped."""
+    if pd.notna(r.get("period_start")):
+        period = f"{r['period_start']} to {r['period_end']}"
+    else:
+        period = f"up to {r['period_end']}" if pd.notna(r.get("period_end")) else "period not stated"
+    via = f", via {r['reporter']}" if r.get("reporter") and r["reporter"] != r["claimant"] else ""
+    if isinstance(r.get("article_id"), str) and pd.notna(r.get("sent_id")):
+        source = f" ([sentence]({page_href('overview', article=r['article_id'], sent=int(r['sent_id']))}))"
+    elif isinstance(r.get("citation"), str) and r["citation"]:
+        source = f" ({escape_markdown(r['citation'])})"
+    else:
+        source = ""
+    return f"- **{r['count']:g}** {escape_markdown(str(r['unit']))} ({escape_markdown(period)}): {escape_markdown(str(r['claimant']) + via)}{source}"
 
 
 def top_actors(mentions: pd.DataFrame, article_ids, names: dict[str, str], n: int = 10) -> pd.DataFrame:

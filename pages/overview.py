@@ -8,7 +8,7 @@ import streamlit as st
 
 from lib import loaders, reader
 from lib.frames import isin
-from lib.frontpage import actors_named, candidate_names, corpus_table, latest_figures, mention_counts, top_actors_in_store, what_changed
+from lib.frontpage import actors_named, candidate_names, corpus_table, figure_line, latest_figures, mention_counts, top_actors_in_store, what_changed
 from lib.highlight import escape_markdown, highlight
 from pages.widgets import add_to_briefing, current_filters, download_csv, start_briefing
 
@@ -54,9 +54,7 @@ left, mid, right = st.columns([4, 5, 4])  # the middle table's three columns nee
 with left:
     st.markdown("**Latest figures, with who claims them**")
     for r in latest:
-        period = f"{r['period_start']} to {r['period_end']}" if pd.notna(r["period_start"]) else f"up to {r['period_end']}"
-        via = f", via {r['reporter']}" if r["reporter"] != r["claimant"] else ""
-        st.markdown(f"- **{r['count']:g}** {escape_markdown(r['unit'])} ({escape_markdown(period)}): {escape_markdown(r['claimant'] + via)}")
+        st.markdown(figure_line(r))
 with mid:
     st.markdown("**Most named actors**")
     st.dataframe(most_named, hide_index=True, width="stretch", key="top_actors", column_config={

@@ -1,0 +1,19 @@
+"""The Overview's latest figures: each says who claims it and links to where it comes from."""
+import pandas as pd
+
+from lib.frontpage import figure_line
+
+
+def test_an_extracted_figure_links_to_its_sentence():
+    line = figure_line({"count": 90.0, "unit": "drone attacks", "period_start": "2024-10-01", "period_end": "2024-10-31",
+                        "claimant": "Maariv", "reporter": "Shafaq News", "article_id": "002_2f6602b0745822a4", "sent_id": 12, "citation": None})
+    assert line == ("- **90** drone attacks (2024\\-10\\-01 to 2024\\-10\\-31): Maariv, via Shafaq News "
+                    "([sentence](./?article=002_2f6602b0745822a4&sent=12))")
+
+
+def test_a_curated_figure_gives_its_citation_and_text_is_escaped():
+    line = figure_line({"count": 35.0, "unit": "attacks", "period_start": None, "period_end": "2024-09-30", "claimant": "Militia *Spotlight*",
+                        "reporter": "Militia *Spotlight*", "article_id": None, "sent_id": float("nan"), "citation": "[x](javascript:alert(1))"})
+    assert line == "- **35** attacks (up to 2024\\-09\\-30): Militia \\*Spotlight\\* (\\[x\\]\\(javascript:alert\\(1\\)\\))"
+    assert figure_line({"count": 2.0, "unit": "killed", "period_start": pd.NaT, "period_end": pd.NaT, "claimant": "Israel",
+                        "reporter": "Israel"}) == "- **2** killed (period not stated): Israel"
