@@ -343,7 +343,8 @@ def to_pyvis(G: nx.MultiDiGraph, *, positions: dict | None = None, height: int =
             "id": n, "label": d.get("label", n), "title": _tooltip_node(d), "shape": shape,
             "color": camp_color(d.get("camp")), "size": round(8 + 28 * math.sqrt(d.get("mentions", 0) / max_m), 1),
             "borderWidth": 2 if dashed else 1, "shapeProperties": {"borderDashes": [4, 3] if dashed else False},
-            "font": {"size": 14},
+            # a white outline keeps a label readable where it crosses edges or another label
+            "font": {"size": 17, "strokeWidth": 4, "strokeColor": "#ffffff"},
         }
         if positions and n in positions:
             node["x"], node["y"] = positions[n]
@@ -362,7 +363,7 @@ def to_pyvis(G: nx.MultiDiGraph, *, positions: dict | None = None, height: int =
     net.options = {
         "physics": {
             "enabled": not big, "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 110, "avoidOverlap": 0.4},
+            "forceAtlas2Based": {"gravitationalConstant": -110, "springLength": 150, "avoidOverlap": 0.6},
             "stabilization": {"enabled": not big, "iterations": STABILIZATION_ITERATIONS, "updateInterval": 50, "fit": True},
         },
         "edges": {"smooth": False, "selectionWidth": 2, "arrows": {"to": {"scaleFactor": 0.6}}},
