@@ -89,7 +89,9 @@ def test_script_payloads_in_an_article_do_not_run(payload_server, probe_factory)
         const box = document.getElementById("network").getBoundingClientRect();
         return {x: box.left + mid.x, y: box.top + mid.y};
     }""")
-    frame_box = page.locator("iframe").first.bounding_box()
+    graph = page.locator("iframe").first
+    graph.scroll_into_view_if_needed()  # the mouse can only hover what is on the screen
+    frame_box = graph.bounding_box()
     page.mouse.move(frame_box["x"] + point["x"] + 2, frame_box["y"] + point["y"] + 2)
     tooltip = frame.locator("div.vis-tooltip")
     tooltip.wait_for(state="visible", timeout=10_000)
