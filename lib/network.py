@@ -432,6 +432,12 @@ def legend_html(G: nx.MultiDiGraph, camp_labels: dict[str, str]) -> str:
     return '<div id="legend">' + "".join(items) + "</div>"
 
 
+def frame_height(graph_height: int) -> int:
+    """The height of a frame showing ``graph_html(..., height=graph_height)`` whole: the graph,
+    its heading and status line, and a legend wrapped onto up to six lines in a narrow column."""
+    return graph_height + 200
+
+
 PAGE_TEMPLATE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; font-src data:">
@@ -440,7 +446,7 @@ PAGE_TEMPLATE = """<!DOCTYPE html>
 <style>
 body{margin:0;font-family:sans-serif;color:#222}
 h1{font-size:15px;font-weight:600;margin:4px 6px}
-#network{width:100%;height:__HEIGHT__px;border:1px solid #ddd;background:#fff;position:relative}
+#network{width:100%;box-sizing:border-box;height:__HEIGHT__px;border:1px solid #ddd;background:#fff;position:relative}
 #status{font-size:12px;color:#666;margin:2px 6px}
 #legend{font-size:12px;display:flex;flex-wrap:wrap;gap:4px 12px;margin:6px;align-items:center}
 #legend .lg{display:inline-flex;align-items:center;gap:4px}

@@ -63,7 +63,7 @@ def graph_section():
     if len(G) == 0:
         st.info("No relation matches these filters. Widen them, or switch on co-mentions.")
         return
-    st.iframe(html, height=780)
+    st.iframe(html, height=network.frame_height(640))
     add_to_briefing("Actor network", "document", html, caption=f.describe("actors", len(G), None))
 
     st.markdown("**Edges.** Select one to read the sentences behind it.")
@@ -130,7 +130,7 @@ def profile(actor: str):
 
     st.markdown("**Neighbourhood** (actors one edge away, with the sidebar filters)")
     _, ego_html = draw(loaders.current_build_id(), current_filters(), network.GraphOptions(top_n=1000), False, False, False, actor, 420)
-    st.iframe(ego_html, height=540)
+    st.iframe(ego_html, height=network.frame_height(420))
 
     st.markdown("**Relations, by type and outlet**")
     rel_table = actor_profile.relations_of(actor, network.relation_rows_in_store(loaders.query, current_filters(), articles_all, loose=True, involving=(actor,)), names)

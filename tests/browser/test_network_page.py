@@ -59,6 +59,13 @@ def test_reader_link_opens_the_profile(page_probe):
     assert "actor=Popular+Mobilization+Forces" in page.url
     frames = [f for f in page.frames if f.locator("#network").count()]
     assert sorted(f.evaluate("window.crosscurrentsNetwork.body.data.nodes.length") for f in frames) == [4, 22]
+    for f in frames:  # each frame shows its graph and legend whole: nothing cut at the bottom or the right
+        fits = f.evaluate("""() => {
+            const root = document.documentElement, legend = document.getElementById("legend").getBoundingClientRect();
+            const graph = document.getElementById("network").getBoundingClientRect();
+            return {legend_bottom: legend.bottom, graph_right: graph.right, height: root.clientHeight, width: root.clientWidth};
+        }""")
+        assert fits["legend_bottom"] <= fits["height"] and fits["graph_right"] <= fits["width"], fits
     page_probe.assert_clean()
 
 
