@@ -123,7 +123,7 @@ def profile(actor: str):
     left, right = st.columns(2)
     with left:
         st.markdown("**Names it goes by in the corpus**")
-        st.dataframe(actor_profile.aliases_seen(actor, mentions), hide_index=True, width="stretch", key="net_aliases", height=220)
+        st.dataframe(actor_profile.aliases_seen(actor, mentions), hide_index=True, width="stretch", key="net_aliases")
     with right:
         by_month = actor_profile.mentions_by_month(actor, mentions, articles_all)
         plotly_chart(actor_profile.mentions_chart(by_month, "Mentions over time, by outlet"), key="net_profile_time")

@@ -37,19 +37,22 @@ start_briefing("Search")
 if not query:
     st.info("Type words to search every sentence of the corpus.")
     st.stop()
-caption = f.describe("articles") + f" Query: {query!r}; {found_words(len(hits), MAX_HITS)}."
+in_outlets = f" In outlets: {', '.join(outlets)}." if outlets else ""
+caption = f.describe("articles", len(articles), len(articles_all)) + in_outlets + f" Query: {query!r}; {found_words(len(hits), MAX_HITS)}."
 hits = hits.head(MAX_HITS)
 st.caption(escape_markdown(caption))
 outlet_of = dict(zip(articles_all["article_id"], articles_all["outlet"]))
+published_of = {a: f"{pd.Timestamp(d):%Y-%m-%d}" if pd.notna(d) else "undated" for a, d in zip(articles_all["article_id"], articles_all["published"])}
 # One HTML block for every hit: a block per hit made the browser lay out hundreds of elements.
 if len(hits):
     st.html("".join(
         f'<div style="margin:.4rem 0;padding:.4rem .6rem;border-left:3px solid #0b5563">'
-        f'<div style="font-size:.8rem;color:#555">{html.escape(outlet_of.get(row.article_id, ""))} · {html.escape(row.article_id)} · sentence {row.sent_id} · '
+        f'<div style="font-size:.8rem;color:#555">{html.escape(outlet_of.get(row.article_id, ""))} · {published_of.get(row.article_id, "undated")} · {html.escape(row.article_id)} · sentence {row.sent_id} · '
         f'<a href="{html.escape(page_href("overview", article=row.article_id, sent=row.sent_id))}" target="_self">open in the reader</a></div>'
         f'{highlight_hits(row.text, query)}</div>'
         for row in hits.itertuples()
     ))
-table = pd.DataFrame({"article": hits["article_id"], "outlet": hits["article_id"].map(outlet_of), "sentence": hits["sent_id"], "text": hits["text"]})
+table = pd.DataFrame({"article": hits["article_id"], "outlet": hits["article_id"].map(outlet_of), "published": hits["article_id"].map(published_of),
+                      "sentence": hits["sent_id"], "text": hits["text"]})
 download_csv(table, "crosscurrents-search", key="search_csv")
 add_to_briefing("Search results", "table", table, caption=caption)

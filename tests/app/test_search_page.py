@@ -6,6 +6,7 @@ def test_search_highlights_hits_and_links_to_reader(run_page):
     html = "".join(h.proto.body for h in at.get("html"))
     assert html.count("<mark") == 2  # Maariv is named in two sentences of 002
     assert 'href="./?article=002_2f6602b0745822a4&amp;sent=' in html
+    assert "Shafaq News · 2024-11-21 · 002_2f6602b0745822a4" in html  # outlet and date of each hit
 
 
 def test_search_phrase_and_actor_filter(run_page):
@@ -27,4 +28,6 @@ def test_search_respects_global_outlet_filter(run_page):
     at = run_page("pages/search.py", {"q": "Iraq", "outlet": "Al-Fassel"})
     html = "".join(h.proto.body for h in at.get("html"))
     assert "004_2274b76a68101a80" in html and "002_2f6602b0745822a4" not in html
+    caption = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert caption.startswith("Showing 1 of 5 articles, from Al-Fassel. Query: "), caption
 
