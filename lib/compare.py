@@ -446,6 +446,8 @@ def timeline_figure(df: pd.DataFrame, value: str, *, title: str) -> go.Figure:
                       legend={"orientation": "h", "y": -0.2})
     if value == "tone":
         fig.update_yaxes(range=[-1, 1])
+    else:  # a share is read against zero: an axis starting at 12% makes 14% look double
+        fig.update_yaxes(rangemode="tozero")
     return fig
 
 

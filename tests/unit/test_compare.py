@@ -118,6 +118,9 @@ def test_attention_over_time(tables, groups):
     assert str(israeli["period"].date()) == "2020-06-01"
     assert israeli["attention"] == pytest.approx(4 / 25) and israeli["sentences"] == 4
     assert over.loc[over["group"] == "US mainstream", "attention"].item() == 0
+    # a share is drawn against zero; tone on its whole scale
+    assert compare.timeline_figure(over, "attention", title="t").layout.yaxis.rangemode == "tozero"
+    assert list(compare.timeline_figure(over, "tone", title="t").layout.yaxis.range) == [-1, 1]
 
 
 def test_aligned_passages_find_the_same_event_elsewhere(tables, groups, names):
