@@ -13,9 +13,8 @@ from lib.attack_charts import casualty_chart, claimant_colors, cumulative_chart,
 from lib.briefing import figure_notes
 from lib.highlight import escape_markdown
 from pages.charts import plotly_chart
-from pages.widgets import actor_picker, add_to_briefing, chart_slots, current_filters, download_csv, start_briefing
+from pages.widgets import TABLE_ROWS, actor_picker, add_to_briefing, capped_table, chart_slots, current_filters, download_csv, start_briefing
 
-TABLE_ROWS = 1000  # rows sent to the browser; the CSV carries all of them
 MAX_WARNINGS = 3  # disagreements shown as banners; the rest are listed in an expander
 
 st.title("Attacks")
@@ -84,10 +83,8 @@ if points:
         st.info(f"**{escape_markdown(r['claim'] + ' ' + r['unit'])}**, {said}{link}")
 
 st.subheader("Every figure shown")
-if len(display) > TABLE_ROWS:
-    st.caption(f"The first {TABLE_ROWS:,} of {len(display):,} figures, by period; the CSV below has every one.")
-st.dataframe(
-    display.head(TABLE_ROWS), hide_index=True, width="stretch", key="figures_table",
+capped_table(
+    display, what="figures", order="by period", key="figures_table",
     column_config={
         "reader": st.column_config.LinkColumn("sentence", display_text="open"),
         "evidence": st.column_config.TextColumn("evidence", width="large"),

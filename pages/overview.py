@@ -10,12 +10,11 @@ from lib import loaders, reader
 from lib.frames import isin
 from lib.frontpage import actors_named, candidate_names, corpus_table, figure_line, latest_figures, mention_counts, top_actors_in_store, what_changed
 from lib.highlight import escape_markdown, highlight
-from pages.widgets import add_to_briefing, current_filters, download_csv, start_briefing
+from pages.widgets import TABLE_ROWS, add_to_briefing, capped_table, current_filters, download_csv, start_briefing
 
 st.title("Crosscurrents")
 st.caption("How the news covers Iraq between the United States and Iran: who is named, who claims which numbers, and how each outlet tells it.")
 
-TABLE_ROWS = 1000  # rows sent to the browser; the CSV carries all of them
 ARTICLE_COLUMNS = ["article_id", "outlet", "original_publisher", "published", "date_precision", "perspective", "perspective_label", "n_words", "actors", "title"]
 # The reader's fields of one article are read from the store when it is opened.
 READER_COLUMNS = ["author", "date_basis", "source_file", "meta_from", "oov_before", "oov_after", "removed", "repairs"]
@@ -65,9 +64,7 @@ with right:
         st.markdown(escape_markdown(line))
 
 st.subheader("The corpus")
-if len(table) > TABLE_ROWS:
-    st.caption(f"The first {TABLE_ROWS:,} of {len(table):,} articles; the CSV below lists every one.")
-st.dataframe(table.head(TABLE_ROWS), hide_index=True, width="stretch", key="corpus_table")
+capped_table(table, what="articles", key="corpus_table")
 download_csv(table, "crosscurrents-corpus", key="corpus_csv")
 start_briefing("Overview")
 add_to_briefing("The corpus", "table", table, caption=f.describe("articles", len(articles), len(articles_all)))

@@ -16,10 +16,9 @@ from lib.timeline import (
     reports_export, reports_in_store, source_articles_in_store, source_card_html, timeline_figure, type_labels,
 )
 from pages.charts import plotly_chart
-from pages.widgets import actor_picker, add_to_briefing, chart_slots, current_filters, download_csv, start_briefing
+from pages.widgets import actor_picker, add_to_briefing, capped_table, chart_slots, current_filters, download_csv, start_briefing
 
 MAX_CARDS = 12
-TABLE_ROWS = 1000  # rows sent to the browser; the CSV carries all of them
 MAX_DRAWN = 1500  # events drawn on the timeline and the map (a few MB of points took the browser tens of seconds)
 
 st.title("Timeline & Map")
@@ -140,9 +139,7 @@ if picked:
         st.caption(f"…and {len(reports) - MAX_CARDS} more reports of this event: all are in “Every report” (CSV) below.")
 
 st.subheader("Every event shown")
-if len(table) > TABLE_ROWS:
-    st.caption(f"The first {TABLE_ROWS:,} of {len(table):,} events, by date; the CSV below has every one.")
-st.dataframe(on_screen.head(TABLE_ROWS), hide_index=True, width="stretch", key="tl_table",
+capped_table(on_screen, what="events", order="by date", key="tl_table",
              column_config={"sources": st.column_config.TextColumn("sources (their own words for the date)", width="large")})
 add_to_briefing("Every event shown", "table", on_screen, caption=caption)
 d1, d2, d3 = st.columns(3)
