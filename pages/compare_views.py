@@ -10,7 +10,7 @@ import streamlit as st
 from lib import compare, tone
 from lib.highlight import escape_markdown
 from pages.charts import plotly_chart
-from pages.widgets import add_to_briefing, download_csv, ensure_navigation
+from pages.widgets import add_to_briefing, capped_table, download_csv, ensure_navigation
 
 if __name__ == "__main__":  # opened as a page (/compare_views) in the legacy pages-folder mode: see pages/widgets.py
     ensure_navigation()
@@ -49,7 +49,7 @@ def render_phrases(wide: pd.DataFrame, long: pd.DataFrame, *, focus_title: str, 
     """The words each column uses for the focus: one row per phrase, then where each is used."""
     st.markdown(f"**{escape_markdown(focus_title)}**: the words each column uses for it.")
     st.dataframe(wide, hide_index=True, key=f"{key}_words", width="stretch")
-    st.dataframe(long, hide_index=True, key=f"{key}_words_where", width="stretch", column_order=["group", "phrase", "kind", "count", "example", "link"],
+    capped_table(long, what="uses", key=f"{key}_words_where", column_order=["group", "phrase", "kind", "count", "example", "link"],
                  column_config={"link": LINK, "example": st.column_config.TextColumn("first sentence", width="large")})
     download_csv(long, "crosscurrents-same-event-words", key=f"{key}_words_csv")
     add_to_briefing(f"{focus_title}: same event, different words", "table", long.drop(columns=["link"], errors="ignore"))
@@ -61,7 +61,7 @@ def render_blindspots(only: pd.DataFrame, never: pd.DataFrame, *, by: str, key: 
     for slot, (part, table, heading, file_part) in zip(st.columns(2), parts):
         with slot:
             st.markdown(f"**{heading}**")
-            st.dataframe(table.drop(columns=["id"]), hide_index=True, key=f"{key}_{part}", width="stretch")
+            capped_table(table.drop(columns=["id"]), what="items", key=f"{key}_{part}")
             download_csv(table, f"crosscurrents-blindspots-{file_part}", key=f"{key}_{part}_csv")
 
 
