@@ -21,7 +21,7 @@ from lib import chart_labels
 from lib.frames import records
 from lib.paths import ROOT
 from lib.places import load_places
-from lib.timeline import OTHER_COLOR, hover_text, marker_size, reports_by_cluster, type_colors, type_labels
+from lib.timeline import MAX_LABELLED, OTHER_COLOR, hover_text, marker_size, reports_by_cluster, type_colors, type_labels
 
 BOUNDARIES = ROOT / "data" / "geo" / "middle_east_countries_50m.geojson"
 LAND, SEA, BORDER = "#f3f0e8", "#d7e6f2", "#a39e93"
@@ -121,7 +121,7 @@ def map_figure(clusters: pd.DataFrame, reports: pd.DataFrame, actor_names: dict[
             g = located[located["type"] == t]
             fig.add_scatter(
                 x=g["x"], y=g["y"], mode="markers", name=labels.get(t, t),
-                marker=dict(size=[marker_size(k, i) + 2 for k, i in zip(g["killed"], g["injured"])], color=colors.get(t, OTHER_COLOR),
+                marker=dict(size=[marker_size(k, i, crowded=len(located) > MAX_LABELLED) + 2 for k, i in zip(g["killed"], g["injured"])], color=colors.get(t, OTHER_COLOR),
                             symbol=["diamond" if n > 1 else "circle" for n in g["n_sources"]], line=dict(color="white", width=1.2), opacity=0.9),
                 hovertext=[hover_text(c, by_cluster.get(c["cluster_id"], []), actor_names) for c in records(g)],
                 hoverinfo="text", customdata=g["cluster_id"],
@@ -135,7 +135,7 @@ def map_figure(clusters: pd.DataFrame, reports: pd.DataFrame, actor_names: dict[
                      scaleanchor="x", scaleratio=1 / math.cos(math.radians(mid_lat)))
     fig.update_layout(
         height=height, margin=dict(t=30, l=10, r=10, b=10), plot_bgcolor=SEA, hoverlabel=dict(align="left"),
-        legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0), clickmode="event+select", dragmode="pan",
+        legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0, itemsizing="constant"), clickmode="event+select", dragmode="pan",
     )
     # Place names keep clear of each other and of the country names, which stay put;
     # where places crowd, the names that find no room are left to the hover.

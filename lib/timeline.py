@@ -142,8 +142,12 @@ def casualties(killed, injured) -> float:
     return k + i
 
 
-def marker_size(killed, injured) -> float:
-    """10 px with no casualties stated, growing with the square root of the toll."""
+def marker_size(killed, injured, *, crowded: bool = False) -> float:
+    """10 px with no casualties stated, growing with the square root of the toll. ``crowded``
+    (more events than MAX_LABELLED): 6 to 26 px, so that hundreds of events side by side
+    stay points instead of merging into a band of 110 px diamonds."""
+    if crowded:
+        return 6 + 2 * math.sqrt(min(casualties(killed, injured), 100))
     return 10 + 5 * math.sqrt(min(casualties(killed, injured), 400))
 
 
@@ -220,8 +224,9 @@ def timeline_figure(clusters: pd.DataFrame, reports: pd.DataFrame, actor_names: 
         fig.add_scatter(
             # "markers", not "markers+text" with no text: plotly lays out an empty text layer per point (about 0.2 s of 1 s at 1,500 events)
             x=pd.to_datetime(g["date"]), y=[label] * len(g), mode="markers+text" if labelled else "markers", name=label,
-            marker=dict(size=[marker_size(k, i) for k, i in zip(g["killed"], g["injured"])], color=colors.get(t, OTHER_COLOR),
-                        symbol=["diamond" if n > 1 else "circle" for n in g["n_sources"]], line=dict(color="white", width=1)),
+            marker=dict(size=[marker_size(k, i, crowded=not labelled) for k, i in zip(g["killed"], g["injured"])], color=colors.get(t, OTHER_COLOR),
+                        symbol=["diamond" if n > 1 else "circle" for n in g["n_sources"]], line=dict(color="white", width=1 if labelled else 0.5),
+                        opacity=1 if labelled else 0.6),
             # Without labels the hover says it.
             text=[f"{n} sources" if n > 1 else "" for n in g["n_sources"]] if labelled else None, textposition="top center",
             hovertext=[hover_text(c, by_cluster.get(c["cluster_id"], []), actor_names) for c in records(g)],

@@ -238,4 +238,7 @@ def test_timeline_writes_source_counts_only_while_they_can_be_read(linked, monke
     monkeypatch.setattr(timeline, "MAX_LABELLED", len(clusters) - 1)
     traces = [tr for tr in timeline.timeline_figure(clusters, reports, {}).data if tr.mode != "lines"]
     assert traces and all(tr.text is None and tr.mode == "markers" for tr in traces)
+    # crowded: small, see-through points instead of a band of overlapping 110 px diamonds
+    assert max(size for tr in traces for size in tr.marker.size) <= 26 and all(tr.marker.opacity == 0.6 for tr in traces)
+    assert (timeline.marker_size(None, None, crowded=True), timeline.marker_size(400, 0, crowded=True), timeline.marker_size(400, 0)) == (6, 26, 110)
     assert any("3 sources" in h for tr in traces for h in tr.hovertext)
