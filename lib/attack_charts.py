@@ -28,6 +28,7 @@ QUALIFIER_SIGNS = {"exact": "", "at_least": "≥ ", "approximately": "≈ ", "at
 MAX_CLAIMANTS = 12  # series drawn: reference series (curated, ACLED), then the claimants with the most figures
 MAX_POINTS = 1500  # points drawn per chart; the largest counts first
 MAX_LABELLED = 200  # above this many points, values are in the hover only
+MAX_BAR_MONTHS = 24  # months the monthly chart draws as grouped bars; past them, as lines
 LEGEND_ROW = 21  # px a row of the legend takes
 NOTE_LINE = 16  # px a line of a chart's note takes
 
@@ -156,6 +157,8 @@ def monthly_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
     df, note = within_budget(df, series=("unit",))
     colors = drawn_colors(colors, df["claimant"].dropna())
     df["month"] = pd.to_datetime(df["period_start"]).dt.strftime("%Y-%m")
+    if df["month"].nunique() > MAX_BAR_MONTHS:
+        return _note(_monthly_lines(df, colors), note)
     for (claimant, unit), g in df.groupby(["claimant", "unit"], sort=True):
         g = g.sort_values("month")
         fig.add_bar(
@@ -168,6 +171,26 @@ def monthly_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
     fig.update_layout(barmode="group")
     fig.update_xaxes(type="category", categoryorder="category ascending", title="month")
     return _note(_layout(fig, "Monthly attack counts by claimant (hatched = partial month)", "count"), note)
+
+
+UNIT_DASHES = {"attacks": "solid", "drone attacks": "dot", "rocket attacks": "dash", "missile attacks": "dashdot", "strikes": "longdash", "launches": "longdashdot"}
+
+
+def _monthly_lines(df: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
+    """Past MAX_BAR_MONTHS months, grouped bars are hairlines: one line per claimant and
+    unit (its colour the claimant's, its dash the unit's) on a time axis, a partial month
+    an open marker. Each count is still its own point, never summed with another's."""
+    fig = go.Figure()
+    for (claimant, unit), g in df.groupby(["claimant", "unit"], sort=True):
+        g = g.sort_values(["month", "count"])
+        fig.add_scatter(
+            x=pd.to_datetime(g["period_start"]), y=g["count"], mode="lines+markers", name=html.escape(f"{claimant} — {unit}", quote=False),
+            line=dict(color=colors.get(claimant), width=1.5, dash=UNIT_DASHES.get(unit, "solid")),
+            marker=dict(color=colors.get(claimant), size=7, symbol=["circle-open" if p else "circle" for p in g["partial"]]),
+            hovertext=[_hover(r) for r in records(g)], hoverinfo="text", customdata=g["figure_id"],
+        )
+    fig.update_xaxes(title="month")
+    return _layout(fig, "Monthly attack counts by claimant (open marker = partial month)", "count")
 
 
 def cumulative_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:

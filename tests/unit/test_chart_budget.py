@@ -150,3 +150,21 @@ def test_most_reported_events_are_drawn_first():
     })
     assert list(most_reported(clusters, 3)["cluster_id"]) == ["b", "c", "d"]  # index order kept; "a" has one source and no toll
     assert most_reported(clusters, 10) is clusters
+
+
+def test_monthly_counts_over_many_months_are_lines_on_a_time_axis():
+    """Past two years grouped bars are hairlines: a line per claimant and unit, partial months open."""
+    rows = [{"claim": str(m), "count": float(m), "unit": unit, "period": "p", "claimant": claimant, "reporter": "R", "qualifier": "exact",
+             "granularity": "month", "source": "extracted", "evidence": "e", "figure_id": f"{claimant}{unit}{m}",
+             "period_start": pd.Timestamp("2022-01-01") + pd.DateOffset(months=m), "period_end": pd.Timestamp("2022-01-28") + pd.DateOffset(months=m),
+             "partial": m == 29} for m in range(30) for claimant, unit in (("Maariv", "drone attacks"), ("Maariv", "attacks"), ("IRI", "attacks"))]
+    table = pd.DataFrame(rows)
+    colors = claimant_colors(table["claimant"])
+    fig = monthly_chart(table, colors)
+    assert [(tr.type, tr.mode, tr.line.dash, tr.line.color) for tr in fig.data] == [
+        ("scatter", "lines+markers", "solid", colors["IRI"]), ("scatter", "lines+markers", "solid", colors["Maariv"]),
+        ("scatter", "lines+markers", "dot", colors["Maariv"])]
+    assert len(fig.data[0].x) == 30 and list(fig.data[0].marker.symbol).count("circle-open") == 1
+    assert "open marker = partial month" in fig.layout.title.text
+    short = monthly_chart(table[table["period_start"] < pd.Timestamp("2023-06-01")], colors)  # 17 months: bars
+    assert {tr.type for tr in short.data} == {"bar"}
