@@ -1,9 +1,10 @@
 """Attack-count charts and their tables, built from the figures table.
 
 Claimants are never merged: every series is one claimant's counts, bars for
-the same month sit side by side, partial months are drawn hatched and say so,
-and cumulative claims ("more than 160 since October 2023") go on their own
-chart as markers, never as monthly bars.
+the same month sit side by side (past 24 months, lines), partial months are
+drawn hatched (open markers on the lines) and say so, cumulative claims ("more
+than 160 since October 2023") go on their own chart as markers, never as monthly
+bars, and casualties past 200 figures are a month's spread, never a sum.
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ QUALIFIER_SIGNS = {"exact": "", "at_least": "≥ ", "approximately": "≈ ", "at
 # articles, and 80 claimants side by side cannot be read anyway. The table and
 # the CSV always carry every figure.
 MAX_CLAIMANTS = 12  # series drawn: reference series (curated, ACLED), then the claimants with the most figures
-MAX_POINTS = 1500  # points drawn per chart; the largest counts first
+MAX_POINTS = 1500  # points drawn per chart; each series' largest counts first
 MAX_LABELLED = 200  # above this many points, values are in the hover only
 MAX_BAR_MONTHS = 24  # months the monthly chart draws as grouped bars; past them, as lines
 LEGEND_ROW = 21  # px a row of the legend takes

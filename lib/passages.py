@@ -41,31 +41,14 @@ def stop_words() -> frozenset:
     return frozenset(top_n_list("en", 150))
 
 
-def _term(token: str) -> str:
-    """A token's term, "" for a stop word or a short one."""
-    t = token.replace("’", "'").removesuffix("'s")
-    if t in stop_words() or len(t) < 3:
-        return ""
-    return t[:-1] if t.endswith("s") and not t.endswith("ss") and len(t) > 4 else t
-
-
-# token -> term: a corpus's words repeat, so each is worked out once per process
-# (bounded: cleared when full; about 30 MB at the limit)
-_TERM_OF: dict[str, str] = {}
-_TERM_CACHE_SIZE = 200_000
-
-
 def _terms(text: str) -> list[str]:
-    term_of = _TERM_OF
-    if len(term_of) > _TERM_CACHE_SIZE:
-        term_of.clear()
+    stops = stop_words()
     out = []
-    for token in TOKEN_RE.findall(text.lower()):
-        term = term_of.get(token)
-        if term is None:
-            term = term_of[token] = _term(token)
-        if term:
-            out.append(term)
+    for t in TOKEN_RE.findall(text.lower()):
+        t = t.replace("’", "'").removesuffix("'s")
+        if t in stops or len(t) < 3:
+            continue
+        out.append(t[:-1] if t.endswith("s") and not t.endswith("ss") and len(t) > 4 else t)
     return out
 
 
