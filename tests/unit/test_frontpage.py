@@ -11,6 +11,14 @@ def test_an_extracted_figure_links_to_its_sentence():
                     "([sentence](./?article=002_2f6602b0745822a4&sent=12))")
 
 
+def test_a_figure_keeps_its_qualifier_and_a_rate_says_so():
+    line = figure_line({"count": 5.0, "unit": "launches", "period_start": "2024-11-01", "period_end": "2024-11-21", "claimant": "American security official",
+                        "reporter": "Shafaq News", "qualifier": "approximately", "granularity": "rate", "article_id": "002_x", "sent_id": 30})
+    assert line.startswith("- **≈ 5** launches a day (2024\\-11\\-01 to 2024\\-11\\-21): American security official, via Shafaq News")
+    assert figure_line({"count": 160.0, "unit": "attacks", "period_start": None, "period_end": "2024-02-06", "claimant": "X", "reporter": "X",
+                        "qualifier": "at_least", "granularity": "cumulative"}).startswith("- **≥ 160** attacks (up to 2024\\-02\\-06): X")
+
+
 def test_a_curated_figure_gives_its_citation_and_text_is_escaped():
     line = figure_line({"count": 35.0, "unit": "attacks", "period_start": None, "period_end": "2024-09-30", "claimant": "Militia *Spotlight*",
                         "reporter": "Militia *Spotlight*", "article_id": None, "sent_id": float("nan"), "citation": "[x](javascript:alert(1))"})
