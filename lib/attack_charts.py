@@ -1,8 +1,8 @@
 """Attack-count charts and their tables, built from the figures table.
 
 Claimants are never merged: every series is one claimant's counts, bars for
-the same month sit side by side (past 24 months, lines), partial months are
-drawn hatched (open markers on the lines) and say so, cumulative claims ("more
+the same month sit side by side (past 24 months, points), partial months are
+drawn hatched (open points) and say so, cumulative claims ("more
 than 160 since October 2023") go on their own chart as markers, never as monthly
 bars, and casualties past 200 figures are a month's spread, never a sum.
 """
@@ -29,7 +29,7 @@ QUALIFIER_SIGNS = {"exact": "", "at_least": "≥ ", "approximately": "≈ ", "at
 MAX_CLAIMANTS = 12  # series drawn: reference series (curated, ACLED), then the claimants with the most figures
 MAX_POINTS = 1500  # points drawn per chart; each series' largest counts first
 MAX_LABELLED = 200  # above this many points, values are in the hover only
-MAX_BAR_MONTHS = 24  # months the monthly chart draws as grouped bars; past them, as lines
+MAX_BAR_MONTHS = 24  # months the monthly chart draws as grouped bars; past them, as points
 LEGEND_ROW = 21  # px a row of the legend takes
 NOTE_LINE = 16  # px a line of a chart's note takes
 
@@ -159,7 +159,7 @@ def monthly_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
     colors = drawn_colors(colors, df["claimant"].dropna())
     df["month"] = pd.to_datetime(df["period_start"]).dt.strftime("%Y-%m")
     if df["month"].nunique() > MAX_BAR_MONTHS:
-        return _note(_monthly_lines(df, colors), note)
+        return _note(_monthly_points(df, colors), note)
     for (claimant, unit), g in df.groupby(["claimant", "unit"], sort=True):
         g = g.sort_values("month")
         fig.add_bar(
@@ -174,24 +174,24 @@ def monthly_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
     return _note(_layout(fig, "Monthly attack counts by claimant (hatched = partial month)", "count"), note)
 
 
-UNIT_DASHES = {"attacks": "solid", "drone attacks": "dot", "rocket attacks": "dash", "missile attacks": "dashdot", "strikes": "longdash", "launches": "longdashdot"}
+UNIT_SYMBOLS = {"attacks": "circle", "drone attacks": "diamond", "rocket attacks": "square", "missile attacks": "triangle-up", "strikes": "cross", "launches": "star"}
 
 
-def _monthly_lines(df: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
-    """Past MAX_BAR_MONTHS months, grouped bars are hairlines: one line per claimant and
-    unit (its colour the claimant's, its dash the unit's) on a time axis, a partial month
-    an open marker. Each count is still its own point, never summed with another's."""
+def _monthly_points(df: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
+    """Past MAX_BAR_MONTHS months, grouped bars are hairlines: a point per count on a time
+    axis, its colour the claimant's, its shape the unit's, open for a partial month. No
+    lines: a claimant's counts for one month can come through several reporters, and a
+    line would join competing reports as if they were a series."""
     fig = go.Figure()
     for (claimant, unit), g in df.groupby(["claimant", "unit"], sort=True):
-        g = g.sort_values(["month", "count"])
+        shape = UNIT_SYMBOLS.get(unit, "circle")
         fig.add_scatter(
-            x=pd.to_datetime(g["period_start"]), y=g["count"], mode="lines+markers", name=html.escape(f"{claimant} — {unit}", quote=False),
-            line=dict(color=colors.get(claimant), width=1.5, dash=UNIT_DASHES.get(unit, "solid")),
-            marker=dict(color=colors.get(claimant), size=7, symbol=["circle-open" if p else "circle" for p in g["partial"]]),
+            x=pd.to_datetime(g["period_start"]), y=g["count"], mode="markers", name=html.escape(f"{claimant} — {unit}", quote=False),
+            marker=dict(color=colors.get(claimant), size=8, opacity=0.8, symbol=[f"{shape}-open" if p else shape for p in g["partial"]]),
             hovertext=[_hover(r) for r in records(g)], hoverinfo="text", customdata=g["figure_id"],
         )
     fig.update_xaxes(title="month")
-    return _layout(fig, "Monthly attack counts by claimant (open marker = partial month)", "count")
+    return _layout(fig, "Monthly attack counts by claimant (shape = unit; open = partial month)", "count")
 
 
 def cumulative_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:

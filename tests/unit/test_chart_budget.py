@@ -152,8 +152,9 @@ def test_most_reported_events_are_drawn_first():
     assert most_reported(clusters, 10) is clusters
 
 
-def test_monthly_counts_over_many_months_are_lines_on_a_time_axis():
-    """Past two years grouped bars are hairlines: a line per claimant and unit, partial months open."""
+def test_monthly_counts_over_many_months_are_points_on_a_time_axis():
+    """Past two years grouped bars are hairlines: a point per count (claimant's colour, unit's shape),
+    partial months open, and no line joining one claimant's competing reports of a month."""
     rows = [{"claim": str(m), "count": float(m), "unit": unit, "period": "p", "claimant": claimant, "reporter": "R", "qualifier": "exact",
              "granularity": "month", "source": "extracted", "evidence": "e", "figure_id": f"{claimant}{unit}{m}",
              "period_start": pd.Timestamp("2022-01-01") + pd.DateOffset(months=m), "period_end": pd.Timestamp("2022-01-28") + pd.DateOffset(months=m),
@@ -161,10 +162,10 @@ def test_monthly_counts_over_many_months_are_lines_on_a_time_axis():
     table = pd.DataFrame(rows)
     colors = claimant_colors(table["claimant"])
     fig = monthly_chart(table, colors)
-    assert [(tr.type, tr.mode, tr.line.dash, tr.line.color) for tr in fig.data] == [
-        ("scatter", "lines+markers", "solid", colors["IRI"]), ("scatter", "lines+markers", "solid", colors["Maariv"]),
-        ("scatter", "lines+markers", "dot", colors["Maariv"])]
+    assert [(tr.type, tr.mode, tr.marker.symbol[0], tr.marker.color) for tr in fig.data] == [
+        ("scatter", "markers", "circle", colors["IRI"]), ("scatter", "markers", "circle", colors["Maariv"]),
+        ("scatter", "markers", "diamond", colors["Maariv"])]
     assert len(fig.data[0].x) == 30 and list(fig.data[0].marker.symbol).count("circle-open") == 1
-    assert "open marker = partial month" in fig.layout.title.text
+    assert "open = partial month" in fig.layout.title.text
     short = monthly_chart(table[table["period_start"] < pd.Timestamp("2023-06-01")], colors)  # 17 months: bars
     assert {tr.type for tr in short.data} == {"bar"}
