@@ -352,13 +352,22 @@ def to_pyvis(G: nx.MultiDiGraph, *, positions: dict | None = None, height: int =
         net.node_ids.append(n)
         net.node_map[n] = node
     max_w = max([d.get("weight", 1) for *_, d in G.edges(data=True)] + [1])
+    between: dict[frozenset, int] = {}  # edges already drawn between two actors, either way
     for i, (u, v, d) in enumerate(G.edges(data=True)):
         style = styles.get(d["relation"], {"label": d["relation"], "color": "#888888", "directed": True})
-        net.edges.append({
+        edge = {
             "id": f"e{i}", "from": u, "to": v, "title": _tooltip_edge(G.nodes[u].get("label", u), G.nodes[v].get("label", v), d, style),
             "color": style["color"], "width": round(1 + 5 * math.log1p(d.get("weight", 1)) / math.log1p(max_w), 2),
             "arrows": "to" if style["directed"] else "", "dashes": d["relation"] == CO_MENTION,
-        })
+        }
+        # The first edge between two actors is straight; each further one (another relation, or
+        # the other way: "US attacks PMF" beside "PMF opposes US") bends more, so none is drawn
+        # over another and every arrowhead shows its own direction.
+        k = between.get(frozenset((u, v)), 0)
+        between[frozenset((u, v))] = k + 1
+        if k:
+            edge["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": round(0.2 * k, 2)}
+        net.edges.append(edge)
     big = positions is not None
     net.options = {
         "physics": {

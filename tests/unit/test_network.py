@@ -152,6 +152,20 @@ def test_small_graphs_stabilise_then_stop(seed_graph):
     assert 'network.once("stabilizationIterationsDone", freeze)' in html
 
 
+def test_edges_between_the_same_two_actors_are_drawn_apart(seed_graph):
+    """"US attacks PMF" and "PMF opposes US" lay on one line, the arrowhead of one read as the other's."""
+    G, _ = seed_graph
+    edges = json.loads(_data_json(network.graph_html(G)))["edges"]
+    seen: dict = {}
+    for e in edges:
+        seen.setdefault(frozenset((e["from"], e["to"])), []).append(e.get("smooth"))
+    shared = [s for s in seen.values() if len(s) > 1]
+    assert shared, "the seed graph has actors joined by several edges"
+    for smooths in shared:
+        assert smooths[0] is None  # the first is straight, each further one bends more
+        assert [s["roundness"] for s in smooths[1:]] == [round(0.2 * k, 2) for k in range(1, len(smooths))]
+
+
 # ---------------------------------------------------------------- the page is offline and escaped
 import json  # noqa: E402
 
