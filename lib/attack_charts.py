@@ -233,11 +233,14 @@ def casualty_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
             hovertext=[_hover(r) for r in records(g)], hoverinfo="text", customdata=g["figure_id"],
         )
     fig.update_xaxes(title="date of the event (or of the period)")
+    fig.update_yaxes(rangemode="tozero")  # "2 killed" sat on the bottom edge, read against nothing
     return place_labels(_layout(fig, "Casualties reported, by event date", "people"))
 
 
 UNIT_COLORS = {"killed": "#a8445e", "injured": "#d9a441"}
 BRIEF_PERIODS = ("day", "week", "month")  # casualty claims the monthly summary can place in one month
+UNIT_DAY = {"killed": 9, "injured": 21}  # where in its month a unit's box stands
+BOX_DAYS = 10  # a box's width
 
 
 def _casualty_summary(df: pd.DataFrame, fig: go.Figure) -> go.Figure:
@@ -257,18 +260,23 @@ def _casualty_summary(df: pd.DataFrame, fig: go.Figure) -> go.Figure:
         stats = g.groupby("month", sort=True)["count"].describe()
         months = [m.strftime("%B %Y") for m in stats.index]
         n = stats["count"].astype(int).tolist()
+        # Each unit has its own place in the month (killed early, injured late), the box and
+        # the median dot that carries the hover at the same x: "group" mode would shift the
+        # boxes but not the dots.
+        x = stats.index + pd.Timedelta(days=UNIT_DAY.get(unit, 15))
         # Plotly's precomputed-box form: one box per x, from these statistics.
         fig.add_box(
-            x=stats.index, q1=stats["25%"], median=stats["50%"], q3=stats["75%"], lowerfence=stats["min"], upperfence=stats["max"],
-            name=unit, marker_color=UNIT_COLORS.get(unit), line_width=1, hoverinfo="skip",
+            x=x, q1=stats["25%"], median=stats["50%"], q3=stats["75%"], lowerfence=stats["min"], upperfence=stats["max"],
+            name=unit, marker_color=UNIT_COLORS.get(unit), line_width=1, hoverinfo="skip", width=BOX_DAYS * 86_400_000,
         )
         fig.add_scatter(
-            x=stats.index, y=stats["50%"], mode="markers", marker=dict(size=5, color=UNIT_COLORS.get(unit)), showlegend=False, name=unit,
+            x=x, y=stats["50%"], mode="markers", marker=dict(size=5, color=UNIT_COLORS.get(unit)), showlegend=False, name=unit,
             hovertext=[f"<b>{month}</b> · {unit}: {k:,} figure{'s' if k != 1 else ''}<br>lowest {lo:g}, median {med:g}, highest {hi:g}"
                        for month, k, lo, med, hi in zip(months, n, stats["min"], stats["50%"], stats["max"])],
             hoverinfo="text",
         )
-    fig.update_layout(boxmode="group")
+    fig.update_layout(boxmode="overlay")
+    fig.update_yaxes(rangemode="tozero")
     fig.update_xaxes(title="month of the event (or of the period)")
     note = (f"{len(df):,} figures for a day, a week or a month, summarised by month: a box spans the middle half of a month's claims, "
             "its line is their median, its whiskers reach the lowest and highest claim; "

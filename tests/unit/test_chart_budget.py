@@ -129,7 +129,10 @@ def test_casualties_past_the_label_budget_are_summarised_by_month(monkeypatch):
     boxes = {tr.name: tr for tr in fig.data if tr.type == "box"}
     assert sorted(boxes) == ["injured", "killed"]
     killed = boxes["killed"]
-    assert [pd.Timestamp(x).strftime("%Y-%m") for x in killed.x] == ["2024-01", "2024-03"]
+    assert [pd.Timestamp(x).strftime("%Y-%m-%d") for x in killed.x] == ["2024-01-10", "2024-03-10"]  # killed early in the month, injured late
+    assert [pd.Timestamp(x).strftime("%Y-%m-%d") for x in boxes["injured"].x] == ["2024-01-22"]
+    dots = {tr.name: [pd.Timestamp(x) for x in tr.x] for tr in fig.data if tr.type == "scatter"}
+    assert dots == {u: [pd.Timestamp(x) for x in b.x] for u, b in boxes.items()}  # each median dot on its own box
     assert (list(killed.lowerfence), list(killed.q1), list(killed.median), list(killed.q3), list(killed.upperfence)) == \
         ([2, 5], [3.5, 5], [5, 5], [7, 5], [10, 5])
     assert list(boxes["injured"].median) == [7]
@@ -138,7 +141,7 @@ def test_casualties_past_the_label_budget_are_summarised_by_month(monkeypatch):
     assert "<b>March 2024</b> · killed: 1 figure<br>lowest 5, median 5, highest 5" in hovers
     assert any(a.text.startswith("6 figures for a day, a week or a month, summarised by month") and
                "2 claims over longer periods (since a date, over a year) are left out" in a.text for a in fig.layout.annotations)
-    assert fig.layout.boxmode == "group"
+    assert (fig.layout.boxmode, fig.layout.yaxis.rangemode) == ("overlay", "tozero")
     only_longer = casualty_chart(pd.concat([table.tail(2)] * 2), {})
     assert not only_longer.data and "No casualty figures for a day, a week or a month" in only_longer.layout.annotations[0].text
 
