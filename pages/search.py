@@ -10,13 +10,14 @@ import streamlit as st
 
 from lib import loaders
 from lib.highlight import escape_markdown, page_href
+from lib.network import outlet_label
 from lib.search import found_words, highlight_hits, search_sql, sentences_naming
 from pages.widgets import actor_picker, add_to_briefing, current_filters, download_csv, start_briefing
 
 MAX_HITS = 200
 
 st.title("Search")
-articles_all = loaders.table("articles", ["article_id", "outlet", "perspective", "published"])
+articles_all = loaders.table("articles", ["article_id", "outlet", "original_publisher", "perspective", "published"])
 
 query = st.text_input("Words or a \"quoted phrase\"", key="q", bind="query-params", placeholder='e.g. drone, "Harir base", Maariv')
 c1, c2 = st.columns(2)
@@ -41,7 +42,8 @@ in_outlets = f" In outlets: {', '.join(outlets)}." if outlets else ""
 caption = f.describe("articles", len(articles), len(articles_all)) + in_outlets + f" Query: {query!r}; {found_words(len(hits), MAX_HITS)}."
 hits = hits.head(MAX_HITS)
 st.caption(escape_markdown(caption))
-outlet_of = dict(zip(articles_all["article_id"], articles_all["outlet"]))
+# who wrote it, then who carried it, as Compare and the Network say it
+outlet_of = {a: outlet_label(o, p) for a, o, p in zip(articles_all["article_id"], articles_all["outlet"], articles_all["original_publisher"])}
 published_of = {a: f"{pd.Timestamp(d):%Y-%m-%d}" if pd.notna(d) else "undated" for a, d in zip(articles_all["article_id"], articles_all["published"])}
 # One HTML block for every hit: a block per hit made the browser lay out hundreds of elements.
 if len(hits):

@@ -17,6 +17,12 @@ def test_search_phrase_and_actor_filter(run_page):
     assert "drone attack" in html.lower()
 
 
+def test_a_republished_hit_names_its_writer_and_its_carrier(run_page):
+    at = run_page("pages/search.py", {"q": "Soleimani"})
+    html = "".join(h.proto.body for h in at.get("html"))
+    assert "The Jerusalem Post (via Unknown aggregator) · " in html
+
+
 def test_search_escapes_untrusted_text(run_page):
     at = run_page("pages/search.py", {"q": "<script>"})
     caption = " ".join(c.value for c in at.caption)
