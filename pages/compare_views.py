@@ -23,7 +23,7 @@ def render_column(col: compare.Column, *, key: str) -> None:
     widget yet: ``key`` is the prefix one would take, as the other views' keys are."""
     st.markdown(f"#### {escape_markdown(col.group)}")
     via = f" Republished by {', '.join(col.via)}." if col.via else ""
-    st.caption(escape_markdown(f"{col.n_about} of {col.n_articles} articles mention it, in {col.n_sentences} sentences.{via}"))
+    st.caption(escape_markdown(f"{col.n_about:,} of {col.n_articles:,} article{'s' if col.n_articles != 1 else ''} mention it, in {col.n_sentences:,} sentence{'s' if col.n_sentences != 1 else ''}.{via}"))
     st.metric("Mean tone of these sentences", "—" if col.tone is None else f"{col.tone:+.2f}", help=tone.METHOD + "; limits below the page.")
     for line in compare.column_markdown(col):
         st.markdown(line)

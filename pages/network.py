@@ -109,9 +109,9 @@ def profile(actor: str):
     span = actor_profile.first_last(actor, mentions, articles_all)
     st.markdown(f"**{escape_markdown(facts['name'])}**: {escape_markdown(facts['type'])}, camp {escape_markdown(facts['camp'])}. {escape_markdown(facts['description'])}")
     c = st.columns(3)
-    c[0].metric("Articles naming it", span["n_articles"])
+    c[0].metric("Articles naming it", f"{span['n_articles']:,}")
     c[1].metric("Mentions", f"{len(mentions):,}")
-    c[2].metric("Relations read", actor_profile.relations_read(actor, loaders.query))
+    c[2].metric("Relations read", f"{actor_profile.relations_read(actor, loaders.query):,}")
     links = actor_profile.registry_links(facts)
     if links:
         st.markdown("In the registry: " + "; ".join(links) + ".")

@@ -57,7 +57,8 @@ with left:
 with mid:
     st.markdown("**Most named actors**")
     st.dataframe(most_named, hide_index=True, width="stretch", key="top_actors", column_config={
-        "mentions": st.column_config.NumberColumn("mentions", width="small"), "articles": st.column_config.NumberColumn("articles", width="small")})
+        "mentions": st.column_config.NumberColumn("mentions", width="small", format="localized"),
+        "articles": st.column_config.NumberColumn("articles", width="small", format="localized")})
 with right:
     st.markdown("**What changed**")
     for line in changed:
