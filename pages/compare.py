@@ -75,7 +75,7 @@ names = {a.id: a.name for a in registry.actors.values()}
 types = {a.id: a.type for a in registry.actors.values()}
 
 # Widget options are the words shown, so a shared link reads ?cmp_by=Outlet&cmp_focus=Iraq.
-c1, c2, c3 = st.columns([3, 7, 3])  # four columns' names fit in the Columns box without fading out
+c1, c3 = st.columns([1, 2])  # the Columns box has a row of its own: four outlets' names fit without fading out
 by_label = c1.segmented_control("Compare", list(compare.GROUPINGS.values()), default="Perspective", required=True,
                                 key="cmp_by", bind="query-params", on_change=reset_columns)
 by = {v: k for k, v in compare.GROUPINGS.items()}[by_label]
@@ -87,7 +87,7 @@ focus = focus_by_name[c3.selectbox("Actor or event", list(focus_by_name), index=
                                    key="cmp_focus", bind="query-params")]
 # the groups that write about the focus are offered first
 labels, about, options = focus_view(build, f, by, focus)
-columns = c2.multiselect("Columns (2 to 4)", options, default=options[:4], max_selections=4, key="cmp_cols", bind="query-params")
+columns = st.multiselect("Columns (2 to 4)", options, default=options[:4], max_selections=4, key="cmp_cols", bind="query-params")
 st.caption(escape_markdown(f.describe("articles", len(articles), len(articles_all))))
 if len(columns) < 2:
     st.warning("Choose at least two columns to compare.", icon=":material/view_column:")
