@@ -206,7 +206,8 @@ def cumulative_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
     for claimant, g in df.groupby("claimant", sort=True):
         fig.add_scatter(
             x=pd.to_datetime(g["period_end"]), y=g["count"], mode=_marker_mode(df), name=html.escape(str(claimant), quote=False),
-            marker=dict(size=14, symbol=["diamond" if gr == "rate" else "triangle-up" for gr in g["granularity"]], color=colors.get(claimant)),
+            # see-through: a marker at the same point ("≈ 5 a day" and "6 attacks", November 2024) shows through
+            marker=dict(size=14, symbol=["diamond" if gr == "rate" else "triangle-up" for gr in g["granularity"]], color=colors.get(claimant), opacity=0.75),
             # a rate's period already says "per day, November 2024"
             text=_labels(df, [f"{c} {u} · {p}" for c, u, p in zip(g["claim"], g["unit"], g["period"])]),
             textposition="top center", hovertext=[_hover(r) for r in records(g)], hoverinfo="text", customdata=g["figure_id"],
