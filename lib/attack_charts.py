@@ -34,6 +34,11 @@ LEGEND_ROW = 21  # px a row of the legend takes
 NOTE_LINE = 16  # px a line of a chart's note takes
 
 
+def claim_text(qualifier: str | None, count: float) -> str:
+    """A count as claimed: "≈ 5", "≥ 160", "31" (never shown as more exact than its claim)."""
+    return f"{QUALIFIER_SIGNS.get(qualifier or 'exact', '')}{count:g}"
+
+
 def claimant_colors(claimants) -> dict[str, str]:
     return {c: CLAIMANT_PALETTE[i % len(CLAIMANT_PALETTE)] for i, c in enumerate(sorted(set(claimants)))}
 
@@ -81,7 +86,7 @@ def figure_table(figures: pd.DataFrame, actor_names: dict[str, str], articles: p
         period_texts.append(periods[key])
     df["period"] = period_texts
     # Columns go through tolist() first: iterating a pandas 3 Arrow column boxes one value at a time.
-    df["count_text"] = [f"{QUALIFIER_SIGNS.get(q, '')}{c:g}" for q, c in zip(df["qualifier"].tolist(), df["count"].tolist())]
+    df["count_text"] = [claim_text(q, c) for q, c in zip(df["qualifier"].tolist(), df["count"].tolist())]
     df["origin"] = df["origin"].map(lambda a: actor_names.get(a, a) if isinstance(a, str) else "")
     df["target"] = df["target"].map(lambda a: actor_names.get(a, a) if isinstance(a, str) else "")
     articles_href = {a: page_href("overview", article=a) for a in df["article_id"].dropna().unique() if isinstance(a, str)}

@@ -22,6 +22,7 @@ from lib.frames import isin, records
 from lib.highlight import escape_markdown, page_href
 from lib.passages import ACTOR_WEIGHT, _terms, similar_in_store, stop_words  # noqa: F401 (names kept here)
 from lib.sql import marks
+from lib.timeline import date_label
 
 GROUPINGS = {"perspective": "Perspective", "outlet": "Outlet"}  # key -> the word shown (and in the link)
 EVENT_PREFIX = "event:"
@@ -542,7 +543,7 @@ def passage_sources(shown: pd.DataFrame, about: pd.DataFrame) -> dict[str, str]:
     rows.sort(key=lambda r: r[0] not in about_ids)  # stable: the order shown is kept within each part
     out = {}
     for a, outlet, published, title in rows[:MAX_PASSAGE_SOURCES]:
-        when = pd.Timestamp(published).strftime("%Y-%m-%d") if pd.notna(published) else "undated"
+        when = date_label(published, None, "day")
         title = title if isinstance(title, str) and title.strip() else "untitled"
         title = title if len(title) <= 70 else title[:69] + "…"
         out[f"{outlet} · {when} — {title} [{a}]"] = a
@@ -573,8 +574,7 @@ def _with_sources(rows: list[dict], groups: pd.DataFrame) -> pd.DataFrame:
     published = dict(zip(groups["article_id"], groups["published"]))
     for r in rows:
         r["outlet"] = outlet.get(r["article_id"], "")
-        when = published.get(r["article_id"])
-        r["published"] = pd.Timestamp(when).strftime("%Y-%m-%d") if when is not None and pd.notna(when) else "undated"
+        r["published"] = date_label(published.get(r["article_id"]), None, "day")
     return pd.DataFrame(rows, columns=ALIGNED_COLUMNS)
 
 

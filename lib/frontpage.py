@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lib.attack_charts import QUALIFIER_SIGNS
+from lib.attack_charts import claim_text
 from lib.frames import isin
 from lib.highlight import escape_markdown, page_href
 
@@ -31,9 +31,8 @@ def figure_line(r: dict) -> str:
         source = f" ({escape_markdown(r['citation'])})"
     else:
         source = ""
-    sign = QUALIFIER_SIGNS.get(r.get("qualifier") or "exact", "")  # "≈ 5", "≥ 160": a figure is never shown as more exact than its claim
     rate = " a day" if r.get("granularity") == "rate" else ""
-    return f"- **{sign}{r['count']:g}** {escape_markdown(str(r['unit']) + rate)} ({escape_markdown(period)}): {escape_markdown(str(r['claimant']) + via)}{source}"
+    return f"- **{claim_text(r.get('qualifier'), r['count'])}** {escape_markdown(str(r['unit']) + rate)} ({escape_markdown(period)}): {escape_markdown(str(r['claimant']) + via)}{source}"
 
 
 def top_actors(mentions: pd.DataFrame, article_ids, names: dict[str, str], n: int = 10) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import streamlit as st
 from lib import loaders
 from lib.highlight import escape_markdown, page_href
 from lib.network import outlet_label
+from lib.timeline import date_label
 from lib.search import found_words, highlight_hits, search_sql, sentences_naming
 from pages.widgets import actor_picker, add_to_briefing, current_filters, download_csv, start_briefing
 
@@ -44,7 +45,7 @@ hits = hits.head(MAX_HITS)
 st.caption(escape_markdown(caption))
 # who wrote it, then who carried it, as Compare and the Network say it
 outlet_of = {a: outlet_label(o, p) for a, o, p in zip(articles_all["article_id"], articles_all["outlet"], articles_all["original_publisher"])}
-published_of = {a: f"{pd.Timestamp(d):%Y-%m-%d}" if pd.notna(d) else "undated" for a, d in zip(articles_all["article_id"], articles_all["published"])}
+published_of = {a: date_label(d, None, "day") for a, d in zip(articles_all["article_id"], articles_all["published"])}
 # One HTML block for every hit: a block per hit made the browser lay out hundreds of elements.
 if len(hits):
     st.html("".join(
