@@ -98,13 +98,13 @@ def figure_table(figures: pd.DataFrame, actor_names: dict[str, str], articles: p
     return df[["count_text", "count", "unit", "period", "claimant", "reporter", "qualifier", "granularity", "origin", "target", "source", "evidence", "reader", "citation", "figure_id", "article_id", "sent_id", "period_start", "period_end", "partial"]].rename(columns={"count_text": "claim"})
 
 
-def within_budget(df: pd.DataFrame, by: str | None = "claimant", series: tuple[str, ...] = ()) -> tuple[pd.DataFrame, str]:
+def within_budget(df: pd.DataFrame, by: str = "claimant", series: tuple[str, ...] = ()) -> tuple[pd.DataFrame, str]:
     """The rows a chart draws, and a note saying what was left out ("" if nothing).
     Past MAX_POINTS, each series (``by`` and ``series`` columns) keeps its largest counts,
     taken in turn: the largest overall would leave out whole claimants, and every
     daily rate beside cumulative counts in the hundreds."""
     notes = []
-    if by and df[by].nunique() > MAX_CLAIMANTS:
+    if df[by].nunique() > MAX_CLAIMANTS:
         sizes = df.groupby(by).size().reset_index(name="n").sort_values(["n", by], ascending=[False, True])
         reference = list(dict.fromkeys(df.loc[df["source"] != "extracted", by]))[:MAX_CLAIMANTS]
         keep = set(reference) | set([c for c in sizes[by] if c not in reference][: MAX_CLAIMANTS - len(reference)])
@@ -114,10 +114,8 @@ def within_budget(df: pd.DataFrame, by: str | None = "claimant", series: tuple[s
     if len(df) > MAX_POINTS:
         notes.append(f"{MAX_POINTS:,} of {len(df):,} figures are drawn, the largest of each series first")
         ordered = df.sort_values(["count", "figure_id"], ascending=[False, True])
-        keys = [c for c in ((by,) if by else ()) + series if c in ordered]
-        if keys:
-            turn = ordered.groupby(keys, sort=False, dropna=False).cumcount()  # 0 for each series' largest, 1 for the next…
-            ordered = ordered.assign(_turn=turn.to_numpy()).sort_values(["_turn", "count", "figure_id"], ascending=[True, False, True], kind="stable").drop(columns="_turn")
+        turn = ordered.groupby([by, *series], sort=False, dropna=False).cumcount()  # 0 for each series' largest, 1 for the next…
+        ordered = ordered.assign(_turn=turn.to_numpy()).sort_values(["_turn", "count", "figure_id"], ascending=[True, False, True], kind="stable").drop(columns="_turn")
         df = ordered.head(MAX_POINTS)
     note = "; ".join(notes)
     return df, (note[:1].upper() + note[1:] + "; the table below has every figure.") if notes else ""
