@@ -116,12 +116,13 @@ def map_figure(clusters: pd.DataFrame, reports: pd.DataFrame, actor_names: dict[
         xs, ys = spread(list(located["lon"]), list(located["lat"]))
         located = located.assign(x=xs, y=ys)
         by_cluster = reports_by_cluster(reports)
+        crowded = len(located) > MAX_LABELLED  # as on the timeline: small points past the label budget
         order = [t for t in labels if t in set(located["type"])] + sorted(set(located["type"]) - set(labels))
         for t in order:
             g = located[located["type"] == t]
             fig.add_scatter(
                 x=g["x"], y=g["y"], mode="markers", name=labels.get(t, t),
-                marker=dict(size=[marker_size(k, i, crowded=len(located) > MAX_LABELLED) + 2 for k, i in zip(g["killed"], g["injured"])], color=colors.get(t, OTHER_COLOR),
+                marker=dict(size=[marker_size(k, i, crowded=crowded) + 2 for k, i in zip(g["killed"], g["injured"])], color=colors.get(t, OTHER_COLOR),
                             symbol=["diamond" if n > 1 else "circle" for n in g["n_sources"]], line=dict(color="white", width=1.2), opacity=0.9),
                 hovertext=[hover_text(c, by_cluster.get(c["cluster_id"], []), actor_names) for c in records(g)],
                 hoverinfo="text", customdata=g["cluster_id"],
