@@ -4,10 +4,12 @@ describes what it does. Tables and charts only; the Network page draws them."""
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from lib.frozen import freeze
 from lib.highlight import escape_markdown, page_href
 from lib.network import outlet_label, relation_styles
 
@@ -156,3 +158,38 @@ def labels_of(actor_id: str, query) -> pd.DataFrame:
 def relations_read(actor_id: str, query) -> int:
     """Relations, in the whole corpus, the actor is the source or the target of."""
     return int(query("SELECT count(*) AS n FROM relations WHERE source = ? OR target = ?", [actor_id, actor_id])["n"].iloc[0])
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Everything the profile shows for one actor and one set of filters, built once
+    so a cache can share it between sessions (read it, never change it)."""
+    facts: dict
+    links: list[str]
+    span: dict
+    n_mentions: int
+    n_relations_read: int
+    aliases: pd.DataFrame
+    by_month_chart: go.Figure
+    relations: pd.DataFrame
+    relations_pivot: pd.DataFrame
+    words: pd.DataFrame
+    words_kind: str
+
+
+def build_profile(actor_id: str, *, registry, query, articles: pd.DataFrame, relation_rows: pd.DataFrame, names: dict[str, str]) -> Profile:
+    """The profile's tables and chart: the actor's mentions and labels are read from the
+    store once and serve every table (at 10,000 articles Iran's profile took 1.3 s, and
+    was built again on every rerun)."""
+    facts = registry_facts(actor_id, registry)
+    mentions = mentions_of(actor_id, query)
+    relations = relations_of(actor_id, relation_rows, names)
+    pivot = (relations.pivot_table(index="relation", columns="outlet", values="sentence", aggfunc="count", fill_value=0)
+             if not relations.empty else pd.DataFrame())
+    words, kind = outlet_words(actor_id, labels_of(actor_id, query), mentions, articles)
+    return Profile(
+        facts=facts, links=registry_links(facts), span=first_last(actor_id, mentions, articles), n_mentions=len(mentions),
+        n_relations_read=relations_read(actor_id, query), aliases=aliases_seen(actor_id, mentions),
+        by_month_chart=freeze(mentions_chart(mentions_by_month(actor_id, mentions, articles), "Mentions over time, by outlet")),
+        relations=relations, relations_pivot=pivot, words=words, words_kind=kind,
+    )

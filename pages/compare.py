@@ -7,6 +7,7 @@ import streamlit as st
 
 from lib import compare, loaders, passages, tone
 from lib.framing import event_names
+from lib.frozen import freeze
 from lib.highlight import escape_markdown
 from pages.compare_views import render_aligned, render_blindspots, render_framing_matrix, render_over_time, render_phrases, render_side_by_side
 from pages.widgets import actor_name, current_filters, start_briefing
@@ -63,6 +64,15 @@ def side_by_side(build_id: str, f, by: str, focus: str, columns: tuple[str, ...]
                                          columns=columns, labels=labels, about=about, with_names=with_names)
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def framing_matrix(build_id: str, f, by: str, columns: tuple[str, ...], top: int):
+    """(matrix, figure): computed on every rerun it took 0.25-0.9 s at 10,000 articles."""
+    _, groups, _ = filtered_corpus(build_id, f)
+    skip = {a for a, t in types.items() if t == "media outlet"}
+    matrix = compare.framing_matrix_in_store(groups[groups[by].isin(columns)], loaders.query, by, names, top=top, skip_actors=skip)
+    return matrix, freeze(compare.matrix_figure(matrix, title=f"Mean tone (colour) and share of mentions (text), by {by}", groups=list(columns)))
+
+
 @st.cache_resource(max_entries=64, show_spinner="Finding similar passages…")
 def aligned_passages(build_id: str, f, by: str, columns: tuple[str, ...], article_id: str, sent_id: int):
     _, groups, _ = filtered_corpus(build_id, f)
@@ -105,9 +115,7 @@ with tabs["Side by side"]:
 with tabs["Framing matrix"]:
     if tabs["Framing matrix"].open:
         top = st.slider("Actors shown (most mentioned first)", 4, 30, 12, key="cmp_top", bind="query-params")
-        skip = {a for a, t in types.items() if t == "media outlet"}
-        matrix = compare.framing_matrix_in_store(groups[groups[by].isin(columns)], loaders.query, by, names, top=top, skip_actors=skip)
-        render_framing_matrix(matrix, compare.matrix_figure(matrix, title=f"Mean tone (colour) and share of mentions (text), by {by}", groups=columns), by=by, key="cmp")
+        render_framing_matrix(*framing_matrix(build, f, by, tuple(columns), top), by=by, key="cmp")
 
 with tabs["Same event, different words"]:
     if tabs["Same event, different words"].open:

@@ -103,18 +103,23 @@ def profile_section():
         profile(next(a for a, n in names.items() if n == choice))
 
 
+@st.cache_resource(max_entries=32, show_spinner="Reading the actor's profile…")
+def profile_of(build_id: str, f, actor: str) -> actor_profile.Profile:
+    """Shared by every session and never copied: read it, never change it."""
+    rows = network.relation_rows_in_store(loaders.query, f, articles_all, loose=True, involving=(actor,))
+    return actor_profile.build_profile(actor, registry=registry, query=loaders.query, articles=articles_all, relation_rows=rows, names=names)
+
+
 def profile(actor: str):
-    facts = actor_profile.registry_facts(actor, registry)
-    mentions = actor_profile.mentions_of(actor, loaders.query)
-    span = actor_profile.first_last(actor, mentions, articles_all)
+    p = profile_of(loaders.current_build_id(), current_filters(), actor)
+    facts, span = p.facts, p.span
     st.markdown(f"**{escape_markdown(facts['name'])}**: {escape_markdown(facts['type'])}, camp {escape_markdown(facts['camp'])}. {escape_markdown(facts['description'])}")
     c = st.columns(3)
     c[0].metric("Articles naming it", f"{span['n_articles']:,}")
-    c[1].metric("Mentions", f"{len(mentions):,}")
-    c[2].metric("Relations read", f"{actor_profile.relations_read(actor, loaders.query):,}")
-    links = actor_profile.registry_links(facts)
-    if links:
-        st.markdown("In the registry: " + "; ".join(links) + ".")
+    c[1].metric("Mentions", f"{p.n_mentions:,}")
+    c[2].metric("Relations read", f"{p.n_relations_read:,}")
+    if p.links:
+        st.markdown("In the registry: " + "; ".join(p.links) + ".")
     for which in ("first", "last"):
         if span[which]:
             s = span[which]
@@ -124,31 +129,27 @@ def profile(actor: str):
     left, right = st.columns(2)
     with left:
         st.markdown("**Names it goes by in the corpus**")
-        st.dataframe(actor_profile.aliases_seen(actor, mentions), hide_index=True, width="stretch", key="net_aliases")
+        st.dataframe(p.aliases, hide_index=True, width="stretch", key="net_aliases")
     with right:
-        by_month = actor_profile.mentions_by_month(actor, mentions, articles_all)
-        plotly_chart(actor_profile.mentions_chart(by_month, "Mentions over time, by outlet"), key="net_profile_time")
+        plotly_chart(p.by_month_chart, key="net_profile_time")
 
     st.markdown("**Neighbourhood** (actors one edge away, with the sidebar filters)")
     _, ego_html = draw(loaders.current_build_id(), current_filters(), network.GraphOptions(top_n=1000), False, False, False, actor, 420)
     st.iframe(ego_html, height=network.frame_height(420))
 
     st.markdown("**Relations, by type and outlet**")
-    rel_table = actor_profile.relations_of(actor, network.relation_rows_in_store(loaders.query, current_filters(), articles_all, loose=True, involving=(actor,)), names)
-    if rel_table.empty:
+    if p.relations.empty:
         st.info("No relation with this actor was read from the articles shown.")
     else:
-        st.dataframe(rel_table.pivot_table(index="relation", columns="outlet", values="sentence", aggfunc="count", fill_value=0),
-                     width="stretch", key="net_profile_pivot")
+        st.dataframe(p.relations_pivot, width="stretch", key="net_profile_pivot")
         # 38,000 relations of Iran at 10,000 articles were all sent to the browser
-        capped_table(rel_table, what="relations", order="by type and outlet", key="net_profile_relations", column_config={
+        capped_table(p.relations, what="relations", order="by type and outlet", key="net_profile_relations", column_config={
             "sentence": st.column_config.TextColumn("sentence", width="large"),
             "reader": st.column_config.LinkColumn("in the article", display_text="open")})
-        download_csv(rel_table, f"crosscurrents-{actor}-relations", key="net_profile_csv")
+        download_csv(p.relations, f"crosscurrents-{actor}-relations", key="net_profile_csv")
 
-    words, kind = actor_profile.outlet_words(actor, actor_profile.labels_of(actor, loaders.query), mentions, articles_all)
-    st.markdown("**Words each outlet uses for it**" + (" (labels and tone of the sentence)" if kind == "labels" else " (names used; labels not built yet)"))
-    st.dataframe(words, hide_index=True, width="stretch", key="net_profile_words")
+    st.markdown("**Words each outlet uses for it**" + (" (labels and tone of the sentence)" if p.words_kind == "labels" else " (names used; labels not built yet)"))
+    st.dataframe(p.words, hide_index=True, width="stretch", key="net_profile_words")
 
 
 profile_section()
