@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.frozen import freeze
-from lib.highlight import escape_markdown, page_href
+from lib.highlight import escape_markdown, reader_href
 from lib.network import outlet_label, relation_styles
 
 
@@ -60,7 +60,7 @@ def first_last(actor_id: str, mentions: pd.DataFrame, articles: pd.DataFrame) ->
         return {"first": None, "last": None, "n_articles": len(arts)}
     first, last = dated.iloc[0], dated.iloc[-1]
     pick = lambda r: {"date": r["published"], "article_id": r["article_id"], "outlet": outlet_label(r["outlet"], r["original_publisher"]),
-                      "precision": r.get("date_precision"), "href": page_href("overview", article=r["article_id"])}
+                      "precision": r.get("date_precision"), "href": reader_href(r["article_id"])}
     return {"first": pick(first), "last": pick(last), "n_articles": len(arts)}
 
 
@@ -125,7 +125,7 @@ def relations_of(actor_id: str, relation_rows: pd.DataFrame, names: dict[str, st
         "words": r["trigger"],
         "flags": [", ".join(f for f, on in (("negated", n), ("hedged", h)) if on) for n, h in zip(r["negated"].fillna(False), r["hedged"].fillna(False))],
         "sentence": r["evidence"],
-        "reader": [page_href("overview", article=a, sent=int(s)) for a, s in zip(r["article_id"], r["sent_id"])],
+        "reader": [reader_href(a, s) for a, s in zip(r["article_id"], r["sent_id"])],
     })
     return out.sort_values(["relation", "outlet", "direction", "other"], ignore_index=True)
 

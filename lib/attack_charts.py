@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from lib.chart_labels import place_labels
 from lib.frames import records
-from lib.highlight import page_href
+from lib.highlight import READER_ANCHOR, page_href
 from lib.style import CLAIMANT_PALETTE
 
 ATTACK_UNITS = ("attacks", "drone attacks", "rocket attacks", "missile attacks", "strikes", "launches")
@@ -91,7 +91,7 @@ def figure_table(figures: pd.DataFrame, actor_names: dict[str, str], articles: p
     df["target"] = df["target"].map(lambda a: actor_names.get(a, a) if isinstance(a, str) else "")
     articles_href = {a: page_href("overview", article=a) for a in df["article_id"].dropna().unique() if isinstance(a, str)}
     df["reader"] = [
-        f"{articles_href[a]}&sent={int(s)}" if isinstance(a, str) and pd.notna(s) else None  # page_href(article=a, sent=s)
+        f"{articles_href[a]}&sent={int(s)}#{READER_ANCHOR}" if isinstance(a, str) and pd.notna(s) else None  # reader_href(a, s), its start made once an article
         for a, s in zip(df["article_id"].tolist(), df["sent_id"].tolist())
     ]
     df = df.sort_values(["period_start", "claimant"], na_position="last")

@@ -5,7 +5,7 @@ import pandas as pd
 
 from lib.attack_charts import claim_text
 from lib.frames import isin
-from lib.highlight import escape_markdown, page_href
+from lib.highlight import escape_markdown, reader_href
 
 
 def latest_figures(figures: pd.DataFrame, n: int = 6) -> pd.DataFrame:
@@ -26,7 +26,7 @@ def figure_line(r: dict) -> str:
         period = f"up to {r['period_end']}" if pd.notna(r.get("period_end")) else "period not stated"
     via = f", via {r['reporter']}" if r.get("reporter") and r["reporter"] != r["claimant"] else ""
     if isinstance(r.get("article_id"), str) and pd.notna(r.get("sent_id")):
-        source = f" ([sentence]({page_href('overview', article=r['article_id'], sent=int(r['sent_id']))}))"
+        source = f" ([sentence]({reader_href(r['article_id'], r['sent_id'])}))"
     elif isinstance(r.get("citation"), str) and r["citation"]:
         source = f" ({escape_markdown(r['citation'])})"
     else:

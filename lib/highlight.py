@@ -56,6 +56,17 @@ def page_href(page: str, **params) -> str:
     return ("./" if page == DEFAULT_PAGE else f"./{page}") + (f"?{query}" if query else "")
 
 
+# The reader's heading on the Overview: a link to a sentence lands there, not at the
+# top of the page (the corpus table and the front page stood between them).
+READER_ANCHOR = "reader"
+
+
+def reader_href(article_id: str, sent: int | None = None) -> str:
+    """A link that opens the article in the Overview's reader, scrolled to the reader,
+    with the sentence ``sent`` marked."""
+    return page_href(DEFAULT_PAGE, article=article_id, sent=None if sent is None else int(sent)) + "#" + READER_ANCHOR
+
+
 def escape_markdown(s: str) -> str:
     """Untrusted text for st.markdown: HTML escaped and markdown syntax neutralised."""
     s = html.escape(str(s), quote=False)

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 
 from lib.frames import is_missing
-from lib.highlight import Span, page_href
+from lib.highlight import Span, highlight, page_href
 from lib.paths import CORPUS_DIR
 from lib.style import camp_color
 
@@ -59,3 +59,33 @@ def actors_table(mentions: pd.DataFrame, registry, names: dict[str, str]) -> pd.
 def original_text(art) -> str:
     """The article's file as received, debris and all."""
     return (CORPUS_DIR / art["source_file"]).read_text(encoding="utf-8")
+
+
+EVIDENCE_ID = "evidence"  # the marked sentence, which the reader scrolls to
+EVIDENCE_STYLE = "background:#fff3b0;box-shadow:0 0 0 2px #e0b400;border-radius:2px"
+
+
+def article_html(text: str, spans: list[Span], focus: tuple[int, int] | None = None) -> str:
+    """The article as escaped HTML with its names highlighted and, when a link named a
+    sentence, that sentence (``focus``: its start and end in ``text``) marked in place,
+    so it is read in its context rather than only quoted above it."""
+    if focus is None or not (0 <= focus[0] < focus[1] <= len(text)):
+        return highlight(text, spans)
+    start, end = focus
+    inside = [Span(s.start - start, s.end - start, s.color, s.title, s.href, s.anchor) for s in spans if start <= s.start and s.end <= end]
+    outside = [s for s in spans if s.end <= start or s.start >= end]
+    before = highlight(text[:start], [s for s in outside if s.end <= start])
+    after = highlight(text[end:], [Span(s.start - end, s.end - end, s.color, s.title, s.href, s.anchor) for s in outside if s.start >= end])
+    return f'{before}<span id="{EVIDENCE_ID}" style="{EVIDENCE_STYLE}">{highlight(text[start:end], inside)}</span>{after}'
+
+
+def evidence_sentence(query, article_id: str, sent_id: int | None) -> dict | None:
+    """The sentence a link named: its text, and its place in the cleaned text and in the
+    file as received (None when the link named none, or one the article does not have)."""
+    if sent_id is None:
+        return None
+    rows = query('SELECT text, start, "end", raw_start, raw_end FROM sentences WHERE article_id = ? AND sent_id = ?', [article_id, sent_id])
+    if not len(rows):
+        return None
+    r = rows.iloc[0]
+    return {"text": r["text"], "span": (int(r["start"]), int(r["end"])), "raw_span": (int(r["raw_start"]), int(r["raw_end"]))}

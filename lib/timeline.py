@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from lib.chart_labels import place_labels
 from lib.events import load_event_types
 from lib.frames import isin, records
-from lib.highlight import page_href
+from lib.highlight import reader_href
 
 OTHER_COLOR = "#8c8c8c"
 MAX_HOVER_SOURCES = 6
@@ -274,7 +274,7 @@ def source_card_html(report: dict, article: dict | None, actor_names: dict[str, 
     table = "".join(f"<tr><th style='text-align:left;padding-right:.6em;vertical-align:top;font-weight:600'>{e(k)}</th><td>{e(str(v))}</td></tr>" for k, v in rows)
     link = ""
     if isinstance(report.get("article_id"), str) and report.get("sent_id") is not None and not pd.isna(report.get("sent_id")):
-        href = page_href("overview", article=report["article_id"], sent=int(report["sent_id"]))
+        href = reader_href(report["article_id"], report["sent_id"])
         link = f'<p><a href="{e(href)}" target="_self">Open in the article reader</a></p>'
     return (
         "<div style='border:1px solid #ddd;border-radius:6px;padding:.7em .9em;height:100%'>"

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import acled, ingest, loaders, pipeline
-from lib.highlight import escape_markdown as escape, page_href
+from lib.highlight import escape_markdown as escape, reader_href
 from pages.widgets import setting, signed_in_user
 
 st.title("Add articles")
@@ -41,7 +41,7 @@ state.setdefault("add_round", 0)
 state.setdefault("add_drafts", {})
 if "add_done" in state:
     st.success(escape(state.pop("add_done")))
-    links = [f"[{aid}]({page_href('overview', article=aid)})" for aid in state.pop("add_links", [])]
+    links = [f"[{aid}]({reader_href(aid)})" for aid in state.pop("add_links", [])]
     if links:
         st.markdown("Open in the reader: " + ", ".join(links))
 user = signed_in_user() or st.text_input("Your name, for the audit log", key="add_user", max_chars=100).strip()

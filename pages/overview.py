@@ -9,8 +9,8 @@ import streamlit as st
 from lib import loaders, reader
 from lib.frames import isin
 from lib.frontpage import actors_named, candidate_names, corpus_table, figure_line, latest_figures, mention_counts, top_actors_in_store, what_changed
-from lib.highlight import escape_markdown, highlight
-from pages.widgets import TABLE_ROWS, add_to_briefing, capped_table, current_filters, download_csv, start_briefing
+from lib.highlight import READER_ANCHOR, escape_markdown
+from pages.widgets import TABLE_ROWS, add_to_briefing, capped_table, current_filters, download_csv, scroll_into_view, start_briefing
 
 st.title("Crosscurrents")
 st.caption("How the news covers Iraq between the United States and Iran: who is named, who claims which numbers, and how each outlet tells it.")
@@ -70,7 +70,7 @@ download_csv(table, "crosscurrents-corpus", key="corpus_csv")
 start_briefing("Overview")
 add_to_briefing("The corpus", "table", table, caption=f.describe("articles", len(articles), len(articles_all)))
 
-st.subheader("Article reader")
+st.subheader("Article reader", anchor=READER_ANCHOR)  # links to a sentence land here
 if not ids:
     st.info("No article matches the filters.")
     st.stop()
@@ -78,19 +78,21 @@ article_id = st.selectbox("Article (id, as in the table above)", ids, key="artic
 art = articles_all[articles_all["article_id"] == article_id].iloc[0]
 art = pd.concat([art, loaders.query(f"SELECT {', '.join(READER_COLUMNS)} FROM articles WHERE article_id = ?", [article_id]).iloc[0]])
 st.markdown(f"#### {escape_markdown(art['title'] if reader.known(art['title']) else '(untitled)')}")
-st.table(reader.article_facts(art))
-
-art_mentions = loaders.query("SELECT actor, surface, method, start, \"end\", raw_start, raw_end FROM mentions WHERE article_id = ? ORDER BY start", [article_id])
 sent_param = st.query_params.get("sent")
 focus = int(sent_param) if sent_param and sent_param.isdigit() else None
 show_raw = st.toggle("Show the original file (as received, with debris)", key="raw", bind="query-params")
-if focus is not None:
-    srow = loaders.query("SELECT text FROM sentences WHERE article_id = ? AND sent_id = ?", [article_id, focus])
-    if len(srow):
-        s = srow.iloc[0]
-        st.info(f"Evidence sentence {focus}: “{escape_markdown(s['text'])}”", icon=":material/format_quote:")
+evidence = reader.evidence_sentence(loaders.query, article_id, focus)
+if evidence:
+    st.info(f"Evidence sentence {focus}: “{escape_markdown(evidence['text'])}” It is marked in the text below.", icon=":material/format_quote:")
+st.table(reader.article_facts(art))
+
+art_mentions = loaders.query("SELECT actor, surface, method, start, \"end\", raw_start, raw_end FROM mentions WHERE article_id = ? ORDER BY start", [article_id])
 text = reader.original_text(art) if show_raw else loaders.article_text(article_id)
-st.html(f'<div style="line-height:1.7;max-width:60rem">{highlight(text, reader.mention_spans(art_mentions, registry, raw=show_raw))}</div>')
+spans = reader.mention_spans(art_mentions, registry, raw=show_raw)
+marked = evidence["raw_span" if show_raw else "span"] if evidence else None
+st.html(f'<div style="line-height:1.7;max-width:60rem">{reader.article_html(text, spans, marked)}</div>')
+if marked:
+    scroll_into_view(reader.EVIDENCE_ID, once=f"{article_id}#{focus}", key="reader_scroll")
 st.caption("Highlighted names link to the actor's profile; colours show the actor's camp. The text is escaped: nothing in an article runs as HTML.")
 
 with st.expander("Actors in this article"):

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import loaders
-from lib.highlight import escape_markdown, page_href
+from lib.highlight import escape_markdown, reader_href
 from lib.network import outlet_label
 from lib.timeline import date_label
 from lib.search import found_words, highlight_hits, search_sql, sentences_naming
@@ -51,7 +51,7 @@ if len(hits):
     st.html("".join(
         f'<div style="margin:.4rem 0;padding:.4rem .6rem;border-left:3px solid #0b5563">'
         f'<div style="font-size:.8rem;color:#555">{html.escape(outlet_of.get(row.article_id, ""))} · {published_of.get(row.article_id, "undated")} · {html.escape(row.article_id)} · sentence {row.sent_id} · '
-        f'<a href="{html.escape(page_href("overview", article=row.article_id, sent=row.sent_id))}" target="_self">open in the reader</a></div>'
+        f'<a href="{html.escape(reader_href(row.article_id, row.sent_id))}" target="_self">open in the reader</a></div>'
         f'{highlight_hits(row.text, query)}</div>'
         for row in hits.itertuples()
     ))

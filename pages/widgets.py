@@ -5,6 +5,7 @@ reproduces the view.
 """
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pandas as pd
@@ -14,6 +15,7 @@ from streamlit.delta_generator import DeltaGenerator
 from lib import loaders
 from lib.filters import Filters
 from lib.highlight import escape_markdown, share_link_html, with_query
+from lib.paths import STATIC_DIR
 
 GLOBAL_FILTERS_KEY = "_global_filters"
 
@@ -262,3 +264,14 @@ if __name__ == "__main__":
     # Opened as a page (/widgets): in Streamlit's legacy pages-folder mode every file here
     # is routable. Leave that mode; the app then treats /widgets as an unknown page.
     ensure_navigation()
+
+
+# --- scrolling ------------------------------------------------------------------
+_scroll_component = st.components.v2.component("crosscurrents_scroll_to", js=(STATIC_DIR / "scroll_to.js").read_text(encoding="utf-8"),
+                                               isolate_styles=False)  # it looks for the element in the page's own DOM
+
+
+def scroll_into_view(element_id: str, *, once: str, key: str) -> None:
+    """Scroll the page to the element with ``element_id`` when it is drawn, once per
+    value of ``once`` (a new link scrolls again; a rerun of the same one does not)."""
+    _scroll_component(key=key, data=json.dumps({"id": element_id, "once": once}).encode("utf-8"), height=0)

@@ -82,7 +82,7 @@ def test_upload_preview_commit_and_audit(run_page, data):
     (entry,) = ingest.read_audit(data)
     assert (entry["who"], entry["via"], entry["article_id"], entry["file"]) == ("app tester", "app", aid, "page.html")
     assert aid in list(frame_with(at, "article_id", "added_by")["article_id"])
-    assert f"Open in the reader: [{aid}](./?article={aid})" in [m.value for m in at.markdown]
+    assert f"Open in the reader: [{aid}](./?article={aid}#reader)" in [m.value for m in at.markdown]
     # The new article is in the corpus the other pages read.
     at.switch_page("pages/overview.py")
     at.query_params["article"] = aid

@@ -40,3 +40,17 @@ def test_reader_facts_actors_and_the_original_file(run_page):
     # The same names are highlighted in the file as received, at their places in it.
     assert raw != clean and raw.count("</mark>") == clean.count("</mark>") > 10
     assert "Hezbollah Brigades</mark>" in raw
+
+
+def test_a_linked_sentence_is_marked_in_the_cleaned_text_and_in_the_file_as_received(run_page):
+    import re
+
+    for query in ({}, {"raw": "true"}):
+        at = run_page("pages/overview.py", {"article": "002_2f6602b0745822a4", "sent": "40", **query})
+        html = "".join(h.proto.body for h in at.get("html"))
+        marked = re.search(r'<span id="evidence"[^>]*>(.*?)</span>', html, re.S)
+        assert marked and re.sub(r"<[^>]+>", "", marked.group(1)).startswith("Therefore, caution must be"), query  # the raw file reads "betaken"
+        assert html.count('id="evidence"') == 1
+    assert any("Evidence sentence 40" in i.value for i in at.info)
+    unlinked = "".join(h.proto.body for h in run_page("pages/overview.py", {"article": "002_2f6602b0745822a4", "sent": "9999"}).get("html"))
+    assert 'id="evidence"' not in unlinked

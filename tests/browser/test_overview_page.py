@@ -21,3 +21,15 @@ def test_shared_link_opens_the_same_article(page_probe):
     assert link.count() == 1
     assert link.inner_text() == "Hezbollah Brigades"
     page_probe.assert_clean()
+
+
+def test_a_sentence_link_lands_on_the_sentence_marked_in_its_article(page_probe):
+    # Every chart point and table row links to its sentence: the link used to open the
+    # Overview at its top, with the reader below the corpus table.
+    page = page_probe.goto("/?article=002_2f6602b0745822a4&sent=40#reader")
+    marked = page.locator("#evidence")
+    marked.wait_for(timeout=30_000)
+    assert marked.inner_text().startswith("Therefore, caution must be taken")
+    page.wait_for_function("""() => { const r = document.getElementById("evidence").getBoundingClientRect();
+                                      return r.top >= 0 && r.bottom <= window.innerHeight; }""", timeout=10_000)
+    page_probe.assert_clean()

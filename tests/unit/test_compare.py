@@ -56,7 +56,7 @@ def test_column_for_the_pmf_in_iranian_and_israeli_outlets(tables, groups):
                                             "critical to Iran’s terrorism-exporting enterprise", "Iranian-backed militias"}
     # key sentences: those that characterise the PMU come first, with a link to the reader
     assert israeli.sentences["sent_id"].tolist()[:2] == [13, 12]
-    assert israeli.sentences["link"].iloc[0] == "./?article=003_c3e4981192742f60&sent=13"
+    assert israeli.sentences["link"].iloc[0] == "./?article=003_c3e4981192742f60&sent=13#reader"
     assert israeli.quotes["speaker"].tolist()[0] == "Ali Khamenei"
 
 

@@ -8,7 +8,7 @@ def test_an_extracted_figure_links_to_its_sentence():
     line = figure_line({"count": 90.0, "unit": "drone attacks", "period_start": "2024-10-01", "period_end": "2024-10-31",
                         "claimant": "Maariv", "reporter": "Shafaq News", "article_id": "002_2f6602b0745822a4", "sent_id": 12, "citation": None})
     assert line == ("- **90** drone attacks (2024\\-10\\-01 to 2024\\-10\\-31): Maariv, via Shafaq News "
-                    "([sentence](./?article=002_2f6602b0745822a4&sent=12))")
+                    "([sentence](./?article=002_2f6602b0745822a4&sent=12#reader))")
 
 
 def test_a_figure_keeps_its_qualifier_and_a_rate_says_so():

@@ -124,7 +124,7 @@ def test_edge_evidence_links_every_sentence(seed_graph, tables):
     _, rows = seed_graph
     ev = network.edge_evidence("iran_aligned_iraqi_militias", "us_armed_forces", "attacks", rows, tables["mentions"], tables["sentences"], tables["articles"])
     assert len(ev) == 5
-    assert all(re.fullmatch(r"\./\?article=00[14]_[0-9a-f]+&sent=\d+", h) for h in ev["reader"])
+    assert all(re.fullmatch(r"\./\?article=00[14]_[0-9a-f]+&sent=\d+#reader", h) for h in ev["reader"])
     co = network.edge_evidence("iran", "united_states", network.CO_MENTION, rows, tables["mentions"], tables["sentences"], tables["articles"])
     assert len(co) == 26  # sentences naming both Iran and the United States
 

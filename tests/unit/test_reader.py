@@ -1,0 +1,48 @@
+"""The reader's article HTML: names highlighted, the linked sentence marked in place, nothing executable."""
+from lib.highlight import Span, reader_href
+from lib.reader import article_html
+
+TEXT = "Iran denied it. KH said <script>alert(1)</script> the PMF struck. Later, the US replied."
+SENT = (TEXT.index("KH"), TEXT.index("struck.") + len("struck."))
+
+
+def at(word: str, *args) -> Span:
+    return Span(TEXT.index(word), TEXT.index(word) + len(word), *args)
+
+
+def spans():
+    return [at("Iran", "#c00", "Iran"), at("KH", "#0a0", "Kata'ib Hezbollah", "./network?actor=KH"),
+            at("PMF", "#0a0", "PMF"), at("US", "#00c", "United States")]
+
+
+def test_the_linked_sentence_is_marked_in_place_with_its_names():
+    html = article_html(TEXT, spans(), SENT)
+    start = html.index('<span id="evidence"')
+    end = html.index("</span>", start)
+    marked = html[start:end]
+    assert "struck." in marked and "Iran" not in marked and "replied" not in marked
+    assert ">KH</mark></a>" in marked and ">PMF</mark>" in marked  # its names keep their highlight and link
+    assert html.count("<mark") == 4  # and the names outside it keep theirs
+    assert html.startswith('<mark style="background:#c0033') and ">US</mark>" in html[end:]
+
+
+def test_article_text_never_becomes_markup():
+    html = article_html(TEXT, spans(), SENT)
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_no_sentence_or_one_outside_the_text_marks_nothing():
+    plain = article_html(TEXT, spans(), None)
+    assert 'id="evidence"' not in plain and plain.count("<mark") == 4
+    assert article_html(TEXT, spans(), (80, 500)) == plain  # past the end
+
+
+def test_a_name_straddling_the_sentence_edge_is_not_cut_in_two():
+    # A mention across the boundary keeps the text whole (it is left unhighlighted rather than split).
+    html = article_html("ab cd ef", [Span(1, 4, "#000", "x")], (3, 8))
+    assert html.replace('<span id="evidence" style="background:#fff3b0;box-shadow:0 0 0 2px #e0b400;border-radius:2px">', "").replace("</span>", "") == "ab cd ef"
+
+
+def test_reader_links_land_on_the_reader():
+    assert reader_href("002_2f6602b0745822a4", 40) == "./?article=002_2f6602b0745822a4&sent=40#reader"
+    assert reader_href("a b") == "./?article=a%20b#reader"
