@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
-
 from lib.highlight import Span, highlight
 from lib.sql import marks
 
 
-def search_sql(query: str, article_ids=None, limit: int = 200) -> tuple[str, list]:
+def search_sql(query: str, article_ids=None, limit: int = 200, actors=()) -> tuple[str, list]:
     """SQL (DuckDB) for sentences containing every word of ``query``
     (case-insensitive), or the exact phrase when it is in double quotes,
-    within ``article_ids`` when given (the filter runs in the query, before the limit)."""
+    within ``article_ids`` when given and naming one of ``actors`` when given.
+    Every filter runs in the query, before the limit: the actor filter once ran on
+    the first 201 hits, so at 10,000 articles most sentences naming the actor were
+    never found, and the count said fewer than there were."""
     where: list[str] = []
     params: list = []
     if article_ids is not None:
@@ -21,6 +22,9 @@ def search_sql(query: str, article_ids=None, limit: int = 200) -> tuple[str, lis
     for term in terms(query):
         where.append("contains(lower(text), ?)")
         params.append(term.lower())
+    if actors:
+        where.append(f"(article_id, sent_id) IN (SELECT article_id, sent_id FROM mentions WHERE actor IN ({marks(actors)}))")
+        params.extend(actors)
     sql = "SELECT article_id, sent_id, text FROM sentences"
     if where:
         sql += " WHERE " + " AND ".join(where)
@@ -47,10 +51,3 @@ def highlight_hits(text: str, query: str) -> str:
         for m in re.finditer(re.escape(term), text, re.IGNORECASE):
             spans.append(Span(m.start(), m.end(), "#d9a441"))
     return highlight(text, spans)
-
-
-def sentences_naming(query, hits: pd.DataFrame, actors) -> pd.DataFrame:
-    """The (article_id, sent_id) of ``hits`` that name one of ``actors``, read from the
-    store for just those sentences (``query(sql, params, frames)`` runs SQL)."""
-    return query(f"SELECT DISTINCT m.article_id, m.sent_id FROM mentions m JOIN hits h USING (article_id, sent_id) WHERE m.actor IN ({marks(actors)})",
-                 list(actors), frames={"hits": hits[["article_id", "sent_id"]].drop_duplicates()})

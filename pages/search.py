@@ -12,8 +12,8 @@ from lib import loaders
 from lib.highlight import escape_markdown, reader_href
 from lib.network import outlet_label
 from lib.timeline import date_label
-from lib.search import found_words, highlight_hits, search_sql, sentences_naming
-from pages.widgets import actor_picker, add_to_briefing, current_filters, download_csv, start_briefing
+from lib.search import found_words, highlight_hits, search_sql
+from pages.widgets import actor_name, actor_picker, add_to_briefing, current_filters, download_csv, start_briefing
 
 MAX_HITS = 200
 
@@ -27,35 +27,41 @@ outlet_opts = sorted(articles_all["outlet"].unique())
 outlets = c2.multiselect("In outlets", outlet_opts, key="q_outlet", bind="query-params")
 
 f = current_filters()
-articles = f.articles_in_store(articles_all, loaders.query)
-if outlets:
-    articles = articles[articles["outlet"].isin(outlets)]
-narrowed = None if len(articles) == len(articles_all) else list(articles["article_id"])
-# One row more than shown says whether there are more than MAX_HITS.
-hits = loaders.query(*search_sql(query, narrowed, limit=MAX_HITS + 1)) if query else articles.iloc[0:0]
-if actors and query:
-    hits = hits.merge(sentences_naming(loaders.query, hits, actors), on=["article_id", "sent_id"])
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def search(build_id: str, f, outlets: tuple[str, ...], query: str, actors: tuple[str, ...]):
+    """(articles searched, the hits: MAX_HITS + 1 at most, which says whether there are more),
+    shared by every session and never changed (a search read every sentence again on each rerun)."""
+    articles = f.articles_in_store(articles_all, loaders.query)
+    if outlets:
+        articles = articles[articles["outlet"].isin(outlets)]
+    narrowed = None if len(articles) == len(articles_all) else list(articles["article_id"])
+    return len(articles), loaders.query(*search_sql(query, narrowed, limit=MAX_HITS + 1, actors=list(actors))) if query else None
+
+
+n_searched, hits = search(loaders.current_build_id(), f, tuple(outlets), query, tuple(actors))
 start_briefing("Search")
 if not query:
     st.info("Type words to search every sentence of the corpus.")
     st.stop()
 in_outlets = f" In outlets: {', '.join(outlets)}." if outlets else ""
-caption = f.describe("articles", len(articles), len(articles_all)) + in_outlets + f" Query: {query!r}; {found_words(len(hits), MAX_HITS)}."
-hits = hits.head(MAX_HITS)
+naming = f" Sentences naming {' or '.join(actor_name(a) for a in actors)}." if actors else ""
+caption = f.describe("articles", n_searched, len(articles_all)) + in_outlets + naming + f" Query: {query!r}; {found_words(len(hits), MAX_HITS)}."
+hits = hits.head(MAX_HITS).merge(articles_all, on="article_id", how="left")
 st.caption(escape_markdown(caption))
 # who wrote it, then who carried it, as Compare and the Network say it
-outlet_of = {a: outlet_label(o, p) for a, o, p in zip(articles_all["article_id"], articles_all["outlet"], articles_all["original_publisher"])}
-published_of = {a: date_label(d, None, "day") for a, d in zip(articles_all["article_id"], articles_all["published"])}
+hits["outlet"] = [outlet_label(o, p) for o, p in zip(hits["outlet"], hits["original_publisher"])]
+hits["published"] = [date_label(d, None, "day") for d in hits["published"]]
 # One HTML block for every hit: a block per hit made the browser lay out hundreds of elements.
 if len(hits):
     st.html("".join(
         f'<div style="margin:.4rem 0;padding:.4rem .6rem;border-left:3px solid #0b5563">'
-        f'<div style="font-size:.8rem;color:#555">{html.escape(outlet_of.get(row.article_id, ""))} · {published_of.get(row.article_id, "undated")} · {html.escape(row.article_id)} · sentence {row.sent_id} · '
+        f'<div style="font-size:.8rem;color:#555">{html.escape(row.outlet)} · {row.published} · {html.escape(row.article_id)} · sentence {row.sent_id} · '
         f'<a href="{html.escape(reader_href(row.article_id, row.sent_id))}" target="_self">open in the reader</a></div>'
         f'{highlight_hits(row.text, query)}</div>'
         for row in hits.itertuples()
     ))
-table = pd.DataFrame({"article": hits["article_id"], "outlet": hits["article_id"].map(outlet_of), "published": hits["article_id"].map(published_of),
-                      "sentence": hits["sent_id"], "text": hits["text"]})
+table = pd.DataFrame({"article": hits["article_id"], "outlet": hits["outlet"], "published": hits["published"], "sentence": hits["sent_id"], "text": hits["text"]})
 download_csv(table, "crosscurrents-search", key="search_csv")
 add_to_briefing("Search results", "table", table, caption=caption)

@@ -12,7 +12,7 @@ def test_search_highlights_hits_and_links_to_reader(run_page):
 def test_search_phrase_and_actor_filter(run_page):
     at = run_page("pages/search.py", {"q": '"drone attack"', "q_actor": "Israel"})
     caption = " ".join(c.value for c in at.caption).replace("\\", "")
-    assert "matching sentence" in caption
+    assert "Sentences naming Israel. Query: '\"drone attack\"'; 3 matching sentence(s)." in caption, caption  # of the 4 with the phrase
     html = "".join(h.proto.body for h in at.get("html"))
     assert "drone attack" in html.lower()
 

@@ -18,3 +18,16 @@ def test_limit_applies_after_the_article_filter():
     sql, params = search_sql("drone", ["b"], limit=3)
     got = con.execute(sql, params).df()
     assert list(got["article_id"]) == ["b", "b", "b"] and list(got["sent_id"]) == [0, 1, 2]
+
+
+def test_the_actor_filter_applies_before_the_limit():
+    # Sentences naming Iran come after ten that do not: filtering the first hits found none.
+    sentences = pd.DataFrame({"article_id": ["a"] * 12, "sent_id": list(range(12)), "text": ["Drone attack"] * 12})
+    mentions = pd.DataFrame({"article_id": ["a", "a", "a"], "sent_id": [10, 11, 3], "actor": ["iran", "iran", "israel"]})
+    con = duckdb.connect()
+    con.register("sentences", sentences)
+    con.register("mentions", mentions)
+    got = con.execute(*search_sql("drone", None, limit=3, actors=["iran"])).df()
+    assert list(got["sent_id"]) == [10, 11]
+    got = con.execute(*search_sql("drone", ["a"], limit=3, actors=["iran", "israel"])).df()
+    assert list(got["sent_id"]) == [3, 10, 11]
