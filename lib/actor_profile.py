@@ -9,8 +9,9 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
+from lib.frames import isin
 from lib.frozen import freeze
-from lib.highlight import escape_markdown, reader_href
+from lib.highlight import escape_markdown, reader_href, reader_hrefs
 from lib.network import outlet_label, relation_styles
 
 
@@ -54,7 +55,7 @@ def aliases_seen(actor_id: str, mentions: pd.DataFrame) -> pd.DataFrame:
 
 def first_last(actor_id: str, mentions: pd.DataFrame, articles: pd.DataFrame) -> dict:
     """First and last dated article naming the actor (None when no article has a date)."""
-    arts = articles[articles["article_id"].isin(mentions.loc[mentions["actor"] == actor_id, "article_id"])]
+    arts = articles[isin(articles["article_id"], mentions.loc[mentions["actor"] == actor_id, "article_id"].unique())]
     dated = arts.dropna(subset=["published"]).sort_values("published")
     if dated.empty:
         return {"first": None, "last": None, "n_articles": len(arts)}
@@ -117,15 +118,19 @@ def relations_of(actor_id: str, relation_rows: pd.DataFrame, names: dict[str, st
     r = relation_rows[(relation_rows["source"] == actor_id) | (relation_rows["target"] == actor_id)]
     if r.empty:
         return pd.DataFrame(columns=["relation", "direction", "other", "outlet", "words", "flags", "sentence", "reader"])
+    # Columns go through tolist() first: iterating a pandas 3 Arrow column boxes one value at a time.
+    label = {rel: style.get("label", rel) for rel, style in styles.items()}
+    sources, targets = r["source"].tolist(), r["target"].tolist()
+    flag_words = {(False, False): "", (True, False): "negated", (False, True): "hedged", (True, True): "negated, hedged"}
     out = pd.DataFrame({
-        "relation": r["relation"].map(lambda x: styles.get(x, {}).get("label", x)),
-        "direction": ["acts on" if s == actor_id else "acted on by" for s in r["source"]],
-        "other": [names.get(t if s == actor_id else s, t if s == actor_id else s) for s, t in zip(r["source"], r["target"])],
-        "outlet": r["reported_by"],
-        "words": r["trigger"],
-        "flags": [", ".join(f for f, on in (("negated", n), ("hedged", h)) if on) for n, h in zip(r["negated"].fillna(False), r["hedged"].fillna(False))],
-        "sentence": r["evidence"],
-        "reader": [reader_href(a, s) for a, s in zip(r["article_id"], r["sent_id"])],
+        "relation": [label.get(x, x) for x in r["relation"].tolist()],
+        "direction": ["acts on" if s == actor_id else "acted on by" for s in sources],
+        "other": [names.get(o, o) for o in (t if s == actor_id else s for s, t in zip(sources, targets))],
+        "outlet": r["reported_by"].to_numpy(),
+        "words": r["trigger"].to_numpy(),
+        "flags": [flag_words[bool(n), bool(h)] for n, h in zip(r["negated"].fillna(False).tolist(), r["hedged"].fillna(False).tolist())],
+        "sentence": r["evidence"].to_numpy(),
+        "reader": reader_hrefs(r["article_id"].tolist(), r["sent_id"].tolist()),
     })
     return out.sort_values(["relation", "outlet", "direction", "other"], ignore_index=True)
 

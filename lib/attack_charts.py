@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from lib.chart_labels import place_labels
 from lib.frames import records
-from lib.highlight import READER_ANCHOR, page_href
+from lib.highlight import reader_hrefs
 from lib.style import CLAIMANT_PALETTE
 
 ATTACK_UNITS = ("attacks", "drone attacks", "rocket attacks", "missile attacks", "strikes", "launches")
@@ -89,11 +89,7 @@ def figure_table(figures: pd.DataFrame, actor_names: dict[str, str], articles: p
     df["count_text"] = [claim_text(q, c) for q, c in zip(df["qualifier"].tolist(), df["count"].tolist())]
     df["origin"] = df["origin"].map(lambda a: actor_names.get(a, a) if isinstance(a, str) else "")
     df["target"] = df["target"].map(lambda a: actor_names.get(a, a) if isinstance(a, str) else "")
-    articles_href = {a: page_href("overview", article=a) for a in df["article_id"].dropna().unique() if isinstance(a, str)}
-    df["reader"] = [
-        f"{articles_href[a]}&sent={int(s)}#{READER_ANCHOR}" if isinstance(a, str) and pd.notna(s) else None  # reader_href(a, s), its start made once an article
-        for a, s in zip(df["article_id"].tolist(), df["sent_id"].tolist())
-    ]
+    df["reader"] = reader_hrefs(df["article_id"].tolist(), df["sent_id"].tolist())
     df = df.sort_values(["period_start", "claimant"], na_position="last")
     return df[["count_text", "count", "unit", "period", "claimant", "reporter", "qualifier", "granularity", "origin", "target", "source", "evidence", "reader", "citation", "figure_id", "article_id", "sent_id", "period_start", "period_end", "partial"]].rename(columns={"count_text": "claim"})
 

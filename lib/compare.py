@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.frames import isin, records
-from lib.highlight import escape_markdown, reader_href
+from lib.highlight import escape_markdown, reader_href, reader_hrefs
 from lib.passages import ACTOR_WEIGHT, _terms, similar_in_store, stop_words  # noqa: F401 (names kept here)
 from lib.sql import marks
 from lib.timeline import date_label
@@ -213,7 +213,7 @@ def key_sentences_of(sents: pd.DataFrame, lab: pd.DataFrame, groups: pd.DataFram
         "outlet": [outlets.get(a, "") for a in df["article_id"]],
         "text": df["evidence"].to_numpy() if "evidence" in df else None,
         "tone": df["tone"].round(3).to_numpy(),
-        "link": [reader_href(a, s) for a, s in zip(df["article_id"], df["sent_id"])],
+        "link": reader_hrefs(df["article_id"].tolist(), df["sent_id"].tolist()),
     })
     if sentence_texts is not None:
         out = with_sentence_text(out, sentence_texts, "text")
@@ -355,7 +355,7 @@ def phrases_side_by_side(focus: str, groups: pd.DataFrame, labels: pd.DataFrame,
         .sort_values(["group", "count", "key"], ascending=[True, False, True])
         .drop(columns=["key"])
     )
-    long["link"] = [reader_href(a, s) for a, s in zip(long["article_id"], long["sent_id"])]
+    long["link"] = reader_hrefs(long["article_id"].tolist(), long["sent_id"].tolist())
     cells = {g: [f"{p} ×{c}" if c > 1 else p for p, c in zip(d["phrase"], d["count"])] for g, d in long.groupby("group")}
     height = max((len(v) for v in cells.values()), default=0)
     wide = pd.DataFrame({g: cells.get(g, []) + [""] * (height - len(cells.get(g, []))) for g in columns})

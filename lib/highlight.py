@@ -67,6 +67,23 @@ def reader_href(article_id: str, sent: int | None = None) -> str:
     return page_href(DEFAULT_PAGE, article=article_id, sent=None if sent is None else int(sent)) + "#" + READER_ANCHOR
 
 
+def reader_hrefs(article_ids, sent_ids) -> list[str | None]:
+    """``reader_href`` for many sentences at once, each article's part quoted once
+    (380,000 of Iran's relations at 100,000 articles took 2.7 s one link at a time);
+    None where there is no sentence (a curated figure has none)."""
+    prefix: dict[str, str] = {}
+    out: list[str | None] = []
+    for a, s in zip(article_ids, sent_ids):
+        if not isinstance(a, str) or s is None or s != s:  # s != s: NaN
+            out.append(None)
+            continue
+        start = prefix.get(a)
+        if start is None:
+            start = prefix[a] = page_href(DEFAULT_PAGE, article=a)
+        out.append(f"{start}&sent={int(s)}#{READER_ANCHOR}")
+    return out
+
+
 def escape_markdown(s: str) -> str:
     """Untrusted text for st.markdown: HTML escaped and markdown syntax neutralised."""
     s = html.escape(str(s), quote=False)

@@ -585,7 +585,7 @@ def edge_evidence(source: str, target: str, relation: str, rows: pd.DataFrame, m
 
     ``sentences``: the sentences table, or a function from (article_id, sent_id)
     keys to their rows (the app reads only the sentences it shows)."""
-    from lib.highlight import reader_href
+    from lib.highlight import reader_hrefs
 
     cols = ["outlet", "published", "words", "flags", "sentence", "reader"]
     if relation == CO_MENTION:
@@ -614,7 +614,7 @@ def edge_evidence(source: str, target: str, relation: str, rows: pd.DataFrame, m
         "words": r["trigger"].fillna("").to_numpy(),
         "flags": [", ".join(f for f, on in (("negated", n), ("hedged", h)) if on) for n, h in zip(r["negated"].fillna(False), r["hedged"].fillna(False))],
         "sentence": r["evidence"].to_numpy(),
-        "reader": [reader_href(a, s) for a, s in zip(r["article_id"], r["sent_id"])],
+        "reader": reader_hrefs(r["article_id"].tolist(), r["sent_id"].tolist()),
     })
     return out.drop_duplicates(subset=["sentence", "reader"]).sort_values(["outlet", "published"], ignore_index=True)
 

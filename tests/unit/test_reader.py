@@ -46,3 +46,12 @@ def test_a_name_straddling_the_sentence_edge_is_not_cut_in_two():
 def test_reader_links_land_on_the_reader():
     assert reader_href("002_2f6602b0745822a4", 40) == "./?article=002_2f6602b0745822a4&sent=40#reader"
     assert reader_href("a b") == "./?article=a%20b#reader"
+
+
+def test_many_links_at_once_are_the_same_links():
+    from lib.highlight import reader_hrefs
+
+    ids, sents = ["002_2f6602b0745822a4", "a b", "002_2f6602b0745822a4", None, "x"], [40, 3, 7, 1, float("nan")]
+    got = reader_hrefs(ids, sents)
+    assert got[:3] == [reader_href(a, s) for a, s in zip(ids[:3], sents[:3])]
+    assert got[3:] == [None, None]  # no article, or no sentence (a curated figure)
