@@ -229,7 +229,7 @@ def figure_rows(ctx, data_dir=None) -> list[dict]:
         start, end = date(year, month, 1), date(year, month, monthrange(year, month)[1])
         base = {
             "article_id": None, "sent_id": None, "qualifier": "exact", "period_start": start, "period_end": end,
-            "granularity": "month", "partial": False, "claimant": CLAIMANT, "claimant_actor": None,
+            "granularity": "month", "partial": False, "claimant": CLAIMANT, "claimant_actor": None, "relayed_by": None,
             "reporter": CLAIMANT, "origin": origin, "target": target, "source": "acled",
             "citation": _citation(e["source"] for e in group),
         }

@@ -39,6 +39,12 @@ def claim_text(qualifier: str | None, count: float) -> str:
     return f"{QUALIFIER_SIGNS.get(qualifier or 'exact', '')}{count:g}"
 
 
+def relayed_text(relayed_by) -> str:
+    """", in a report by X" when the claim came to the reporter through X (a report
+    saying that a group claimed the attacks), else nothing."""
+    return f", in a report by {relayed_by}" if isinstance(relayed_by, str) and relayed_by else ""
+
+
 def claimant_colors(claimants) -> dict[str, str]:
     return {c: CLAIMANT_PALETTE[i % len(CLAIMANT_PALETTE)] for i, c in enumerate(sorted(set(claimants)))}
 
@@ -74,7 +80,7 @@ def _period_text(r) -> str:
 def figure_table(figures: pd.DataFrame, actor_names: dict[str, str], articles: pd.DataFrame | None = None) -> pd.DataFrame:
     """The rows behind every chart point, with provenance, in reading order."""
     if figures.empty:
-        return pd.DataFrame(columns=["count", "unit", "period", "claimant", "reporter", "qualifier", "granularity", "origin", "target", "source", "evidence", "reader", "citation", "figure_id"])
+        return pd.DataFrame(columns=["count", "unit", "period", "claimant", "relayed_by", "reporter", "qualifier", "granularity", "origin", "target", "source", "evidence", "reader", "citation", "figure_id"])
     df = figures.copy()
     # Periods and article links repeat across figures: each distinct one is written once.
     periods: dict[tuple, str] = {}
@@ -91,7 +97,9 @@ def figure_table(figures: pd.DataFrame, actor_names: dict[str, str], articles: p
     df["target"] = df["target"].map(lambda a: actor_names.get(a, a) if isinstance(a, str) else "")
     df["reader"] = reader_hrefs(df["article_id"].tolist(), df["sent_id"].tolist())
     df = df.sort_values(["period_start", "claimant"], na_position="last")
-    return df[["count_text", "count", "unit", "period", "claimant", "reporter", "qualifier", "granularity", "origin", "target", "source", "evidence", "reader", "citation", "figure_id", "article_id", "sent_id", "period_start", "period_end", "partial"]].rename(columns={"count_text": "claim"})
+    if "relayed_by" not in df:  # a store built before the column existed
+        df["relayed_by"] = None
+    return df[["count_text", "count", "unit", "period", "claimant", "relayed_by", "reporter", "qualifier", "granularity", "origin", "target", "source", "evidence", "reader", "citation", "figure_id", "article_id", "sent_id", "period_start", "period_end", "partial"]].rename(columns={"count_text": "claim"})
 
 
 def within_budget(df: pd.DataFrame, by: str = "claimant", series: tuple[str, ...] = ()) -> tuple[pd.DataFrame, str]:
@@ -142,7 +150,7 @@ def _hover(r) -> str:
         ev = ev[:217] + "…"
     return (
         f"<b>{html.escape(r['claim'])} {html.escape(r['unit'])}</b> · {html.escape(r['period'])}<br>"
-        f"claimed by <b>{html.escape(str(r['claimant']))}</b>, reported by {html.escape(str(r['reporter']))}<br>"
+        f"claimed by <b>{html.escape(str(r['claimant']))}</b>{html.escape(relayed_text(r.get('relayed_by')))}, reported by {html.escape(str(r['reporter']))}<br>"
         f"qualifier: {r['qualifier']} · {r['source']}<br><i>{ev}</i>"
     )
 
@@ -319,6 +327,6 @@ def disagreements(table: pd.DataFrame) -> list[str]:
         for r in records(g.sort_values("claimant")):
             via = f" (reported by {r['reporter']})" if r["reporter"] != r["claimant"] else ""
             partial = ", partial month" if r["partial"] else ""
-            parts.append(f"{r['claim']} {r['unit']} per {r['claimant']}{via}{partial}")
+            parts.append(f"{r['claim']} {r['unit']} per {r['claimant']}{relayed_text(r.get('relayed_by'))}{via}{partial}")
         out.append(f"{month.strftime('%B %Y')}: " + ", ".join(parts) + ".")
     return out

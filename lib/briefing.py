@@ -15,6 +15,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from lib.attack_charts import relayed_text
 from lib.frames import records
 from lib.paths import PLOTLY_JS, STATIC_DIR
 
@@ -108,7 +109,7 @@ def figure_notes(table: pd.DataFrame) -> list[str]:
     notes = []
     for r in records(table):
         notes.append(
-            f"{r['claim']} {r['unit']}, {r['period']}: claimed by {r['claimant']}, reported by {r['reporter']} "
+            f"{r['claim']} {r['unit']}, {r['period']}: claimed by {r['claimant']}{relayed_text(r.get('relayed_by'))}, reported by {r['reporter']} "
             f"({r['qualifier']}, {r['source']}). {r['citation']}. Evidence: “{r['evidence']}”"
         )
     return notes

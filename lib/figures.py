@@ -193,7 +193,17 @@ def _attribution_covers(sentence: str, verb_end: int, at: int) -> bool:
 REPORT_BY_RE = re.compile(r"\b(?:a |the )?(?:report|study|tally|count|statement|analysis) (?:by|from|of) (?:the )?", re.I)
 # Matched where a mention ends (so no "^").
 SUBJECT_REPORTS_RE = re.compile(rf"\s*(?:,[^,]{{0,60}},\s*)?(?:also |has |have |had |itself )*{REPORT_VERBS}\b", re.I)
+# A claim reported inside a report: "a report by X revealed that a group linked to Saudi
+# Arabia claimed responsibility for six attacks". The group is the claimant; X relayed
+# the claim (the outlet then reported X).
+EMBEDDED_CLAIM_RE = re.compile(
+    r"\bthat (?P<np>(?:an? |the )?(?:[\w'’-]+ ){0,2}(?:group|faction|militia|organi[sz]ation|network|movement|cell)\b[^,;]{0,60}?)"
+    r" (?:has |had |have )?(?:claimed|claims|claim)\b(?: responsibility for)?",
+    re.I,
+)
 # The words each attribution pattern needs (lib/textwords.py): most sentences have none of them.
+# (Its match holds "that" and a claim verb, apart: this pattern only spells out the words.)
+EMBEDDED_CLAIM_NEEDED = WordRequirement.of(r"\bthat (?:claimed|claims|claim)\b", re.I)
 ACCORDING_NEEDED = WordRequirement.of(ACCORDING_RE.pattern, re.I)
 REPORT_BY_NEEDED = WordRequirement.of(REPORT_BY_RE.pattern, re.I)
 # (The noun and the verb of NP_CLAIMANT_RE: its match holds theirs, and this one spells out.)
@@ -211,6 +221,7 @@ class _Attribution:
         self.sentence, self.local, self.previous = sentence, local_mentions, previous
         self.actors = ctx.registry.actors
         words = words_of(sentence)
+        self.embedded = EMBEDDED_CLAIM_RE.search(sentence) if EMBEDDED_CLAIM_NEEDED.may_match(words) else None
         self.according = ACCORDING_RE.search(sentence) if ACCORDING_NEEDED.may_match(words) else None
         if self.according:
             return  # decides alone, wherever the number is
@@ -226,6 +237,24 @@ class _Attribution:
 
     def claimant(self, at: int) -> tuple[str | None, str | None]:
         """(claimant display name, actor id) for a number at ``at``."""
+        m = self.embedded
+        if m and m.end() <= at:
+            # "that the Hezbollah Brigades group claimed": the named group; "that a group
+            # linked to Saudi Arabia claimed": the words (Saudi Arabia claimed nothing).
+            named = [x for x in self.local if m.start("np") <= x["ls"] < m.end("np") and self.actors[x["actor"]].type in ARMED]
+            if named:
+                return self.actors[named[0]["actor"]].name, named[0]["actor"]
+            return _np_name(m.group("np")), None
+        return self.teller(at)
+
+    def relayed_by(self, at: int) -> str | None:
+        """Who passed on the claim of a number at ``at`` when its claimant is not who the
+        sentence says told it ("a report by X revealed that a group claimed ..."): X."""
+        m = self.embedded
+        return self.teller(at)[0] if m and m.end() <= at else None
+
+    def teller(self, at: int) -> tuple[str | None, str | None]:
+        """(display name, actor id) of who the sentence says told of a number at ``at``."""
         sentence, local_mentions, actors = self.sentence, self.local, self.actors
         m = self.according
         if m:
@@ -420,6 +449,7 @@ def extract(article: dict, sentences: list[dict], mentions: list[dict], ctx) -> 
                 "partial": bool(period and period.partial),
                 "claimant": name,
                 "claimant_actor": actor,
+                "relayed_by": attribution.relayed_by(hit.start),
                 "reporter": reporter,
                 "origin": origin,
                 "target": target,
@@ -512,6 +542,7 @@ def curated_rows(path=None) -> list[dict]:
                     "partial": r["partial"].strip().lower() in ("1", "true", "yes"),
                     "claimant": r["claimant"],
                     "claimant_actor": r["claimant_actor"] or None,
+                    "relayed_by": r.get("relayed_by") or None,  # an optional column
                     "reporter": r["reporter"] or r["claimant"],
                     "origin": r["origin"] or None,
                     "target": r["target"] or None,

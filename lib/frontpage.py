@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lib.attack_charts import claim_text
+from lib.attack_charts import claim_text, relayed_text
 from lib.frames import isin
 from lib.highlight import escape_markdown, reader_href
 
@@ -32,7 +32,7 @@ def figure_line(r: dict) -> str:
     else:
         source = ""
     rate = " a day" if r.get("granularity") == "rate" else ""
-    return f"- **{claim_text(r.get('qualifier'), r['count'])}** {escape_markdown(str(r['unit']) + rate)} ({escape_markdown(period)}): {escape_markdown(str(r['claimant']) + via)}{source}"
+    return f"- **{claim_text(r.get('qualifier'), r['count'])}** {escape_markdown(str(r['unit']) + rate)} ({escape_markdown(period)}): {escape_markdown(str(r['claimant']) + relayed_text(r.get('relayed_by')) + via)}{source}"
 
 
 def top_actors(mentions: pd.DataFrame, article_ids, names: dict[str, str], n: int = 10) -> pd.DataFrame:

@@ -27,7 +27,7 @@ CANDIDATES = pa.schema([
 FIGURES = pa.schema([
     ("figure_id", S), ("article_id", S), ("sent_id", I), ("count", F), ("qualifier", S), ("unit", S),
     ("period_start", D), ("period_end", D), ("granularity", S), ("partial", B), ("claimant", S), ("claimant_actor", S),
-    ("reporter", S), ("origin", S), ("target", S), ("evidence", S), ("start", I), ("end", I),
+    ("relayed_by", S), ("reporter", S), ("origin", S), ("target", S), ("evidence", S), ("start", I), ("end", I),
     ("raw_start", I), ("raw_end", I), ("source", S), ("citation", S), ("number_text", S),
 ])
 RELATIONS = pa.schema([

@@ -9,7 +9,7 @@ import streamlit as st
 
 from lib import loaders
 from lib.frozen import freeze
-from lib.attack_charts import casualty_chart, claimant_colors, cumulative_chart, disagreements, figure_table, monthly_chart
+from lib.attack_charts import casualty_chart, claimant_colors, cumulative_chart, disagreements, figure_table, monthly_chart, relayed_text
 from lib.briefing import figure_notes
 from lib.highlight import escape_markdown
 from pages.charts import plotly_chart
@@ -79,7 +79,7 @@ if points:
     ids = {p.get("customdata") for p in points}
     for _, r in table[table["figure_id"].isin(ids)].iterrows():
         link = f" [Open in the reader]({r['reader']})" if r["reader"] else ""
-        said = escape_markdown(f"{r['period']}, claimed by {r['claimant']}, reported by {r['reporter']}: “{r['evidence']}”")
+        said = escape_markdown(f"{r['period']}, claimed by {r['claimant']}{relayed_text(r['relayed_by'])}, reported by {r['reporter']}: “{r['evidence']}”")
         st.info(f"**{escape_markdown(r['claim'] + ' ' + r['unit'])}**, {said}{link}")
 
 st.subheader("Every figure shown")

@@ -78,3 +78,14 @@ def test_the_longer_disagreement_list_is_sent_only_when_opened(run_page, monkeyp
         assert listed.replace("\\", "").splitlines() == ["- " + line for line in lines[3:]]  # markdown escapes removed
     finally:
         st.cache_resource.clear()
+
+
+def test_a_claim_relayed_by_a_report_shows_the_whole_chain(run_page):
+    # "six attacks on Israel" claimed by a Saudi-linked group, in a Washington Institute report, reported by Shafaq News.
+    at = run_page("pages/attacks.py", {"claimant": "Group linked to Saudi Arabia", "atk_chart": "Cumulative and rates"})
+    table = frame_with(at, "claim", "claimant", "relayed_by", "reporter")
+    assert table[["claim", "claimant", "relayed_by", "reporter"]].values.tolist() == [
+        ["6", "Group linked to Saudi Arabia", "The Washington Institute for Near East Policy", "Shafaq News"]]
+    hovers = [h for spec in chart_specs(at) for t in spec["data"] for h in plotly_values(t.get("hovertext", []))]
+    assert any("claimed by <b>Group linked to Saudi Arabia</b>, in a report by The Washington Institute for Near East Policy, reported by Shafaq News" in h
+               for h in hovers), hovers

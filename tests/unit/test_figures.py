@@ -42,9 +42,32 @@ def test_daily_launches_rate(processed):
 
 
 def test_facade_group_attacks_claimed_per_washington_institute(processed):
+    # The shared README: "six attacks on Israel" claimed by a Saudi-linked facade group
+    # (Washington Institute report). The group claims, the institute's report relays, Shafaq reports.
     r = one(figs(processed, "002"), count=6, unit="attacks")
-    assert r["claimant_actor"] == "washington_institute" and r["reporter"] == "Shafaq News"
-    assert r["target"] == "israel"
+    assert (r["claimant"], r["claimant_actor"]) == ("Group linked to Saudi Arabia", None)  # unnamed; Saudi Arabia claimed nothing
+    assert r["relayed_by"] == "The Washington Institute for Near East Policy" and r["reporter"] == "Shafaq News"
+    assert (r["granularity"], r["target"]) == ("cumulative", "israel")
+
+
+def test_only_a_claim_inside_a_report_is_relayed(processed):
+    relayed = [(r["count"], r["unit"]) for rows in processed.values() for r in rows["figures"] if r["relayed_by"]]
+    assert relayed == [(6, "attacks")]
+
+
+def test_a_named_group_claiming_inside_a_report_is_the_claimant():
+    from lib.figures import _Attribution
+    from lib.pipeline import load_context
+
+    ctx = load_context()
+    sent = "A statement from the Pentagon said that the Kataib Hezbollah group claimed responsibility for 12 attacks."
+    start = sent.index("Kataib Hezbollah")
+    local = [{"actor": "us_department_of_defense", "ls": sent.index("Pentagon"), "le": sent.index("Pentagon") + 8},
+             {"actor": "kataib_hezbollah", "ls": start, "le": start + len("Kataib Hezbollah")}]
+    attribution = _Attribution(sent, local, ctx, lambda: None)
+    at = sent.index("12")
+    assert attribution.claimant(at) == ("Kata'ib Hezbollah", "kataib_hezbollah")
+    assert attribution.relayed_by(at) == ctx.registry.actors["us_department_of_defense"].name
 
 
 def test_two_israeli_soldiers_killed(processed):

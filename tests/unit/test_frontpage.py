@@ -25,3 +25,10 @@ def test_a_curated_figure_gives_its_citation_and_text_is_escaped():
     assert line == "- **35** attacks (up to 2024\\-09\\-30): Militia \\*Spotlight\\* (\\[x\\]\\(javascript:alert\\(1\\)\\))"
     assert figure_line({"count": 2.0, "unit": "killed", "period_start": pd.NaT, "period_end": pd.NaT, "claimant": "Israel",
                         "reporter": "Israel"}) == "- **2** killed (period not stated): Israel"
+
+
+def test_a_claim_relayed_by_a_report_names_the_group_the_report_and_the_outlet():
+    line = figure_line({"count": 6.0, "unit": "attacks", "period_start": None, "period_end": "2024-11-21", "claimant": "Group linked to Saudi Arabia",
+                        "relayed_by": "The Washington Institute for Near East Policy", "reporter": "Shafaq News", "granularity": "cumulative"})
+    assert line == ("- **6** attacks (up to 2024\\-11\\-21): Group linked to Saudi Arabia, in a report by The Washington Institute for Near East Policy, "
+                    "via Shafaq News")
