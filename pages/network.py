@@ -137,7 +137,7 @@ def profile(actor: str):
     _, ego_html = draw(loaders.current_build_id(), current_filters(), network.GraphOptions(top_n=1000), False, False, False, actor, 420)
     st.iframe(ego_html, height=network.frame_height(420))
 
-    st.markdown("**Relations, by type and outlet**")
+    st.markdown("**Relations, by type and outlet** (hedged and negated ones too, named in the flags column; the graphs leave them out unless switched on)")
     if p.relations.empty:
         st.info("No relation with this actor was read from the articles shown.")
     else:
