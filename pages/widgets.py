@@ -260,12 +260,6 @@ def require_access() -> None:
     st.stop()
 
 
-if __name__ == "__main__":
-    # Opened as a page (/widgets): in Streamlit's legacy pages-folder mode every file here
-    # is routable. Leave that mode; the app then treats /widgets as an unknown page.
-    ensure_navigation()
-
-
 # --- scrolling ------------------------------------------------------------------
 _scroll_component = st.components.v2.component("crosscurrents_scroll_to", js=(STATIC_DIR / "scroll_to.js").read_text(encoding="utf-8"),
                                                isolate_styles=False)  # it looks for the element in the page's own DOM
@@ -275,3 +269,10 @@ def scroll_into_view(element_id: str, *, once: str, key: str) -> None:
     """Scroll the page to the element with ``element_id`` when it is drawn, once per
     value of ``once`` (a new link scrolls again; a rerun of the same one does not)."""
     _scroll_component(key=key, data=json.dumps({"id": element_id, "once": once}).encode("utf-8"), height=0)
+
+
+if __name__ == "__main__":
+    # Opened as a page (/widgets): in Streamlit's legacy pages-folder mode every file here
+    # is routable. Leave that mode; the app then treats /widgets as an unknown page.
+    ensure_navigation()
+
