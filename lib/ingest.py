@@ -46,8 +46,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
-from lib import corpus, paths, pipeline, schema, store
+from lib import corpus, fingerprints, paths, pipeline, schema, store
 from lib.corpus import ArticleSource, BadArticle
+from lib.fingerprints import shingles, similarity
 
 AUDIT_FILE = "audit.log.jsonl"
 REMOVED_DIR = "removed"
@@ -55,7 +56,6 @@ ENABLE_ENV = "CROSSCURRENTS_ALLOW_INGEST"
 KINDS = {".txt": "text", ".md": "text", ".html": "html", ".htm": "html", ".json": "json"}
 MAX_FILE_BYTES = 10_000_000  # an HTML page or a JSON batch; each article's text is held to corpus.MAX_ARTICLE_BYTES
 NEAR_DUPLICATE = 0.5  # share of the shorter text's word triples found in the other
-SHINGLE = 3
 CONVERTIBLE = ("cp1256", "cp1252", "latin_1")  # Arabic Windows, Western Windows, ISO latin-1
 ENCODING_NAMES = {"cp1256": "windows-1256 (Arabic)", "cp1252": "windows-1252 (Western European)", "latin_1": "latin-1 (ISO-8859-1)"}
 MAGIC = {b"%PDF": "a PDF", b"PK\x03\x04": "a ZIP or Word/OpenDocument file", b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image", b"\xd0\xcf\x11\xe0": "an old Word/Excel file"}
@@ -302,25 +302,9 @@ class Duplicate:
         return f"a near-duplicate of {self.of}{title}: {share}% of its word sequences are shared"
 
 
-def shingles(text: str) -> set[str]:
-    words = re.findall(r"\w+", text.lower())
-    if len(words) < SHINGLE:
-        return {" ".join(words)} if words else set()
-    return {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
-
-
-def similarity(a: set[str], b: set[str]) -> float:
-    """Containment: the share of the smaller text's word triples found in the
-    other. A republished copy with a new header, a few words changed or a
-    paragraph cut scores high; different articles on the same story score
-    under 0.05 on the seed corpus."""
-    if not a or not b:
-        return 0.0
-    return len(a & b) / min(len(a), len(b))
-
-
 @dataclass
 class KnownArticle:
+    """An earlier article of the same batch, for duplicate checks within it."""
     article_id: str
     title: str | None
     content_hash: str
@@ -328,20 +312,58 @@ class KnownArticle:
     in_batch: bool = False
 
 
-def known_articles(store_dir=None) -> list[KnownArticle]:
+class StoredArticles:
+    """What is in a build of the store, for duplicate checks: exact copies by content
+    hash; near copies through the ``fingerprints`` table (lib/fingerprints.py), the best
+    candidates then compared exactly from their text. Holds only ids, titles and hashes."""
+
+    def __init__(self, build: Path | None):
+        self.build = build
+        self.by_hash: dict[str, tuple[str, str | None]] = {}
+        if build is not None:
+            t = store.read_arrow("articles", columns=["article_id", "title", "content_hash"], build=build)
+            self.by_hash = {h: (a, title) for a, title, h in zip(t["article_id"].to_pylist(), t["title"].to_pylist(), t["content_hash"].to_pylist())}
+
+    def exact(self, content_hash: str) -> Duplicate | None:
+        hit = self.by_hash.get(content_hash)
+        return Duplicate("exact", hit[0], 1.0, hit[1]) if hit else None
+
+    def near(self, clean_text: str) -> Duplicate | None:
+        mine = shingles(clean_text)
+        kept = fingerprints.sampled_hashes(mine)
+        if self.build is None or not kept:
+            return None
+        rows = store.read_arrow("fingerprints", columns=["article_id", "hash"], build=self.build, where=pc.field("hash").isin(kept))
+        if rows.num_rows == 0:
+            return None
+        shared = rows.group_by("article_id").aggregate([("hash", "count")]).sort_by([("hash_count", "descending"), ("article_id", "ascending")])
+        ids = shared["article_id"].to_pylist()[: fingerprints.CANDIDATES]
+        texts = store.read_arrow("articles", columns=["article_id", "title", "text"], build=self.build, where=pc.field("article_id").isin(ids)).to_pylist()
+        scored = sorted(((similarity(mine, shingles(r["text"] or "")), r["article_id"], r["title"]) for r in texts), key=lambda x: (-x[0], x[1]))
+        if scored and scored[0][0] >= NEAR_DUPLICATE:
+            return Duplicate("near", scored[0][1], round(scored[0][0], 3), scored[0][2])
+        return None
+
+    def find(self, content_hash: str, clean_text: str) -> Duplicate | None:
+        return self.exact(content_hash) or self.near(clean_text)
+
+
+def known_articles(store_dir=None) -> StoredArticles:
     """What is in the store now, for duplicate checks."""
     build = store.current_build(store_dir or paths.STORE_DIR)
-    return list(_known_in_build(str(build))) if build else []
+    return _stored_in_build(str(build)) if build else StoredArticles(None)
 
 
-@lru_cache(maxsize=4)
-def _known_in_build(build: str) -> tuple[KnownArticle, ...]:
+@lru_cache(maxsize=2)
+def _stored_in_build(build: str) -> StoredArticles:
     # A build directory never changes once written, so its name is a safe cache key.
-    t = store.read_arrow("articles", columns=["article_id", "title", "content_hash", "text"], build=Path(build)).to_pylist()
-    return tuple(KnownArticle(r["article_id"], r["title"], r["content_hash"], shingles(r["text"] or "")) for r in t)
+    return StoredArticles(Path(build))
 
 
-def find_duplicate(content_hash: str, clean_text: str, known: list[KnownArticle]) -> Duplicate | None:
+def find_duplicate(content_hash: str, clean_text: str, known: list[KnownArticle] | StoredArticles) -> Duplicate | None:
+    """An exact or near copy of the text among ``known``: the store, or the batch's earlier articles."""
+    if isinstance(known, StoredArticles):
+        return known.find(content_hash, clean_text)
     for k in known:
         if k.content_hash == content_hash:
             return Duplicate("exact", k.article_id, 1.0, k.title, k.in_batch)
@@ -378,7 +400,7 @@ class Draft:
         }
 
 
-def prepare(item: Extracted, ctx, given: dict | None = None, known: list[KnownArticle] | None = None, corpus_dir=None) -> Draft:
+def prepare(item: Extracted, ctx, given: dict | None = None, known: StoredArticles | None = None, corpus_dir=None) -> Draft:
     """Metadata merged (what the user gave over what the file states) and
     validated, the engine run on the article, duplicates looked up. Raises
     IngestError for bad metadata or an exact duplicate; writes nothing."""
@@ -396,7 +418,7 @@ def prepare(item: Extracted, ctx, given: dict | None = None, known: list[KnownAr
     cdir = Path(corpus_dir or paths.CORPUS_DIR)
     src = ArticleSource(item.article_id, cdir / f"{item.article_id}.txt", item.text, meta)
     rows = pipeline.process_article(src, ctx)
-    dup = find_duplicate(item.content_hash, rows["articles"][0]["text"], known or [])
+    dup = find_duplicate(item.content_hash, rows["articles"][0]["text"], known or StoredArticles(None))
     if dup and dup.kind == "exact":
         raise IngestError(f"{item.name}: duplicate: {dup.describe()}")
     return Draft(item, meta, rows, dup, notices)
@@ -674,19 +696,19 @@ def commit(drafts: list[Draft], *, user: str, via: str, decisions: dict[str, str
 
     def make_change() -> Change:
         # Checked again with the lock held: another session may have added a copy since the preview.
-        known_list = known_articles(store_dir)
-        known = {k.content_hash: k for k in known_list}
+        known = known_articles(store_dir)
         files: dict[Path, bytes | None] = {}
         sources, entries, seen = [], [], set()
         added_at = datetime.now().astimezone().isoformat(timespec="seconds")
         for d in drafts:
             aid, digest = d.article_id, d.source.content_hash
             txt = corpus_dir / f"{aid}.txt"
-            if digest in known or txt.exists() or aid in seen:
-                other = known[digest].article_id if digest in known else aid
+            copy = known.exact(digest)
+            if copy or txt.exists() or aid in seen:
+                other = copy.of if copy else aid
                 raise IngestError(f"{d.source.name}: duplicate: an exact copy of {other}, already in the corpus")
             if not d.duplicate and aid not in decisions:
-                late = find_duplicate(digest, d.article["text"], known_list)
+                late = known.near(d.article["text"])
                 if late:
                     raise IngestError(f"{d.source.name}: became {late.describe()}, added meanwhile; check it again")
             seen.add(aid)

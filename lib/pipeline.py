@@ -51,7 +51,7 @@ def _extractors():
 
     Imported lazily so each extraction module stays independent of the others.
     """
-    from lib import events, figures, framing, passages, relations
+    from lib import events, figures, fingerprints, framing, passages, relations
 
     return {
         "figures": figures.extract,
@@ -60,6 +60,7 @@ def _extractors():
         "quotes": framing.extract_quotes,
         "events": events.extract,
         "passage_terms": passages.extract_terms,
+        "fingerprints": fingerprints.extract,
     }
 
 

@@ -67,10 +67,15 @@ PASSAGE_TERMS = pa.schema([
     ("article_id", S), ("sent_id", I), ("term", S), ("count", I),
 ])
 
+FINGERPRINTS = pa.schema([
+    # A sample of each article's hashed word triples, to find near-duplicates of an added article (lib/fingerprints.py).
+    ("article_id", S), ("hash", pa.int64()),
+])
+
 SCHEMAS = {
     "articles": ARTICLES, "sentences": SENTENCES, "mentions": MENTIONS, "candidates": CANDIDATES,
     "figures": FIGURES, "relations": RELATIONS, "quotes": QUOTES, "labels": LABELS, "events": EVENTS,
-    "passage_terms": PASSAGE_TERMS,
+    "passage_terms": PASSAGE_TERMS, "fingerprints": FINGERPRINTS,
 }
 
 

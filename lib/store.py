@@ -103,17 +103,18 @@ def table_in_build(build: Path, name: str) -> Path:
     return single if single.exists() or not (Path(build) / name).is_dir() else Path(build) / name
 
 
-def read_arrow(name: str, store_dir: Path | None = None, columns=None, build: Path | None = None) -> pa.Table:
+def read_arrow(name: str, store_dir: Path | None = None, columns=None, build: Path | None = None, where=None) -> pa.Table:
     """One table as Arrow, whichever layout it was written in (of the current
-    build, or of ``build`` when given)."""
+    build, or of ``build`` when given); ``where``, a pyarrow expression, keeps the
+    rows it is true of as the file is read (the rest are never held in memory)."""
     path = table_in_build(build, name) if build is not None else table_path(name, store_dir)
     if path.is_dir():
         import pyarrow.dataset as ds
 
         data = ds.dataset(path, format="parquet", partitioning="hive")
         keep = columns or [c for c in data.schema.names if c not in PARTITION_COLUMNS]
-        return data.to_table(columns=list(keep))
-    return pq.read_table(path, columns=columns)
+        return data.to_table(columns=list(keep), filter=where)
+    return pq.read_table(path, columns=columns, filters=where)
 
 
 def read_table(name: str, store_dir: Path | None = None, columns=None):
