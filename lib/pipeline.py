@@ -179,9 +179,13 @@ def input_hash(corpus_dir: Path) -> str:
     dictionaries and code, which are small, count by content.
     """
     h = hashlib.sha256(f"schema={store.SCHEMA_VERSION};code={CODE_VERSION}".encode())
-    for p in sorted(p for p in Path(corpus_dir).iterdir() if p.is_file()):
-        st = p.stat()
-        h.update(f"\0corpus/{p.name}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+    # os.scandir, not pathlib: at 100,000 articles making and sorting Path objects took
+    # 5 of the 10 s two staleness checks cost when one article was added.
+    with os.scandir(corpus_dir) as entries:
+        files = sorted((e for e in entries if e.is_file()), key=lambda e: e.name)
+    for e in files:
+        st = e.stat()
+        h.update(f"\0corpus/{e.name}\0{st.st_size}\0{st.st_mtime_ns}".encode())
     for group, paths in (("data", dictionary_files()), ("code", code_files())):
         for p in paths:
             h.update(f"\0{group}/{p.name}\0".encode())
