@@ -242,3 +242,20 @@ def test_timeline_writes_source_counts_only_while_they_can_be_read(linked, monke
     assert max(size for tr in traces for size in tr.marker.size) <= 26 and all(tr.marker.opacity == 0.6 for tr in traces)
     assert (timeline.marker_size(None, None, crowded=True), timeline.marker_size(400, 0, crowded=True), timeline.marker_size(400, 0)) == (6, 26, 110)
     assert any("3 sources" in h for tr in traces for h in tr.hovertext)
+
+
+def test_reports_that_share_specifics_share_a_key(processed, ctx):
+    # Linking compares only reports filed under a common key (_specifics): any pair that
+    # _shares_specifics must have one, or linking would miss it. Every pair of seed reports,
+    # each also with its source swapped for a parent and a child (al-Sudani and the Government of Iraq).
+    reports = [ev._report_from_row(r) for seed in sorted(processed) for r in processed[seed]["events"]]
+    from dataclasses import replace
+    reg = ctx.registry
+    varied = list(reports)
+    for r in reports:
+        if r.source and reg.actors[r.source].parents:
+            varied.append(replace(r, source=reg.actors[r.source].parents[0][0]))
+    varied += [replace(r, source="mohammed_shia_al_sudani") for r in reports[:3]] + [replace(r, source="government_of_iraq") for r in reports[:3]]
+    pairs = [(a, b) for i, a in enumerate(varied) for b in varied[i + 1 :] if ev._shares_specifics(a, b, ctx)]
+    assert len(pairs) > 20
+    assert all(ev._specifics(a, ctx) & ev._specifics(b, ctx) for a, b in pairs)
