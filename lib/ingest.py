@@ -333,11 +333,9 @@ class StoredArticles:
         kept = fingerprints.sampled_hashes(mine)
         if self.build is None or not kept:
             return None
-        rows = store.read_arrow("fingerprints", columns=["article_id", "hash"], build=self.build, where=pc.field("hash").isin(kept))
-        if rows.num_rows == 0:
+        ids = self._candidates(kept)
+        if not ids:
             return None
-        shared = rows.group_by("article_id").aggregate([("hash", "count")]).sort_by([("hash_count", "descending"), ("article_id", "ascending")])
-        ids = shared["article_id"].to_pylist()[: fingerprints.CANDIDATES]
         texts = store.read_arrow("articles", columns=["article_id", "title", "text"], build=self.build, where=pc.field("article_id").isin(ids)).to_pylist()
         scored = sorted(((similarity(mine, shingles(r["text"] or "")), r["article_id"], r["title"]) for r in texts), key=lambda x: (-x[0], x[1]))
         if scored and scored[0][0] >= NEAR_DUPLICATE:
@@ -346,6 +344,22 @@ class StoredArticles:
 
     def find(self, content_hash: str, clean_text: str) -> Duplicate | None:
         return self.exact(content_hash) or self.near(clean_text)
+
+    def _candidates(self, kept: list[int]) -> list[str]:
+        """The stored articles sharing the most kept triples with a text, most first."""
+        assert self.build is not None
+        if store.table_in_build(self.build, "fingerprints").exists():
+            rows = store.read_arrow("fingerprints", columns=["article_id", "hash"], build=self.build, where=pc.field("hash").isin(kept))
+        else:  # a store built before the table existed: its texts, a batch at a time (slow, never all in memory)
+            mine, found = set(kept), list[tuple[str, int]]()
+            for batch in store.read_batches("articles", ["article_id", "text"], build=self.build):
+                for aid, text in zip(batch["article_id"].to_pylist(), batch["text"].to_pylist()):
+                    found.extend((aid, h) for h in mine.intersection(fingerprints.sampled_hashes(shingles(text or ""))))
+            rows = pa.table({"article_id": pa.array([a for a, _ in found], pa.string()), "hash": pa.array([h for _, h in found], pa.int64())})
+        if rows.num_rows == 0:
+            return []
+        shared = rows.group_by("article_id").aggregate([("hash", "count")]).sort_by([("hash_count", "descending"), ("article_id", "ascending")])
+        return shared["article_id"].to_pylist()[: fingerprints.CANDIDATES]
 
 
 def known_articles(store_dir=None) -> StoredArticles:

@@ -117,6 +117,15 @@ def read_arrow(name: str, store_dir: Path | None = None, columns=None, build: Pa
     return pq.read_table(path, columns=columns, filters=where)
 
 
+def read_batches(name: str, columns: list[str], build: Path):
+    """One table of ``build``, record batch by record batch (a table too large to hold at once)."""
+    import pyarrow.dataset as ds
+
+    path = table_in_build(build, name)
+    data = ds.dataset(path, format="parquet", partitioning="hive" if path.is_dir() else None)
+    return data.to_batches(columns=columns)
+
+
 def read_table(name: str, store_dir: Path | None = None, columns=None):
     """One table as a pandas DataFrame."""
     return read_arrow(name, store_dir, columns).to_pandas()

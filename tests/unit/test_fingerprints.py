@@ -38,3 +38,12 @@ def test_a_near_copy_is_found_and_scored_exactly_from_the_stored_text(data, seed
 def _stored_text(data, article_id):
     arts = store.read_table("articles", data / "processed")
     return arts.loc[arts["article_id"] == article_id, "text"].iloc[0]
+
+
+def test_a_store_built_before_the_table_still_finds_the_copy(data, seeds):
+    # An upgraded deployment's store has no fingerprints until it is rebuilt: its texts are read instead.
+    build = store.current_build(data / "processed")
+    store.table_in_build(build, "fingerprints").unlink()
+    text = seeds["003"].raw.replace("Iran", "Tehran", 3)
+    dup = ingest.StoredArticles(build).near(text)
+    assert dup is not None and (dup.kind, dup.of) == ("near", "003_c3e4981192742f60") and dup.similarity > 0.9
