@@ -22,6 +22,7 @@ import shutil
 import time
 import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -124,6 +125,15 @@ def read_batches(name: str, columns: list[str], build: Path):
     path = table_in_build(build, name)
     data = ds.dataset(path, format="parquet", partitioning="hive" if path.is_dir() else None)
     return data.to_batches(columns=columns)
+
+
+def table_schema(name: str, build: Path) -> pa.Schema:
+    """The schema of one table of ``build``, read from its files' footers (no rows)."""
+    import pyarrow.dataset as ds
+
+    path = table_in_build(build, name)
+    data = ds.dataset(path, format="parquet", partitioning="hive" if path.is_dir() else None)
+    return pa.schema([f for f in data.schema if f.name not in PARTITION_COLUMNS])
 
 
 def read_table(name: str, store_dir: Path | None = None, columns=None):
@@ -245,10 +255,34 @@ class BuildWriter:
 
 
 def write_store(tables: dict[str, pa.Table], manifest: dict, store_dir: Path | None = None) -> Path:
-    """Publish a whole build at once (incremental ingest commits use this)."""
+    """Publish a whole build at once."""
     with BuildWriter(store_dir) as writer:
         writer.append(tables)
         return writer.commit(manifest)
+
+
+@dataclass(frozen=True)
+class StoredTable:
+    """A table of an existing build, to be copied into a new one batch by batch."""
+    build: Path
+    name: str
+
+
+def write_parts(parts: dict[str, list], manifest: dict, store_dir: Path | None = None) -> Path:
+    """Publish a build whose tables are each a sequence of parts: Arrow tables, or
+    ``StoredTable``s streamed from an earlier build (an added article then costs its
+    own rows, not a copy of the whole store in memory). The manifest's row counts
+    are filled in."""
+    with BuildWriter(store_dir) as writer:
+        for name, pieces in parts.items():
+            for piece in pieces:
+                if isinstance(piece, StoredTable):
+                    columns = [f.name for f in table_schema(piece.name, piece.build)]
+                    for batch in read_batches(piece.name, columns, piece.build):
+                        writer.append({name: pa.Table.from_batches([batch])})
+                else:
+                    writer.append({name: piece})
+        return writer.commit({**manifest, "counts": dict(writer.rows)})
 
 
 def _prune(store: Path, keep: Path) -> None:

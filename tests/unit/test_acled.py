@@ -128,7 +128,7 @@ def test_bad_export_refused_nothing_written(data, ctx, label, transform, message
 def test_crash_mid_import_leaves_everything_as_it_was(data, ctx, monkeypatch):
     before = tree_hash(data)
     plan = acled.plan_import("acled_sample.csv", SAMPLE.read_bytes(), ctx)
-    monkeypatch.setattr(store, "write_store", lambda *a, **k: (_ for _ in ()).throw(OSError(28, "No space left on device")))
+    monkeypatch.setattr(store, "write_parts", lambda *a, **k: (_ for _ in ()).throw(OSError(28, "No space left on device")))
     with pytest.raises(ingest.IngestError, match="commit failed, nothing was changed: OSError"):
         acled.commit_import(plan, user="t", via="test")
     assert not acled.events_path(data).exists()

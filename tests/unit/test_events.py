@@ -259,3 +259,20 @@ def test_reports_that_share_specifics_share_a_key(processed, ctx):
     pairs = [(a, b) for i, a in enumerate(varied) for b in varied[i + 1 :] if ev._shares_specifics(a, b, ctx)]
     assert len(pairs) > 20
     assert all(ev._specifics(a, ctx) & ev._specifics(b, ctx) for a, b in pairs)
+
+
+@pytest.mark.parametrize("seed", ["000", "001", "002", "003", "004"])
+def test_linking_an_added_article_gives_the_clusters_of_linking_everything(processed, ctx, seed):
+    # Adding an article links its reports into the clusters they touch only (link_added);
+    # the result must be what linking every report again gives (the Soleimani killing, told
+    # by three outlets, is one event whichever of them is added last).
+    from lib import schema
+
+    others = [r for s in sorted(processed) if s != seed for r in processed[s]["events"]]
+    stored = schema.to_table("events", ev.link_across_articles(others, ctx))
+    added = processed[seed]["events"]
+    got = ev.link_added(stored, added, ctx).to_pylist()
+    want = schema.to_table("events", ev.link_across_articles(stored.to_pylist() + added, ctx)).to_pylist()
+    rows = lambda t: sorted(tuple(map(str, r.values())) for r in t)  # noqa: E731
+    assert rows(got) == rows(want)
+    assert len({r["cluster_id"] for r in got}) == len({r["cluster_id"] for r in want})

@@ -244,7 +244,7 @@ def test_crash_in_store_write_restores_corpus(data, ctx, monkeypatch):
     def disk_full(*a, **k):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(store, "write_store", disk_full)
+    monkeypatch.setattr(store, "write_parts", disk_full)
     with pytest.raises(ingest.IngestError, match=r"commit failed, nothing was changed: OSError: \[Errno 28\] No space left on device"):
         ingest.commit(drafts, user="t", via="test")
     assert tree_hash(data) == before
