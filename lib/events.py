@@ -1147,6 +1147,25 @@ def link_added(stored: pa.Table, added: list[dict], ctx) -> pa.Table:
     return table.take(order)
 
 
+def unlink_removed(stored: pa.Table, removed: set[str], ctx) -> pa.Table:
+    """The events table once the articles ``removed`` are taken out of ``stored``: the
+    clusters they were in are linked again from their other reports (one may split in
+    two); the others stay as stored. The same clusters as linking everything again."""
+    import pyarrow.compute as pc
+
+    from lib import schema
+
+    if not removed:
+        return stored
+    gone = pc.fill_null(pc.is_in(stored["article_id"], value_set=pa.array(sorted(removed), pa.string())), False)
+    touched = pc.unique(stored.filter(gone)["cluster_id"]).drop_null()
+    in_touched = pc.fill_null(pc.is_in(stored["cluster_id"], value_set=touched), False)
+    remaining = stored.filter(pc.and_(in_touched, pc.invert(gone))).to_pylist()
+    table = pa.concat_tables([stored.filter(pc.invert(in_touched)), schema.to_table("events", link_across_articles(remaining, ctx))])
+    order = pc.sort_indices(table, sort_keys=[("cluster_date", "ascending", "at_end"), ("cluster_id", "ascending", "at_end"), ("article_id", "ascending", "at_end")])
+    return table.take(order)
+
+
 def _cluster_fields(rows, reps, ctx, types, places: Gazetteer, known) -> dict:
     reg = ctx.registry
     k = known.get(reps[0].known) if reps[0].known else None

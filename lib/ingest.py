@@ -680,6 +680,13 @@ def _incremental_tables(change: Change, corpus_dir: Path, store_dir: Path) -> tu
             parts: dict[str, list] = {name: [store.StoredTable(build, name), schema.to_table(name, new[name])] for name in schema.SCHEMAS}
             parts["events"] = [events.link_added(store.read_arrow("events", build=build), new["events"], ctx)]
             return parts, None
+        if change.drop and not change.add and all(Path(f).parent != Path(paths.DATA_DIR) for f in change.files):
+            # Articles removed, no dictionary changed: their rows are left out as the tables are
+            # streamed, and the events they were in are linked again from their other reports.
+            drop = frozenset(change.drop)
+            parts = {name: [store.StoredTable(build, name, drop)] for name in schema.SCHEMAS}
+            parts["events"] = [events.unlink_removed(store.read_arrow("events", build=build), set(drop), ctx)]
+            return parts, None
         base = {name: store.read_arrow(name, build=build) for name in schema.SCHEMAS}
         lazy = _LazyRows(base, new, change.drop)
         pipeline.finalize(lazy, ctx)  # sets its tables in place; only those it reads became rows

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from lib.paths import STORE_DIR
@@ -263,9 +264,11 @@ def write_store(tables: dict[str, pa.Table], manifest: dict, store_dir: Path | N
 
 @dataclass(frozen=True)
 class StoredTable:
-    """A table of an existing build, to be copied into a new one batch by batch."""
+    """A table of an existing build, to be copied into a new one batch by batch,
+    without the rows of the articles in ``drop``."""
     build: Path
     name: str
+    drop: frozenset[str] = frozenset()
 
 
 def write_parts(parts: dict[str, list], manifest: dict, store_dir: Path | None = None) -> Path:
@@ -279,7 +282,10 @@ def write_parts(parts: dict[str, list], manifest: dict, store_dir: Path | None =
                 if isinstance(piece, StoredTable):
                     columns = [f.name for f in table_schema(piece.name, piece.build)]
                     for batch in read_batches(piece.name, columns, piece.build):
-                        writer.append({name: pa.Table.from_batches([batch])})
+                        rows = pa.Table.from_batches([batch])
+                        if piece.drop:
+                            rows = rows.filter(pc.invert(pc.is_in(rows["article_id"], value_set=pa.array(sorted(piece.drop), pa.string()))))
+                        writer.append({name: rows})
                 else:
                     writer.append({name: piece})
         return writer.commit({**manifest, "counts": dict(writer.rows)})

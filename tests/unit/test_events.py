@@ -276,3 +276,15 @@ def test_linking_an_added_article_gives_the_clusters_of_linking_everything(proce
     rows = lambda t: sorted(tuple(map(str, r.values())) for r in t)  # noqa: E731
     assert rows(got) == rows(want)
     assert len({r["cluster_id"] for r in got}) == len({r["cluster_id"] for r in want})
+
+
+@pytest.mark.parametrize("seed", ["000", "001", "002", "003", "004"])
+def test_removing_an_article_gives_the_clusters_of_linking_the_rest(processed, ctx, seed):
+    from lib import schema
+
+    everything = schema.to_table("events", ev.link_across_articles([r for s in sorted(processed) for r in processed[s]["events"]], ctx))
+    gone = {r["article_id"] for r in processed[seed]["events"]} or {seed}
+    got = ev.unlink_removed(everything, gone, ctx).to_pylist()
+    want = schema.to_table("events", ev.link_across_articles([r for r in everything.to_pylist() if r["article_id"] not in gone], ctx)).to_pylist()
+    rows = lambda t: sorted(tuple(map(str, r.values())) for r in t)  # noqa: E731
+    assert rows(got) == rows(want) and all(r["article_id"] not in gone for r in got)
