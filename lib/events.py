@@ -29,8 +29,10 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 
+from lib import schema
 from lib.casefold import fold, foldable
 from lib.figures import ADJECTIVE_ACTORS, find_numbers, _unit
 from lib.paths import DATA_DIR
@@ -1110,10 +1112,6 @@ def link_added(stored: pa.Table, added: list[dict], ctx) -> pa.Table:
     again, but only the clusters the added reports join are read as rows and linked
     again; the others stay as stored. Linking all 193,000 reports of a 100,000-article
     store again, as rows, took 9.5 GB and most of a minute to add one article."""
-    import pyarrow.compute as pc
-
-    from lib import schema
-
     if not added:
         return stored
     types = load_event_types()
@@ -1141,29 +1139,26 @@ def link_added(stored: pa.Table, added: list[dict], ctx) -> pa.Table:
     in_touched = pc.is_in(stored["cluster_id"], value_set=pa.array(sorted(touched), pa.string()))
     untouched = stored.filter(pc.invert(pc.fill_null(in_touched, False)))
     relinked = link_across_articles(stored.filter(pc.fill_null(in_touched, False)).to_pylist() + list(added), ctx)
-    table = pa.concat_tables([untouched, schema.to_table("events", relinked)])
-    # The order link_across_articles gives: by cluster date (undated last), cluster, article.
-    order = pc.sort_indices(table, sort_keys=[("cluster_date", "ascending", "at_end"), ("cluster_id", "ascending", "at_end"), ("article_id", "ascending", "at_end")])
-    return table.take(order)
+    return _in_cluster_order(pa.concat_tables([untouched, schema.to_table("events", relinked)]))
 
 
 def unlink_removed(stored: pa.Table, removed: set[str], ctx) -> pa.Table:
     """The events table once the articles ``removed`` are taken out of ``stored``: the
     clusters they were in are linked again from their other reports (one may split in
     two); the others stay as stored. The same clusters as linking everything again."""
-    import pyarrow.compute as pc
-
-    from lib import schema
-
     if not removed:
         return stored
     gone = pc.fill_null(pc.is_in(stored["article_id"], value_set=pa.array(sorted(removed), pa.string())), False)
     touched = pc.unique(stored.filter(gone)["cluster_id"]).drop_null()
     in_touched = pc.fill_null(pc.is_in(stored["cluster_id"], value_set=touched), False)
     remaining = stored.filter(pc.and_(in_touched, pc.invert(gone))).to_pylist()
-    table = pa.concat_tables([stored.filter(pc.invert(in_touched)), schema.to_table("events", link_across_articles(remaining, ctx))])
-    order = pc.sort_indices(table, sort_keys=[("cluster_date", "ascending", "at_end"), ("cluster_id", "ascending", "at_end"), ("article_id", "ascending", "at_end")])
-    return table.take(order)
+    return _in_cluster_order(pa.concat_tables([stored.filter(pc.invert(in_touched)), schema.to_table("events", link_across_articles(remaining, ctx))]))
+
+
+def _in_cluster_order(table: pa.Table) -> pa.Table:
+    """Rows in the order link_across_articles gives: by cluster date (undated last), cluster, article."""
+    keys = [("cluster_date", "ascending", "at_end"), ("cluster_id", "ascending", "at_end"), ("article_id", "ascending", "at_end")]
+    return table.take(pc.sort_indices(table, sort_keys=keys))
 
 
 def _cluster_fields(rows, reps, ctx, types, places: Gazetteer, known) -> dict:

@@ -119,22 +119,22 @@ def read_arrow(name: str, store_dir: Path | None = None, columns=None, build: Pa
     return pq.read_table(path, columns=columns, filters=where)
 
 
-def read_batches(name: str, columns: list[str], build: Path):
-    """One table of ``build``, record batch by record batch (a table too large to hold at once)."""
+def _dataset(build: Path, name: str):
+    """One table of ``build`` as a pyarrow dataset, whichever layout it was written in."""
     import pyarrow.dataset as ds
 
     path = table_in_build(build, name)
-    data = ds.dataset(path, format="parquet", partitioning="hive" if path.is_dir() else None)
-    return data.to_batches(columns=columns)
+    return ds.dataset(path, format="parquet", partitioning="hive" if path.is_dir() else None)
+
+
+def read_batches(name: str, columns: list[str], build: Path):
+    """One table of ``build``, record batch by record batch (a table too large to hold at once)."""
+    return _dataset(build, name).to_batches(columns=columns)
 
 
 def table_schema(name: str, build: Path) -> pa.Schema:
     """The schema of one table of ``build``, read from its files' footers (no rows)."""
-    import pyarrow.dataset as ds
-
-    path = table_in_build(build, name)
-    data = ds.dataset(path, format="parquet", partitioning="hive" if path.is_dir() else None)
-    return pa.schema([f for f in data.schema if f.name not in PARTITION_COLUMNS])
+    return pa.schema([f for f in _dataset(build, name).schema if f.name not in PARTITION_COLUMNS])
 
 
 def read_table(name: str, store_dir: Path | None = None, columns=None):
