@@ -15,6 +15,13 @@ def test_the_kept_triples_are_the_same_in_every_copy():
     assert set(kept) <= set(copy)  # case aside, a copy keeps every kept triple of the original
 
 
+def test_the_build_and_the_duplicate_check_keep_the_same_hashes(seeds):
+    from lib.fingerprints import kept_hashes
+
+    for text in [TEXT, "", "two words", "three words here", *(s.raw for s in seeds.values())]:
+        assert kept_hashes(text) == sampled_hashes(shingles(text)), text[:40]
+
+
 def test_each_article_writes_its_kept_hashes():
     rows = fingerprints.extract({"article_id": "a1", "text": TEXT}, [], [], None)
     assert [r["hash"] for r in rows] == sampled_hashes(shingles(TEXT)) and {r["article_id"] for r in rows} == {"a1"}
