@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from lib.highlight import Span, highlight
 from lib.sql import marks
@@ -25,7 +26,7 @@ def search_sql(query: str, article_ids=None, limit: int = 200, actors=()) -> tup
     if actors:
         where.append(f"(article_id, sent_id) IN (SELECT article_id, sent_id FROM mentions WHERE actor IN ({marks(actors)}))")
         params.extend(actors)
-    sql = "SELECT article_id, sent_id, text FROM sentences"
+    sql = "SELECT article_id, sent_id, text, start FROM sentences"
     if where:
         sql += " WHERE " + " AND ".join(where)
     return sql + f" ORDER BY article_id, sent_id LIMIT {int(limit)}", params
@@ -44,10 +45,30 @@ def terms(query: str) -> list[str]:
     return [p for p in phrases if p.strip()] + rest
 
 
-def highlight_hits(text: str, query: str) -> str:
-    """The sentence as escaped HTML with every hit marked."""
-    spans = []
+def highlight_hits(text: str, query: str, names: Sequence[tuple[int, int, str]] = ()) -> str:
+    """The sentence as escaped HTML with every hit marked, and ``names`` (start, end, actor's
+    name; offsets in the sentence) marked in the actors' colour: when the search keeps the
+    sentences naming an actor, the words that name it ("Hezbollah Brigades" for Kata'ib
+    Hezbollah) show why the sentence is there."""
+    spans = [Span(start, end, ACTOR_MARK, name) for start, end, name in names]
     for term in terms(query):
         for m in re.finditer(re.escape(term), text, re.IGNORECASE):
             spans.append(Span(m.start(), m.end(), "#d9a441"))
     return highlight(text, spans)
+
+
+ACTOR_MARK = "#0b5563"
+
+
+def names_in_hits(query, hits, actors, names: dict[str, str]) -> dict[tuple[str, int], list[tuple[int, int, str]]]:
+    """For each hit (article_id, sent_id), where it names one of ``actors``: (start, end, name)
+    in the sentence, read from the store for just those sentences (``query(sql, params, frames)``)."""
+    if not actors or hits is None or hits.empty:
+        return {}
+    rows = query(f"SELECT m.article_id, m.sent_id, m.start - h.start AS s, m.\"end\" - h.start AS e, m.actor FROM mentions m "
+                 f"JOIN hits h USING (article_id, sent_id) WHERE m.actor IN ({marks(actors)}) ORDER BY m.start",
+                 list(actors), frames={"hits": hits[["article_id", "sent_id", "start"]]})
+    out: dict[tuple[str, int], list[tuple[int, int, str]]] = {}
+    for a, sid, start, end, actor in zip(rows["article_id"], rows["sent_id"], rows["s"], rows["e"], rows["actor"]):
+        out.setdefault((a, int(sid)), []).append((int(start), int(end), names.get(actor, actor)))
+    return out

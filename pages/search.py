@@ -12,7 +12,7 @@ from lib import loaders
 from lib.highlight import escape_markdown, reader_href
 from lib.network import outlet_label
 from lib.timeline import date_label
-from lib.search import found_words, highlight_hits, search_sql
+from lib.search import found_words, highlight_hits, names_in_hits, search_sql
 from pages.widgets import actor_name, actor_picker, add_to_briefing, current_filters, download_csv, start_briefing
 
 MAX_HITS = 200
@@ -31,16 +31,18 @@ f = current_filters()
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def search(build_id: str, f, outlets: tuple[str, ...], query: str, actors: tuple[str, ...]):
-    """(articles searched, the hits: MAX_HITS + 1 at most, which says whether there are more),
+    """(articles searched, the hits: MAX_HITS + 1 at most, which says whether there are more, and
+    where they name the actors searched for),
     shared by every session and never changed (a search read every sentence again on each rerun)."""
     articles = f.articles_in_store(articles_all, loaders.query)
     if outlets:
         articles = articles[articles["outlet"].isin(outlets)]
     narrowed = None if len(articles) == len(articles_all) else list(articles["article_id"])
-    return len(articles), loaders.query(*search_sql(query, narrowed, limit=MAX_HITS + 1, actors=list(actors))) if query else None
+    hits = loaders.query(*search_sql(query, narrowed, limit=MAX_HITS + 1, actors=list(actors))) if query else None
+    return len(articles), hits, names_in_hits(loaders.query, hits, actors, {a: actor_name(a) for a in actors})
 
 
-n_searched, hits = search(loaders.current_build_id(), f, tuple(outlets), query, tuple(actors))
+n_searched, hits, named = search(loaders.current_build_id(), f, tuple(outlets), query, tuple(actors))
 start_briefing("Search")
 if not query:
     st.info("Type words to search every sentence of the corpus.")
@@ -59,7 +61,7 @@ if len(hits):
         f'<div style="margin:.4rem 0;padding:.4rem .6rem;border-left:3px solid #0b5563">'
         f'<div style="font-size:.8rem;color:#555">{html.escape(row.outlet)} · {row.published} · {html.escape(row.article_id)} · sentence {row.sent_id} · '
         f'<a href="{html.escape(reader_href(row.article_id, row.sent_id))}" target="_self">open in the reader</a></div>'
-        f'{highlight_hits(row.text, query)}</div>'
+        f'{highlight_hits(row.text, query, named.get((row.article_id, row.sent_id), []))}</div>'
         for row in hits.itertuples()
     ))
 table = pd.DataFrame({"article": hits["article_id"], "outlet": hits["outlet"], "published": hits["published"], "sentence": hits["sent_id"], "text": hits["text"]})

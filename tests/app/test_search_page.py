@@ -15,6 +15,8 @@ def test_search_phrase_and_actor_filter(run_page):
     assert "Sentences naming Israel. Query: '\"drone attack\"'; 3 matching sentence(s)." in caption, caption  # of the 4 with the phrase
     html = "".join(h.proto.body for h in at.get("html"))
     assert "drone attack" in html.lower()
+    # the words naming the actor searched for are marked too, in every hit
+    assert html.count('title="Israel">') >= 3 and '#0b5563' in html
 
 
 def test_a_republished_hit_names_its_writer_and_its_carrier(run_page):

@@ -12,7 +12,7 @@ def test_found_words_says_when_only_the_first_are_shown():
 
 
 def test_limit_applies_after_the_article_filter():
-    sentences = pd.DataFrame({"article_id": ["a"] * 5 + ["b"] * 5, "sent_id": list(range(5)) * 2, "text": ["Drone attack on Harir"] * 10})
+    sentences = pd.DataFrame({"article_id": ["a"] * 5 + ["b"] * 5, "sent_id": list(range(5)) * 2, "text": ["Drone attack on Harir"] * 10, "start": [0] * 10})
     con = duckdb.connect()
     con.register("sentences", sentences)
     sql, params = search_sql("drone", ["b"], limit=3)
@@ -22,7 +22,7 @@ def test_limit_applies_after_the_article_filter():
 
 def test_the_actor_filter_applies_before_the_limit():
     # Sentences naming Iran come after ten that do not: filtering the first hits found none.
-    sentences = pd.DataFrame({"article_id": ["a"] * 12, "sent_id": list(range(12)), "text": ["Drone attack"] * 12})
+    sentences = pd.DataFrame({"article_id": ["a"] * 12, "sent_id": list(range(12)), "text": ["Drone attack"] * 12, "start": [0] * 12})
     mentions = pd.DataFrame({"article_id": ["a", "a", "a"], "sent_id": [10, 11, 3], "actor": ["iran", "iran", "israel"]})
     con = duckdb.connect()
     con.register("sentences", sentences)
@@ -31,3 +31,11 @@ def test_the_actor_filter_applies_before_the_limit():
     assert list(got["sent_id"]) == [10, 11]
     got = con.execute(*search_sql("drone", ["a"], limit=3, actors=["iran", "israel"])).df()
     assert list(got["sent_id"]) == [3, 10, 11]
+
+
+def test_the_names_of_the_actor_searched_for_are_marked_and_escaped():
+    from lib.search import highlight_hits
+
+    html = highlight_hits("Hezbollah Brigades launched a drone <b>", "drone", [(0, 18, "Kata'ib <Hezbollah>")])
+    assert 'title="Kata&#x27;ib &lt;Hezbollah&gt;">Hezbollah Brigades</mark>' in html
+    assert ">drone</mark>" in html and "&lt;b&gt;" in html and "<b>" not in html
