@@ -20,7 +20,8 @@ the best date, the most specific place and a title.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -33,11 +34,13 @@ import pyarrow.compute as pc
 import yaml
 
 from lib import schema
+from lib.acled import is_acled_event
 from lib.casefold import fold, foldable
 from lib.figures import ADJECTIVE_ACTORS, find_numbers, _unit
 from lib.paths import DATA_DIR
 from lib.periods import Period, find_periods, may_hold_period
 from lib.places import Gazetteer, PlaceMatch, load_places
+from lib.store import without_articles
 from lib.registry import tokenize
 from lib.textwords import WordIndex, WordRequirement, Words, words_of
 
@@ -1131,15 +1134,12 @@ def link_added(stored: pa.Table, added: list[dict], ctx) -> pa.Table:
     if conditions:
         mask = conditions[0] if len(conditions) == 1 else pc.or_(conditions[0], conditions[1])
         for row in stored.filter(pc.fill_null(mask, False)).to_pylist():
-            if str(row["event_id"]).startswith("acled:"):
+            if is_acled_event(row):
                 continue  # ACLED events sit beside the articles' events, never merged with them
             old = _report_from_row(row)
             if any((n.known and n.known == old.known) or _links(n, old, ctx, types) for n in new):
                 touched.add(row["cluster_id"])
-    in_touched = pc.is_in(stored["cluster_id"], value_set=pa.array(sorted(touched), pa.string()))
-    untouched = stored.filter(pc.invert(pc.fill_null(in_touched, False)))
-    relinked = link_across_articles(stored.filter(pc.fill_null(in_touched, False)).to_pylist() + list(added), ctx)
-    return _in_cluster_order(pa.concat_tables([untouched, schema.to_table("events", relinked)]))
+    return _relink(stored, pa.array(sorted(touched), pa.string()), ctx, add=added)
 
 
 def unlink_removed(stored: pa.Table, removed: set[str], ctx) -> pa.Table:
@@ -1149,10 +1149,15 @@ def unlink_removed(stored: pa.Table, removed: set[str], ctx) -> pa.Table:
     if not removed:
         return stored
     gone = pc.fill_null(pc.is_in(stored["article_id"], value_set=pa.array(sorted(removed), pa.string())), False)
-    touched = pc.unique(stored.filter(gone)["cluster_id"]).drop_null()
+    return _relink(stored, pc.unique(stored.filter(gone)["cluster_id"]).drop_null(), ctx, drop=removed)
+
+
+def _relink(stored: pa.Table, touched: pa.Array, ctx, *, add: Sequence[dict] = (), drop: AbstractSet[str] = frozenset()) -> pa.Table:
+    """``stored`` with the clusters ``touched`` linked again from their reports, less those
+    of the articles ``drop``, plus the reports ``add``; every other row as stored."""
     in_touched = pc.fill_null(pc.is_in(stored["cluster_id"], value_set=touched), False)
-    remaining = stored.filter(pc.and_(in_touched, pc.invert(gone))).to_pylist()
-    return _in_cluster_order(pa.concat_tables([stored.filter(pc.invert(in_touched)), schema.to_table("events", link_across_articles(remaining, ctx))]))
+    relinked = link_across_articles(without_articles(stored.filter(in_touched), drop).to_pylist() + list(add), ctx)
+    return _in_cluster_order(pa.concat_tables([stored.filter(pc.invert(in_touched)), schema.to_table("events", relinked)]))
 
 
 def _in_cluster_order(table: pa.Table) -> pa.Table:

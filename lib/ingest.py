@@ -354,7 +354,7 @@ class StoredArticles:
             mine, found = set(kept), list[tuple[str, int]]()
             for batch in store.read_batches("articles", ["article_id", "text"], build=self.build):
                 for aid, text in zip(batch["article_id"].to_pylist(), batch["text"].to_pylist()):
-                    found.extend((aid, h) for h in mine.intersection(fingerprints.sampled_hashes(shingles(text or ""))))
+                    found.extend((aid, h) for h in mine.intersection(fingerprints.kept_hashes(text or "")))
             rows = pa.table({"article_id": pa.array([a for a, _ in found], pa.string()), "hash": pa.array([h for _, h in found], pa.int64())})
         if rows.num_rows == 0:
             return []
@@ -651,10 +651,7 @@ class _LazyRows(dict):
     def table(self, name: str) -> pa.Table:
         if dict.__contains__(self, name):
             return schema.to_table(name, dict.__getitem__(self, name))
-        base = self.base[name]
-        if self.drop:
-            base = base.filter(pc.invert(pc.is_in(base["article_id"], value_set=pa.array(sorted(self.drop), pa.string()))))
-        return pa.concat_tables([base, schema.to_table(name, self.new.get(name, []))])
+        return pa.concat_tables([store.without_articles(self.base[name], self.drop), schema.to_table(name, self.new.get(name, []))])
 
 
 def _incremental_tables(change: Change, corpus_dir: Path, store_dir: Path) -> tuple[dict[str, list] | None, str | None]:

@@ -262,6 +262,13 @@ def write_store(tables: dict[str, pa.Table], manifest: dict, store_dir: Path | N
         return writer.commit(manifest)
 
 
+def without_articles(table: pa.Table, drop) -> pa.Table:
+    """``table`` less the rows of the articles in ``drop`` (every table has ``article_id``)."""
+    if not drop:
+        return table
+    return table.filter(pc.invert(pc.is_in(table["article_id"], value_set=pa.array(sorted(drop), pa.string()))))
+
+
 @dataclass(frozen=True)
 class StoredTable:
     """A table of an existing build, to be copied into a new one batch by batch,
@@ -282,10 +289,7 @@ def write_parts(parts: dict[str, list], manifest: dict, store_dir: Path | None =
                 if isinstance(piece, StoredTable):
                     columns = [f.name for f in table_schema(piece.name, piece.build)]
                     for batch in read_batches(piece.name, columns, piece.build):
-                        rows = pa.Table.from_batches([batch])
-                        if piece.drop:
-                            rows = rows.filter(pc.invert(pc.is_in(rows["article_id"], value_set=pa.array(sorted(piece.drop), pa.string()))))
-                        writer.append({name: rows})
+                        writer.append({name: without_articles(pa.Table.from_batches([batch]), piece.drop)})
                 else:
                     writer.append({name: piece})
         return writer.commit({**manifest, "counts": dict(writer.rows)})
