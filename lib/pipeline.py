@@ -12,6 +12,8 @@ import json
 import os
 import sys
 import time
+import types
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -255,9 +257,31 @@ def _local_chunks(chunks: list[list[str]], workers: int):
         return
     import multiprocessing
 
-    # spawn, not fork: the caller may be a threaded server (the app rebuilds the store).
-    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+    # spawn, not fork: the caller may be a threaded server (the Add page rebuilds the store).
+    with _no_main_script():
+        pool = multiprocessing.get_context("spawn").Pool(workers)
+    with pool:
         yield from pool.imap(process_chunk, chunks)
+
+
+@contextmanager
+def _no_main_script():
+    """Start processes that do not run the caller's ``__main__`` script first.
+
+    A spawned process re-imports its parent's main module before its first task
+    (multiprocessing's "safe importing of main module"). In the Streamlit server
+    that module is the app's script (Streamlit installs it as ``__main__``): each
+    build worker ran the whole app, whose loaders waited for the store lock this
+    build holds, and the build never finished (a stale 10,000-article store, or an
+    upload that rebuilt one, hung for good). The workers need nothing from
+    ``__main__``, so while they start it is an empty module.
+    """
+    real = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = real
 
 
 def build(corpus_dir: Path = CORPUS_DIR, store_dir: Path = STORE_DIR, strict: bool = False, force: bool = False, log=print,

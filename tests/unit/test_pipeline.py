@@ -1,6 +1,8 @@
 """The build: bad files reported and skipped, strict mode, staleness, atomic
 publication, and the local-parallel and Dask engines giving the same tables."""
 import shutil
+import sys
+import types
 
 import pytest
 
@@ -81,6 +83,21 @@ def test_parallel_workers_give_the_same_tables(tmp_path, monkeypatch):
     assert one["counts"] == two["counts"] and one["counts"]["articles"] == 40
     for name, key in (("mentions", ["article_id", "start"]), ("figures", ["figure_id"]), ("sentences", ["article_id", "sent_id"])):
         assert tables(tmp_path / "one", name, key).equals(tables(tmp_path / "two", name, key)), name
+
+
+def test_build_workers_do_not_run_the_callers_script(corpus, tmp_path, monkeypatch):
+    """In the Streamlit server ``__main__`` is the app's script; spawned workers ran it
+    first, and the app's loaders waited for the lock the build held: a hang."""
+    ran = tmp_path / "the app ran"
+    script = tmp_path / "app_like.py"
+    script.write_text(f"open({str(ran)!r}, 'w').write('a build worker ran it')\n", encoding="utf-8")
+    app_module = types.ModuleType("__main__")  # as Streamlit installs a script: a path, no import spec
+    app_module.__file__, app_module.__spec__ = str(script), None
+    monkeypatch.setitem(sys.modules, "__main__", app_module)
+    report = pipeline.build(corpus, tmp_path / "store", workers=2, log=lambda *_: None)
+    assert report["built"] and report["workers"] == 2 and report["counts"]["articles"] == 5
+    assert not ran.exists()
+    assert sys.modules["__main__"] is app_module  # put back
 
 
 def test_dask_engine_writes_partitioned_tables_equal_to_local(corpus, tmp_path):
