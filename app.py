@@ -11,7 +11,7 @@ import plotly.express  # noqa: F401
 import streamlit as st
 
 from pages.charts import preload_chart_library
-from pages.widgets import global_filters, notice_dropped_parameters, present_mode, require_access, share_panel, url_snapshot
+from pages.widgets import global_filters, notice_dropped_parameters, present_mode, require_access, share_panel, store_notice, url_snapshot
 
 # No page_icon: a material-icon favicon is fetched from a font CDN, and the app must work offline.
 st.set_page_config(page_title="Crosscurrents", layout="wide")
@@ -37,6 +37,8 @@ presenting = present_mode()
 nav = st.navigation(PAGES, position="hidden" if presenting else "sidebar")
 if nav.url_path in CHART_PAGES:  # elsewhere it would slow the page's own first paint
     preload_chart_library()
+if not presenting:
+    store_notice()
 global_filters()
 nav.run()
 notice_dropped_parameters(asked)

@@ -10,23 +10,46 @@ no session holds whole text tables in memory.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import streamlit as st
 
-from lib import pipeline, store
-from lib.paths import CORPUS_DIR, STORE_DIR
+from lib import pipeline, refresh, store
+from lib.paths import CORPUS_DIR, DATA_DIR, STORE_DIR
 from lib.registry import load_outlets, load_registry
 
 
-@st.cache_resource(ttl=30, show_spinner="Checking the processed store…")
-def current_build_id() -> str:
-    """Build the store if its inputs changed; re-checked at most every 30 s.
+@st.cache_resource(show_spinner=False)
+def _refresher(corpus_dir: str, store_dir: str, data_dir: str) -> refresh.Refresher:
+    return refresh.Refresher(Path(corpus_dir), Path(store_dir), Path(data_dir))
 
-    Replicas that serve a store built elsewhere (a build cluster writing to
-    shared storage) set CROSSCURRENTS_REBUILD=0 and serve whatever CURRENT names."""
-    if os.environ.get("CROSSCURRENTS_REBUILD", "1") != "0" and pipeline.is_stale(CORPUS_DIR, STORE_DIR):
-        pipeline.build(CORPUS_DIR, STORE_DIR, log=lambda *_: None)
+
+def refresher() -> refresh.Refresher | None:
+    """The store's one background refresher in this process (lib/refresh.py); None on
+    replicas that serve a store built elsewhere (a build cluster writing to shared
+    storage), which set CROSSCURRENTS_REBUILD=0 and serve whatever CURRENT names."""
+    if os.environ.get("CROSSCURRENTS_REBUILD", "1") == "0":
+        return None
+    return _refresher(str(CORPUS_DIR), str(STORE_DIR), str(DATA_DIR))
+
+
+# A few seconds' pin keeps a rerun's tables from one build, and picks up a new build
+# (published by a rebuild, an upload or a build cluster) within that time.
+@st.cache_resource(ttl=5, show_spinner="Building the processed store…")
+def current_build_id() -> str:
+    """The build being served. A stale store is rebuilt in the background while the
+    pages keep serving this one; only a store with no build at all is built first."""
+    background = refresher()
+    if background is not None:
+        if store.current_build(STORE_DIR) is None:
+            pipeline.build(CORPUS_DIR, STORE_DIR, log=lambda *_: None)
+        background.poke()
     return store.current_build_name(STORE_DIR)
+
+
+def refresh_state() -> refresh.RefreshState:
+    background = refresher()
+    return background.state() if background is not None else refresh.RefreshState()
 
 
 @st.cache_resource(max_entries=48, show_spinner=False)

@@ -1,6 +1,6 @@
 """Raw articles -> processed tables. Plain functions, runnable as a CLI.
 
-    python -m lib.pipeline build [--corpus DIR] [--out DIR] [--strict] [--force]
+    python -m lib.pipeline build [--corpus DIR] [--out DIR] [--strict] [--force] [--nice N]
                                  [--workers N] [--engine local|dask [--scheduler ADDRESS]]
     python -m lib.pipeline status
 """
@@ -361,6 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--workers", type=int, default=None, help="processes for the local engine (default: one per core for large corpora)")
     b.add_argument("--engine", choices=("local", "dask"), default="local", help="where per-article work runs (default: local)")
     b.add_argument("--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster on this machine)")
+    b.add_argument("--nice", type=int, default=0, help="lower the build's priority by this much (its workers inherit it)")
     s = sub.add_parser("status", help="say whether the store is up to date")
     s.add_argument("--corpus", type=Path, default=CORPUS_DIR)
     s.add_argument("--out", type=Path, default=STORE_DIR)
@@ -369,6 +370,8 @@ def main(argv: list[str] | None = None) -> int:
         stale = is_stale(args.corpus, args.out)
         print("stale" if stale else "up to date")
         return 1 if stale else 0
+    if args.nice:  # after the status command returned: only build has it
+        os.nice(args.nice)
     try:
         build(args.corpus, args.out, strict=args.strict, force=args.force, workers=args.workers, engine=args.engine, scheduler=args.scheduler)
     except BuildFailed as err:

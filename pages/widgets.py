@@ -16,6 +16,7 @@ from lib import loaders
 from lib.filters import Filters
 from lib.highlight import escape_markdown, share_link_html, with_query
 from lib.paths import STATIC_DIR
+from lib.refresh import RefreshState, notice
 
 GLOBAL_FILTERS_KEY = "_global_filters"
 
@@ -64,6 +65,17 @@ def global_filters() -> Filters:
     )
     st.session_state[GLOBAL_FILTERS_KEY] = f
     return f
+
+
+def store_notice() -> None:
+    """Say in the sidebar that a newer build is being made, or that making it failed
+    (lib/refresh.py): the pages meanwhile show the last build."""
+    state = loaders.refresh_state()
+    said = notice(state, loaders.manifest().get("built_at")) if state != RefreshState() else None
+    if said is not None:
+        kind, text = said
+        box = st.sidebar.info if kind == "info" else st.sidebar.warning
+        box(escape_markdown(text), icon=":material/autorenew:" if kind == "info" else ":material/error:")
 
 
 def perspective_label(key: str, outlets) -> str:

@@ -1,0 +1,65 @@
+"""A stale store is rebuilt in the background: the pages keep serving the last build, and say so.
+
+Runs against a throw-away copy of data/ (tests/fixtures/datadir.py), never the real corpus.
+"""
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+
+from lib import loaders, store
+from tests.fixtures.datadir import fresh_copy, make_template, redirect
+from tests.unit.test_refresh import NEW_ARTICLE, rebuilding_started
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    return make_template(tmp_path_factory.mktemp("refresh-template") / "data")
+
+
+@pytest.fixture
+def data(template, tmp_path, monkeypatch):
+    d = fresh_copy(template, tmp_path / "data")
+    redirect(monkeypatch, d)
+    st.cache_resource.clear()
+    yield d
+    background = loaders.refresher()
+    if background is not None:
+        background.wait(300)  # no rebuild outlives its data dir
+    st.cache_resource.clear()
+
+
+def sidebar_notices(at) -> list[str]:
+    return [box.value for box in (*at.sidebar.info, *at.sidebar.warning)]
+
+
+def test_pages_serve_the_last_build_while_a_changed_corpus_is_rebuilt(run_page, data):
+    served = store.current_build_name(data / "processed")
+    (data / "corpus" / "zz_added_by_hand.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    with store.lock(data / "processed"):  # the rebuild waits for it: it is "under way" for as long as the test needs
+        at = run_page("pages/overview.py")
+        assert [m.value for m in at.metric][0] == "5"  # the last build, not a wait for the new one
+        assert loaders.current_build_id() == served
+        assert rebuilding_started(loaders.refresher())
+        at.run()  # the next rerun says so
+        assert [m.value for m in at.metric][0] == "5"
+        notices = sidebar_notices(at)
+        assert len(notices) == 1 and "the store is being rebuilt" in notices[0]
+        assert "Until the new build is ready, the pages show the build of" in notices[0]
+    assert loaders.refresher().wait(300)
+    loaders.current_build_id.clear()  # as the pin's few seconds running out would
+    at.run()
+    assert not at.exception
+    assert [m.value for m in at.metric][0] == "6"
+    assert loaders.current_build_id() != served
+    assert sidebar_notices(at) == []
+
+
+def test_replicas_that_serve_a_store_built_elsewhere_never_rebuild(run_page, data, monkeypatch):
+    monkeypatch.setenv("CROSSCURRENTS_REBUILD", "0")
+    served = store.current_build_name(data / "processed")
+    (data / "corpus" / "zz_added_by_hand.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    at = run_page("pages/overview.py")
+    assert loaders.refresher() is None
+    assert [m.value for m in at.metric][0] == "5" and sidebar_notices(at) == []
+    assert store.current_build_name(data / "processed") == served
