@@ -19,7 +19,7 @@ from lib.paths import CORPUS_DIR, DATA_DIR, STORE_DIR
 from lib.registry import load_outlets, load_registry
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(max_entries=4, show_spinner=False)
 def _refresher(corpus_dir: str, store_dir: str, data_dir: str) -> refresh.Refresher:
     return refresh.Refresher(Path(corpus_dir), Path(store_dir), Path(data_dir))
 
