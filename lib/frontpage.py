@@ -28,7 +28,9 @@ def figure_line(r: dict) -> str:
     if isinstance(r.get("article_id"), str) and pd.notna(r.get("sent_id")):
         source = f" ([sentence]({reader_href(r['article_id'], r['sent_id'])}))"
     elif isinstance(r.get("citation"), str) and r["citation"]:
-        source = f" ({escape_markdown(r['citation'])})"
+        # after a semicolon: a citation often ends in brackets of its own, and a claimant
+        # such as "Militia Spotlight (Washington Institute)" too
+        source = f"; source: {escape_markdown(r['citation'])}"
     else:
         source = ""
     rate = " a day" if r.get("granularity") == "rate" else ""

@@ -22,7 +22,7 @@ def test_a_figure_keeps_its_qualifier_and_a_rate_says_so():
 def test_a_curated_figure_gives_its_citation_and_text_is_escaped():
     line = figure_line({"count": 35.0, "unit": "attacks", "period_start": None, "period_end": "2024-09-30", "claimant": "Militia *Spotlight*",
                         "reporter": "Militia *Spotlight*", "article_id": None, "sent_id": float("nan"), "citation": "[x](javascript:alert(1))"})
-    assert line == "- **35** attacks (up to 2024\\-09\\-30): Militia \\*Spotlight\\* (\\[x\\]\\(javascript:alert\\(1\\)\\))"
+    assert line == "- **35** attacks (up to 2024\\-09\\-30): Militia \\*Spotlight\\*; source: \\[x\\]\\(javascript:alert\\(1\\)\\)"
     assert figure_line({"count": 2.0, "unit": "killed", "period_start": pd.NaT, "period_end": pd.NaT, "claimant": "Israel",
                         "reporter": "Israel"}) == "- **2** killed (period not stated): Israel"
 
