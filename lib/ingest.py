@@ -46,7 +46,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
-from lib import corpus, events, fingerprints, paths, pipeline, schema, store
+from lib import acled, corpus, events, fingerprints, paths, pipeline, schema, store
 from lib.corpus import ArticleSource, BadArticle
 from lib.fingerprints import shingles, similarity
 
@@ -628,32 +628,6 @@ def _restore(backups: dict[Path, bytes | None]) -> None:
             _write_atomic(p, data)
 
 
-class _LazyRows(dict):
-    """The tables as pipeline.finalize expects them (name -> list of row dicts).
-
-    Converting every stored table back to Python rows would make an
-    incremental commit as slow as a build; only the tables finalize actually
-    reads are converted, the rest are appended to in Arrow.
-    """
-
-    def __init__(self, base: dict[str, pa.Table], new: dict[str, list[dict]], drop: set[str]):
-        super().__init__()
-        self.base, self.new, self.drop = base, new, drop
-
-    def __missing__(self, name):
-        rows = [r for r in self.base[name].to_pylist() if r.get("article_id") not in self.drop] + self.new.get(name, [])
-        self[name] = rows
-        return rows
-
-    def get(self, name, default=None):
-        return self[name] if name in self.base or dict.__contains__(self, name) else default
-
-    def table(self, name: str) -> pa.Table:
-        if dict.__contains__(self, name):
-            return schema.to_table(name, dict.__getitem__(self, name))
-        return pa.concat_tables([store.without_articles(self.base[name], self.drop), schema.to_table(name, self.new.get(name, []))])
-
-
 def _incremental_tables(change: Change, corpus_dir: Path, store_dir: Path) -> tuple[dict[str, list] | None, str | None]:
     """The current tables with the change applied, each as parts for ``store.write_parts``,
     or (None, why) when they cannot be computed from the stored rows (the full rebuild then
@@ -684,10 +658,30 @@ def _incremental_tables(change: Change, corpus_dir: Path, store_dir: Path) -> tu
             parts = {name: [store.StoredTable(build, name, drop)] for name in schema.SCHEMAS}
             parts["events"] = [events.unlink_removed(store.read_arrow("events", build=build), set(drop), ctx)]
             return parts, None
-        base = {name: store.read_arrow(name, build=build) for name in schema.SCHEMAS}
-        lazy = _LazyRows(base, new, change.drop)
-        pipeline.finalize(lazy, ctx)  # sets its tables in place; only those it reads became rows
-        return {name: [lazy.table(name)] for name in schema.SCHEMAS}, None
+        if not change.add and not change.drop and set(map(Path, change.files)) == {acled.events_path()}:
+            # An ACLED import: only ACLED's own figures and events change. They sit beside the
+            # article-derived rows, last in each table, never linked with them (pipeline.finalize),
+            # so the stored rows stay as they are and ACLED's are put back new. Running the
+            # corpus-level steps again took 31 s and 2.9 GB at 100,000 articles, for 12 events.
+            parts = {name: [store.StoredTable(build, name)] for name in schema.SCHEMAS}
+            stored_figures = store.read_arrow("figures", build=build)
+            stored_events = store.read_arrow("events", build=build)
+            not_acled_figure = pc.fill_null(pc.not_equal(stored_figures["source"], "acled"), True)
+            not_acled_event = pc.invert(pc.fill_null(pc.starts_with(stored_events["event_id"], "acled:"), False))
+            parts["figures"] = [stored_figures.filter(not_acled_figure), schema.to_table("figures", acled.figure_rows(ctx))]
+            parts["events"] = [stored_events.filter(not_acled_event), schema.to_table("events", acled.event_rows(ctx))]
+            return parts, None
+        # Anything else (a dictionary changed): the corpus-level steps run again on
+        # the stored figures and events, the only tables they read; the others are streamed.
+        # Reading every table for it took about as much memory as adding an article once
+        # did (15 GB at 100,000 articles).
+        drop = frozenset(change.drop)
+        level = {name: [r for r in store.read_arrow(name, build=build).to_pylist() if r.get("article_id") not in drop] + new[name]
+                 for name in pipeline.CORPUS_LEVEL_TABLES}
+        pipeline.finalize(level, ctx)
+        parts = {name: [store.StoredTable(build, name, drop), schema.to_table(name, new[name])] for name in schema.SCHEMAS}
+        parts.update({name: [schema.to_table(name, level[name])] for name in pipeline.CORPUS_LEVEL_TABLES})
+        return parts, None
     except Exception as err:  # noqa: BLE001 - a corpus-level step that needs more than the stored rows
         return None, f"the corpus-level steps could not run on the stored tables: {type(err).__name__}: {err}"
 

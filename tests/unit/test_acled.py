@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from lib import acled, ingest, pipeline, store
+from lib import acled, ingest, pipeline, schema, store
 from tests.fixtures.datadir import ROOT, tree_hash
 
 SAMPLE = ROOT / "tests" / "fixtures" / "acled_sample.csv"
@@ -84,6 +84,29 @@ def test_import_adds_figures_and_events_with_provenance(data, ctx):
     assert not pipeline.is_stale(data / "corpus", data / "processed")
     (entry,) = ingest.read_audit(data)
     assert (entry["who"], entry["action"], entry["file"], entry["events"]) == ("analyst", "import_acled", "acled_sample.csv", 12)
+
+
+def test_imports_equal_a_full_rebuild_and_read_only_figures_and_events(data, ctx, monkeypatch, tmp_path):
+    """Only ACLED's own figures and events change with an import: the two tables are read
+    (ACLED's rows replaced), every other table is streamed into the new build, and the
+    corpus-level steps (linking every article's events again) do not run."""
+    read_whole = []
+    real_read, real_finalize = store.read_arrow, pipeline.finalize
+    monkeypatch.setattr(store, "read_arrow", lambda name, *a, **k: read_whole.append(name) or real_read(name, *a, **k))
+    monkeypatch.setattr(pipeline, "finalize", lambda *a: pytest.fail("an ACLED import ran the corpus-level steps"))
+    for export in (_sample_with(lambda lines: lines[:7]), SAMPLE.read_bytes()):  # then the rest of the events
+        r = acled.commit_import(acled.plan_import("acled_sample.csv", export, ctx), user="analyst", via="test")
+        assert r.mode == "incremental"
+    assert sorted(read_whole) == ["events", "events", "figures", "figures"]
+    monkeypatch.setattr(store, "read_arrow", real_read)
+    monkeypatch.setattr(pipeline, "finalize", real_finalize)
+    pipeline.build(data / "corpus", tmp_path / "full", force=True, log=lambda *_: None)
+    for name in schema.SCHEMAS:
+        inc = store.read_table(name, data / "processed").astype(str)
+        full = store.read_table(name, tmp_path / "full").astype(str)
+        cols = list(full.columns)
+        assert inc.sort_values(cols).reset_index(drop=True).equals(full.sort_values(cols).reset_index(drop=True)), name
+    assert len(store.read_table("events", data / "processed").query("event_id.str.startswith('acled:')")) == 10
 
 
 def test_reimport_is_a_duplicate_and_overlap_adds_only_new(data, ctx):

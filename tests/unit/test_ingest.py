@@ -15,7 +15,8 @@ from datetime import date
 import pytest
 import yaml
 
-from lib import ingest, pipeline, schema, store
+from lib import corpus, ingest, pipeline, schema, store
+from lib.corpus import ArticleSource
 from tests.fixtures.datadir import ROOT, env_for, tree_hash
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -77,6 +78,32 @@ def test_incremental_store_equals_a_full_rebuild(data, ctx, seeds, tmp_path):
         cols = list(full.columns)
         assert inc.sort_values(cols).reset_index(drop=True).equals(full.sort_values(cols).reset_index(drop=True)), name
     assert store.read_manifest(data / "processed")["input_hash"] == store.read_manifest(tmp_path / "full")["input_hash"]
+
+
+def test_adding_and_removing_at_once_reads_only_figures_and_events_and_equals_a_full_rebuild(data, ctx, monkeypatch, tmp_path):
+    """A change that is neither only additions nor only removals runs the corpus-level steps
+    again on the stored figures and events; every other table is streamed, not read whole."""
+    first = ingest.commit(_prepare("rockets.txt", NEW_ARTICLE.encode(), ctx)[0], user="t", via="test").article_ids[0]
+    (later,), _ = _prepare("drones.txt", NEW_ARTICLE.replace("Three rockets", "Two drones").replace("Rocket fire", "Drone strike").encode(), ctx)
+    txt = data / "corpus" / f"{later.article_id}.txt"
+    side = corpus.sidecar_path(txt)
+    gone = {data / "corpus" / f"{first}.txt": None, corpus.sidecar_path(data / "corpus" / f"{first}.txt"): None}
+    change = ingest.Change({side: ingest._sidecar_bytes(later.meta), txt: later.source.text.encode("utf-8"), **gone},
+                           add=[ArticleSource(later.article_id, txt, later.source.text, later.meta, side)], drop={first})
+    read_whole = []
+    real_read = store.read_arrow
+    monkeypatch.setattr(store, "read_arrow", lambda name, *a, **k: read_whole.append(name) or real_read(name, *a, **k))
+    r = ingest.apply_change(lambda: change, kind="replace", user="t", via="test")
+    monkeypatch.setattr(store, "read_arrow", real_read)
+    assert r.mode == "incremental" and sorted(read_whole) == ["events", "figures"]
+    pipeline.build(data / "corpus", tmp_path / "full", force=True, log=lambda *_: None)
+    for name in schema.SCHEMAS:
+        inc = store.read_table(name, data / "processed").astype(str)
+        full = store.read_table(name, tmp_path / "full").astype(str)
+        cols = list(full.columns)
+        assert inc.sort_values(cols).reset_index(drop=True).equals(full.sort_values(cols).reset_index(drop=True)), name
+    ids = set(store.read_table("articles", data / "processed")["article_id"])
+    assert later.article_id in ids and first not in ids
 
 
 def test_metadata_prefilled_from_the_text(data, ctx, seeds):
