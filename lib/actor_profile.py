@@ -65,6 +65,17 @@ def first_last(actor_id: str, mentions: pd.DataFrame, articles: pd.DataFrame) ->
     return {"first": pick(first), "last": pick(last), "n_articles": len(arts)}
 
 
+def span_lines(span: dict) -> list[str]:
+    """The first and last mention as markdown lines: date (and its precision), outlet, a link to the sentence."""
+    lines = []
+    for which in ("first", "last"):
+        s = span.get(which)
+        if s:
+            precision = f" (date precision: {escape_markdown(s['precision'])})" if isinstance(s["precision"], str) and s["precision"] else ""
+            lines.append(f"{which.title()} mention: {s['date']}{precision}, {escape_markdown(s['outlet'])} — [open]({s['href']})")
+    return lines
+
+
 def mentions_by_month(actor_id: str, mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     m = _with_outlets(mentions[mentions["actor"] == actor_id][["article_id", "sent_id"]], articles).dropna(subset=["published"])
     if m.empty:

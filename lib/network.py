@@ -257,6 +257,19 @@ def _weighted_simple(G: nx.MultiDiGraph) -> nx.Graph:
     return simple
 
 
+def graph_in_store(query, f, articles: pd.DataFrame, registry, options: GraphOptions, *, co_mentions: bool, registry_links: bool,
+                   loose: bool, focus: str | None = None) -> nx.MultiDiGraph:
+    """The network for filters ``f``, read from the store (``query``): relations of the
+    articles shown, optionally co-mentions and registry links, and, with ``focus``, only
+    that actor's neighbourhood."""
+    arts = f.articles_in_store(articles, query)
+    where, params = f.in_articles_sql()
+    edges = graph_edges_in_store(relation_rows_in_store(query, f, arts, loose=loose), query, where, params, registry,
+                                 co_mentions=co_mentions, registry_links=registry_links)
+    G = build_graph(edges, registry, mention_counts_in_store(query, where, params), options)
+    return neighbourhood(G, focus) if focus is not None else G
+
+
 def neighbourhood(G: nx.MultiDiGraph, actor: str, radius: int = 1) -> nx.MultiDiGraph:
     if actor not in G:
         return nx.MultiDiGraph()

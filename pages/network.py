@@ -31,12 +31,7 @@ start_briefing("Network")
 def draw(build_id: str, f, options: network.GraphOptions, co: bool, reg: bool, loose: bool, focus: str | None = None, height: int = 640):
     """(graph, html) for these filters, shared by every session and never copied (cache_data
     pickled the graph and its ~1 MB page on every rerun): read them, never change them."""
-    arts = f.articles_in_store(articles_all, loaders.query)
-    where, params = f.in_articles_sql()
-    edges = network.graph_edges_in_store(network.relation_rows_in_store(loaders.query, f, arts, loose=loose), loaders.query, where, params, registry, co_mentions=co, registry_links=reg)
-    G = network.build_graph(edges, registry, network.mention_counts_in_store(loaders.query, where, params), options)
-    if focus is not None:
-        G = network.neighbourhood(G, focus)
+    G = network.graph_in_store(loaders.query, f, articles_all, registry, options, co_mentions=co, registry_links=reg, loose=loose, focus=focus)
     heading = f"Around {names.get(focus, focus)}" if focus else ""
     return G, network.graph_html(G, heading=heading, camp_labels=registry.camp_labels, height=height)
 
@@ -120,11 +115,8 @@ def profile(actor: str):
     c[2].metric("Relations read", f"{p.n_relations_read:,}")
     if p.links:
         st.markdown("In the registry: " + "; ".join(p.links) + ".")
-    for which in ("first", "last"):
-        if span[which]:
-            s = span[which]
-            precision = f" (date precision: {escape_markdown(s['precision'])})" if isinstance(s["precision"], str) and s["precision"] else ""
-            st.markdown(f"{which.title()} mention: {s['date']}{precision}, {escape_markdown(s['outlet'])} — [open]({s['href']})")
+    for line in actor_profile.span_lines(span):
+        st.markdown(line)
 
     left, right = st.columns(2)
     with left:
