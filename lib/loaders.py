@@ -54,7 +54,7 @@ def refresh_state() -> refresh.RefreshState:
 
 @st.cache_resource(max_entries=48, show_spinner=False)
 def _table(name: str, build_id: str, columns: tuple[str, ...] | None):
-    return store.read_table(name, STORE_DIR, columns=list(columns) if columns else None)
+    return store.read_table(name, columns=list(columns) if columns else None, build=STORE_DIR / build_id)
 
 
 def table(name: str, columns=None):
@@ -62,9 +62,11 @@ def table(name: str, columns=None):
     return _table(name, current_build_id(), tuple(columns) if columns else None)
 
 
+# Each cache is keyed by a build and reads that build, not whichever CURRENT names when
+# it is filled: a rebuild published in between would otherwise mix two builds' rows.
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _duck(build_id: str):
-    return store.duckdb_connection(STORE_DIR)
+    return store.duckdb_connection(build=STORE_DIR / build_id)
 
 
 def query(sql: str, params=(), frames: dict | None = None, arrow: bool = False):
@@ -72,6 +74,12 @@ def query(sql: str, params=(), frames: dict | None = None, arrow: bool = False):
     name -> DataFrame, registered as tables for this query; ``arrow``: typed like
     ``table()``'s frames, see ``store.run_query``)."""
     return store.run_query(_duck(current_build_id()), sql, params, frames, arrow)
+
+
+def query_in(build_id: str):
+    """``query`` pinned to one build: for work done later (a download when it is clicked)
+    that must read the build the page was drawn from, even if a newer one is published."""
+    return lambda sql, params=(), frames=None, arrow=False: store.run_query(_duck(build_id), sql, params, frames, arrow)
 
 
 def query_arrow(sql: str, params=(), frames: dict | None = None):

@@ -137,42 +137,46 @@ def table_schema(name: str, build: Path) -> pa.Schema:
     return pa.schema([f for f in _dataset(build, name).schema if f.name not in PARTITION_COLUMNS])
 
 
-def read_table(name: str, store_dir: Path | None = None, columns=None):
-    """One table as a pandas DataFrame."""
-    return read_arrow(name, store_dir, columns).to_pandas()
+def read_table(name: str, store_dir: Path | None = None, columns=None, build: Path | None = None):
+    """One table (of the current build, or of ``build``) as a pandas DataFrame."""
+    return read_arrow(name, store_dir, columns, build=build).to_pandas()
 
 
-def duckdb_source(name: str, store_dir: Path | None = None) -> str:
-    """A DuckDB table expression reading the table, with partition columns left out."""
-    path = table_path(name, store_dir)
+def duckdb_source(name: str, store_dir: Path | None = None, build: Path | None = None) -> str:
+    """A DuckDB table expression reading the table (of the current build, or of ``build``),
+    with partition columns left out."""
+    path = table_in_build(build, name) if build is not None else table_path(name, store_dir)
     if path.is_dir():
         return (f"(SELECT * EXCLUDE ({', '.join(PARTITION_COLUMNS)}) FROM "
                 f"read_parquet('{path.as_posix()}/**/*.parquet', hive_partitioning = true, union_by_name = true))")
     return f"read_parquet('{path.as_posix()}')"
 
 
-def duckdb_rows_source(name: str, store_dir: Path | None = None) -> str:
+def duckdb_rows_source(name: str, store_dir: Path | None = None, build: Path | None = None) -> str:
     """Like ``duckdb_source``, with ``row_order``: each row's place in the store, so a
     query that joins (DuckDB then may reorder rows) can give them back in the store's order."""
-    path = table_path(name, store_dir)
+    path = table_in_build(build, name) if build is not None else table_path(name, store_dir)
     if path.is_dir():
         return (f"(SELECT * EXCLUDE ({', '.join(PARTITION_COLUMNS)}, filename, file_row_number), (filename, file_row_number) AS row_order FROM "
                 f"read_parquet('{path.as_posix()}/**/*.parquet', hive_partitioning = true, union_by_name = true, filename = true, file_row_number = true))")
     return f"(SELECT * EXCLUDE (file_row_number), file_row_number AS row_order FROM read_parquet('{path.as_posix()}', file_row_number = true))"
 
 
-def duckdb_connection(store_dir: Path | None = None):
-    """A DuckDB connection with a view per table of the current build (``mentions``,
-    ``labels``...) and ``<table>_rows`` views that also give each row's ``row_order``."""
+def duckdb_connection(store_dir: Path | None = None, build: Path | None = None):
+    """A DuckDB connection with a view per table of the current build, or of ``build``
+    (``mentions``, ``labels``...), and ``<table>_rows`` views that also give each row's ``row_order``."""
     import duckdb
 
     from lib.schema import SCHEMAS
 
+    build = build if build is not None else current_build(store_dir)
+    if build is None:
+        raise FileNotFoundError(f"no processed store in {store_dir or STORE_DIR}; run `python -m lib.pipeline build`")
     con = duckdb.connect()
     for name in SCHEMAS:
-        if table_path(name, store_dir).exists():
-            con.execute(f"CREATE VIEW {name} AS SELECT * FROM {duckdb_source(name, store_dir)}")
-            con.execute(f"CREATE VIEW {name}_rows AS SELECT * FROM {duckdb_rows_source(name, store_dir)}")
+        if table_in_build(build, name).exists():
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM {duckdb_source(name, build=build)}")
+            con.execute(f"CREATE VIEW {name}_rows AS SELECT * FROM {duckdb_rows_source(name, build=build)}")
     return con
 
 

@@ -145,9 +145,10 @@ add_to_briefing("Every event shown", "table", on_screen, caption=caption)
 d1, d2, d3 = st.columns(3)
 with d1:
     download_csv(table, "crosscurrents-events", key="tl_csv", label="Events (CSV)")
+drawn_from = loaders.query_in(loaders.current_build_id())  # downloads read the build drawn, when clicked
 with d2:
-    download_csv(lambda: reports_export(reports_in_store(loaders.query, *f.events_sql())), "crosscurrents-event-reports", key="tl_reports_csv", label="Every report, in its own words (CSV)")
+    download_csv(lambda: reports_export(reports_in_store(drawn_from, *f.events_sql())), "crosscurrents-event-reports", key="tl_reports_csv", label="Every report, in its own words (CSV)")
 with d3:
-    st.download_button("Located events (GeoJSON)", lambda: json.dumps(events_geojson(clusters, reports_in_store(loaders.query, *f.events_sql())), ensure_ascii=False, indent=1).encode("utf-8"),
+    st.download_button("Located events (GeoJSON)", lambda: json.dumps(events_geojson(clusters, reports_in_store(drawn_from, *f.events_sql())), ensure_ascii=False, indent=1).encode("utf-8"),
                        file_name="crosscurrents-events.geojson", mime="application/geo+json", key="tl_geojson", on_click="ignore")
 st.caption("Dates in brackets are each source's own words, resolved against the article's date; data/known_events.yaml dates famous events an article names without a date.")

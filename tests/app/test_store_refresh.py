@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 import streamlit as st
 
-from lib import loaders, store
+from lib import loaders, pipeline, store
 from tests.fixtures.datadir import fresh_copy, make_template, redirect
 from tests.unit.test_refresh import NEW_ARTICLE, rebuilding_started
 
@@ -63,3 +63,19 @@ def test_replicas_that_serve_a_store_built_elsewhere_never_rebuild(run_page, dat
     assert loaders.refresher() is None
     assert [m.value for m in at.metric][0] == "5" and sidebar_notices(at) == []
     assert store.current_build_name(data / "processed") == served
+
+
+def test_the_loaders_read_the_build_they_are_keyed_by_not_the_newest(data):
+    """A page drawn from one build, whose caches fill (or whose download is clicked) after a
+    rebuild was published, still reads that build: before, it read whichever CURRENT named."""
+    drawn = store.current_build_name(data / "processed")
+    (data / "corpus" / "zz_added_by_hand.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    pipeline.build(data / "corpus", data / "processed", log=lambda *_: None)
+    newest = store.current_build_name(data / "processed")
+    assert newest != drawn
+    st.cache_resource.clear()
+    count = "SELECT count(*) AS n FROM articles"
+    assert len(loaders._table("articles", drawn, ("article_id",))) == 5
+    assert int(loaders.query_in(drawn)(count)["n"].iloc[0]) == 5
+    assert int(loaders.query_in(newest)(count)["n"].iloc[0]) == 6
+    assert len(loaders._table("articles", newest, ("article_id",))) == 6
