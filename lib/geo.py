@@ -156,6 +156,18 @@ def place_names(located: pd.DataFrame, near: float = 0.6) -> list[tuple[float, f
     return [tuple(s) for s in out]
 
 
+def map_caption(clusters: pd.DataFrame, drawn_ids) -> str:
+    """What the map shows of the events ``clusters`` (one row per event, ``lat`` empty when
+    unplaced), when only the events ``drawn_ids`` are drawn, and where its boundaries come from."""
+    drawn = set(drawn_ids)
+    located = int(clusters["lat"].notna().sum()) if not clusters.empty else 0
+    drawn_located = int(clusters.loc[clusters["cluster_id"].isin(drawn), "lat"].notna().sum()) if not clusters.empty else 0
+    on_map = (f"; the map draws the {drawn_located:,} of them among the {len(drawn):,} events drawn" if len(drawn) < len(clusters) else " and are on the map")
+    return (f"{located:,} of {len(clusters):,} events have a place in the gazetteer (data/places.yaml){on_map}. "
+            "Boundaries: Natural Earth 1:50m (public domain), shipped with the app; the map loads nothing from the network. "
+            "A point at a region or a country is only as precise as the text.")
+
+
 def events_geojson(clusters: pd.DataFrame, reports: pd.DataFrame) -> dict:
     """Located events as a GeoJSON FeatureCollection, each with its sources' own words."""
     features = []

@@ -10,7 +10,7 @@ import streamlit as st
 
 from lib import loaders
 from lib.frozen import freeze
-from lib.geo import events_geojson, map_figure
+from lib.geo import events_geojson, map_caption, map_figure
 from lib.timeline import (
     cluster_export, clusters_among, clusters_in_store, event_choices, event_choices_in_store, event_labels, hover_reports_in_store, most_reported,
     reports_export, reports_in_store, source_articles_in_store, source_card_html, timeline_figure, type_labels,
@@ -98,17 +98,9 @@ if timeline_drawn:
     with tab_timeline:
         plotly_chart(timeline, key="tl_timeline", on_select=_pick("tl_timeline"), config={"toImageButtonOptions": {"filename": "crosscurrents-timeline"}})
 if map_drawn:
-    unlocated = int(clusters["lat"].isna().sum()) if not clusters.empty else 0
     with tab_map:
         plotly_chart(geo, key="tl_map", on_select=_pick("tl_map"), config={"scrollZoom": True, "toImageButtonOptions": {"filename": "crosscurrents-map"}})
-    located = len(clusters) - unlocated
-    drawn_located = int(clusters.loc[clusters["cluster_id"].isin(drawn_ids), "lat"].notna().sum()) if not clusters.empty else 0
-    on_map = (f"; the map draws the {drawn_located:,} of them among the {n_drawn:,} events drawn" if n_drawn < len(clusters) else " and are on the map")
-    tab_map.caption(
-        f"{located:,} of {len(clusters):,} events have a place in the gazetteer (data/places.yaml){on_map}. "
-        "Boundaries: Natural Earth 1:50m (public domain), shipped with the app; the map loads nothing from the network. "
-        "A point at a region or a country is only as precise as the text."
-    )
+    tab_map.caption(map_caption(clusters, drawn_ids))
 
 st.subheader("Every article that reports an event")
 # The link carries the event's label (a bound selectbox stores what it shows). The choices

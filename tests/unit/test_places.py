@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from lib.geo import BOUNDARIES, boundary_trace, events_geojson, load_boundaries, map_figure, view_bounds
+from lib.geo import BOUNDARIES, boundary_trace, events_geojson, load_boundaries, map_caption, map_figure, view_bounds
 from lib.mentions import find_mentions
 from lib.places import load_places
 from lib.registry import tokenize
@@ -136,3 +136,14 @@ def test_a_sentences_tokens_are_the_articles_there(processed, gaz):
     window = Tokens(text).window(15, len(text))
     assert [(p.place, p.start, p.end) for p in gaz.find(text[15:], window)] == [("harir_base", 12, 22), ("erbil", 26, 31)]
     assert window.starts[:3] == [0, 8, 12] and window.texts[:3] == ["Rockets", "hit", "Harir"]
+
+
+def test_the_map_caption_counts_located_events_and_those_drawn():
+    import pandas as pd
+
+    clusters = pd.DataFrame({"cluster_id": ["a", "b", "c", "d"], "lat": [33.3, None, 36.2, 31.0]})
+    every = map_caption(clusters, ["a", "b", "c", "d"])
+    assert every.startswith("3 of 4 events have a place in the gazetteer (data/places.yaml) and are on the map. Boundaries: Natural Earth")
+    some = map_caption(clusters, ["a", "b"])
+    assert some.startswith("3 of 4 events have a place in the gazetteer (data/places.yaml); the map draws the 1 of them among the 2 events drawn. ")
+    assert map_caption(clusters.iloc[:0], []).startswith("0 of 0 events have a place")
