@@ -41,10 +41,13 @@ state.setdefault("add_round", 0)
 state.setdefault("add_drafts", {})
 if "add_done" in state:
     st.success(escape(state.pop("add_done")))
-    links = [f"[{aid}]({reader_href(aid)})" for aid in state.pop("add_links", [])]
-    if links:
+    if links := [f"[{aid}]({reader_href(aid)})" for aid in state.pop("add_links", [])]:
         st.markdown("Open in the reader: " + ", ".join(links))
 user = signed_in_user() or st.text_input("Your name, for the audit log", key="add_user", max_chars=100).strip()
+# A commit would wait for the rebuild's lock (minutes at 100,000 articles), then give up.
+rebuilding = loaders.refresh_state().rebuilding_since is not None
+if rebuilding:
+    st.info("The store is being rebuilt (see the sidebar): uploads can be checked now, and added once it is done.", icon=":material/autorenew:")
 tab_articles, tab_acled, tab_log = st.tabs(["Articles", "Event data (ACLED)", "Added articles and audit log"])
 build, rnd = loaders.current_build_id(), state["add_round"]
 
@@ -126,7 +129,7 @@ with tab_articles:
         decisions[d.article_id] = st.radio("What to do with it", ["link", "separate", "skip"], key=f"add_dup_{d.article_id}", horizontal=True,
                                            format_func={"link": f"Link it to {d.duplicate.of} (counted once)", "separate": "Add as a separate article", "skip": "Leave it out"}.get)
     ready = [d for d in drafts if decisions.get(d.article_id) != "skip"]
-    if uploads and st.button(f"Add {len(ready)} article(s)", type="primary", disabled=not ready or not user, key="add_commit"):
+    if uploads and st.button(f"Add {len(ready)} article(s)", type="primary", disabled=not ready or not user or rebuilding, key="add_commit"):
         attempt(lambda: ingest.commit(ready, user=user, via="app", decisions=decisions),
                 lambda r: f"Added {len(r.article_ids)} article(s): {', '.join(r.article_ids)} (store updated, {r.mode}).", link=True)
     if uploads and not user:
@@ -144,14 +147,14 @@ with tab_acled:
         for note in [*plan.notices, plan.summary()]:
             st.info(escape(note))
         st.dataframe(acled.preview_table(plan, ctx.registry), hide_index=True, width="stretch")
-        if st.button(f"Import {len(plan.events)} event(s)", type="primary", disabled=not user, key="acled_commit"):
+        if st.button(f"Import {len(plan.events)} event(s)", type="primary", disabled=not user or rebuilding, key="acled_commit"):
             attempt(lambda: acled.commit_import(plan, user=user, via="app"), lambda r: f"Imported {r.detail} ACLED event(s) (store updated, {r.mode}).")
 
 with tab_log:
     added = pd.DataFrame(ingest.added_articles(), columns=["article_id", "title", "outlet", "published", "linked_to", "added_by", "added_at"])
     st.dataframe(added, hide_index=True, width="stretch", key="add_added")
     gone = st.selectbox("Remove an added article", added["article_id"], index=None, key="add_remove_pick") if len(added) else None
-    if gone and st.button(f"Remove {gone}", key="add_remove", disabled=not user):
+    if gone and st.button(f"Remove {gone}", key="add_remove", disabled=not user or rebuilding):
         attempt(lambda: ingest.remove(gone, user=user, via="app"), lambda r: f"Removed {gone}; a copy is kept in data/removed/ (store updated, {r.mode}).")
     st.subheader("Audit log")
     log = pd.DataFrame(reversed(ingest.read_audit()), columns=["at", "who", "via", "action", "article_id", "file", "events", "outlet", "linked_to", "sha256", "build"])

@@ -91,6 +91,24 @@ def test_upload_preview_commit_and_audit(run_page, data):
     assert at.selectbox(key="article").value == aid
 
 
+def test_while_the_store_is_rebuilt_uploads_are_checked_but_not_committed(run_page, data, monkeypatch):
+    """A commit would wait for the rebuild's lock and then give up: the buttons say so at once."""
+    from lib import loaders, refresh
+
+    monkeypatch.setattr(loaders, "refresh_state", lambda: refresh.RefreshState(rebuilding_since=1.8e9))
+    at = run_page(PAGE)
+    at.text_input(key="add_user").set_value("app tester")
+    at.file_uploader(key="add_files_0").set_value(("page.html", (FIXTURES / "article_page.html").read_bytes(), "text/html"))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "The store is being rebuilt (see the sidebar): uploads can be checked now, and added once it is done." in [i.value for i in at.info]
+    assert {m.label: m.value for m in at.metric}["Figures"] == "2"  # the preview works
+    assert at.button(key="add_commit").disabled
+    monkeypatch.setattr(loaders, "refresh_state", lambda: refresh.RefreshState())
+    at.run()
+    assert not at.button(key="add_commit").disabled
+
+
 def test_bad_upload_shows_message_and_writes_nothing(run_page, data):
     before = tree_hash(data)
     at = run_page(PAGE)
