@@ -588,7 +588,7 @@ def apply_change(make_change, *, kind: str, user: str, via: str, corpus_dir=None
     try:
         with store.lock(store_dir, timeout=lock_timeout):
             base = store.read_manifest(store_dir)
-            fresh = base is not None and base.get("schema_version") == store.SCHEMA_VERSION and base.get("input_hash") == pipeline.input_hash(corpus_dir)
+            fresh = pipeline.built_from(base, pipeline.input_hash(corpus_dir))
             change = make_change()
             backups = {p: (p.read_bytes() if p.exists() else None) for p in change.files}
             try:
@@ -671,8 +671,9 @@ def _incremental_tables(change: Change, corpus_dir: Path, store_dir: Path) -> tu
             parts["figures"] = [stored_figures.filter(not_acled_figure), schema.to_table("figures", acled.figure_rows(ctx))]
             parts["events"] = [stored_events.filter(not_acled_event), schema.to_table("events", acled.event_rows(ctx))]
             return parts, None
-        # Anything else (a dictionary changed): the corpus-level steps run again on
-        # the stored figures and events, the only tables they read; the others are streamed.
+        # Any other change (articles added and removed at once, ACLED events kept outside
+        # data/): the corpus-level steps run again on the stored figures and events, the only
+        # tables they read; the others are streamed.
         # Reading every table for it took about as much memory as adding an article once
         # did (15 GB at 100,000 articles).
         drop = frozenset(change.drop)

@@ -195,13 +195,14 @@ def input_hash(corpus_dir: Path) -> str:
     return h.hexdigest()
 
 
+def built_from(manifest: dict | None, inputs: str) -> bool:
+    """Whether a build (its manifest) was made from ``inputs`` (an ``input_hash``) with this schema."""
+    return manifest is not None and manifest.get("schema_version") == store.SCHEMA_VERSION and manifest.get("input_hash") == inputs
+
+
 def is_stale(corpus_dir: Path = CORPUS_DIR, store_dir: Path = STORE_DIR) -> bool:
     manifest = store.read_manifest(store_dir)
-    return (
-        manifest is None
-        or manifest.get("schema_version") != store.SCHEMA_VERSION
-        or manifest.get("input_hash") != input_hash(corpus_dir)
-    )
+    return manifest is None or not built_from(manifest, input_hash(corpus_dir))
 
 
 class BuildFailed(RuntimeError):
@@ -300,7 +301,7 @@ def build(corpus_dir: Path = CORPUS_DIR, store_dir: Path = STORE_DIR, strict: bo
             return build(corpus_dir, store_dir, strict, force, log, False, workers, engine, scheduler)
     digest = input_hash(corpus_dir)
     manifest = store.read_manifest(store_dir)
-    if not force and manifest and manifest.get("input_hash") == digest and manifest.get("schema_version") == store.SCHEMA_VERSION:
+    if not force and manifest and built_from(manifest, digest):
         log(f"store is up to date ({manifest['counts']['articles']} articles, built {manifest['built_at']})")
         return {"built": False, **manifest}
     t0 = time.perf_counter()

@@ -80,7 +80,7 @@ class Refresher:
     def _check(self) -> None:
         inputs = pipeline.input_hash(self.corpus_dir)
         manifest = store.read_manifest(self.store_dir)
-        if manifest is None or (manifest.get("input_hash") == inputs and manifest.get("schema_version") == store.SCHEMA_VERSION):
+        if manifest is None or pipeline.built_from(manifest, inputs):
             self._error, self._failed_inputs = None, None  # current (or not built yet: built before any page, elsewhere)
             return
         if inputs == self._failed_inputs:

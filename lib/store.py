@@ -94,10 +94,14 @@ PARTITION_COLUMNS = ("part_month", "part_outlet")
 def table_path(name: str, store_dir: Path | None = None) -> Path:
     """``<name>.parquet`` (local builds), or the directory of a partitioned
     table ``<name>/part_month=YYYY-MM/part_outlet=X/*.parquet`` (Dask builds)."""
+    return table_in_build(_served_build(store_dir), name)
+
+
+def _served_build(store_dir: Path | None) -> Path:
     build = current_build(store_dir)
     if build is None:
         raise FileNotFoundError(f"no processed store in {store_dir or STORE_DIR}; run `python -m lib.pipeline build`")
-    return table_in_build(build, name)
+    return build
 
 
 def table_in_build(build: Path, name: str) -> Path:
@@ -142,20 +146,19 @@ def read_table(name: str, store_dir: Path | None = None, columns=None, build: Pa
     return read_arrow(name, store_dir, columns, build=build).to_pandas()
 
 
-def duckdb_source(name: str, store_dir: Path | None = None, build: Path | None = None) -> str:
-    """A DuckDB table expression reading the table (of the current build, or of ``build``),
-    with partition columns left out."""
-    path = table_in_build(build, name) if build is not None else table_path(name, store_dir)
+def duckdb_source(name: str, build: Path) -> str:
+    """A DuckDB table expression reading one table of ``build``, with partition columns left out."""
+    path = table_in_build(build, name)
     if path.is_dir():
         return (f"(SELECT * EXCLUDE ({', '.join(PARTITION_COLUMNS)}) FROM "
                 f"read_parquet('{path.as_posix()}/**/*.parquet', hive_partitioning = true, union_by_name = true))")
     return f"read_parquet('{path.as_posix()}')"
 
 
-def duckdb_rows_source(name: str, store_dir: Path | None = None, build: Path | None = None) -> str:
+def duckdb_rows_source(name: str, build: Path) -> str:
     """Like ``duckdb_source``, with ``row_order``: each row's place in the store, so a
     query that joins (DuckDB then may reorder rows) can give them back in the store's order."""
-    path = table_in_build(build, name) if build is not None else table_path(name, store_dir)
+    path = table_in_build(build, name)
     if path.is_dir():
         return (f"(SELECT * EXCLUDE ({', '.join(PARTITION_COLUMNS)}, filename, file_row_number), (filename, file_row_number) AS row_order FROM "
                 f"read_parquet('{path.as_posix()}/**/*.parquet', hive_partitioning = true, union_by_name = true, filename = true, file_row_number = true))")
@@ -169,14 +172,12 @@ def duckdb_connection(store_dir: Path | None = None, build: Path | None = None):
 
     from lib.schema import SCHEMAS
 
-    build = build if build is not None else current_build(store_dir)
-    if build is None:
-        raise FileNotFoundError(f"no processed store in {store_dir or STORE_DIR}; run `python -m lib.pipeline build`")
+    build = build if build is not None else _served_build(store_dir)
     con = duckdb.connect()
     for name in SCHEMAS:
         if table_in_build(build, name).exists():
-            con.execute(f"CREATE VIEW {name} AS SELECT * FROM {duckdb_source(name, build=build)}")
-            con.execute(f"CREATE VIEW {name}_rows AS SELECT * FROM {duckdb_rows_source(name, build=build)}")
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM {duckdb_source(name, build)}")
+            con.execute(f"CREATE VIEW {name}_rows AS SELECT * FROM {duckdb_rows_source(name, build)}")
     return con
 
 
