@@ -17,7 +17,7 @@ import yaml
 
 from lib import corpus, ingest, pipeline, schema, store
 from lib.corpus import ArticleSource
-from tests.fixtures.datadir import ROOT, env_for, tree_hash
+from tests.fixtures.datadir import ROOT, assert_same_tables, env_for, tree_hash
 
 FIXTURES = ROOT / "tests" / "fixtures"
 SEED_003 = "003_c3e4981192742f60"
@@ -72,11 +72,7 @@ def test_incremental_store_equals_a_full_rebuild(data, ctx, seeds, tmp_path):
     assert errors == []
     ingest.commit(drafts, user="t", via="test", decisions={drafts[1].article_id: "link"})
     pipeline.build(data / "corpus", tmp_path / "full", force=True, log=lambda *_: None)
-    for name in schema.SCHEMAS:
-        inc = store.read_table(name, data / "processed").astype(str)
-        full = store.read_table(name, tmp_path / "full").astype(str)
-        cols = list(full.columns)
-        assert inc.sort_values(cols).reset_index(drop=True).equals(full.sort_values(cols).reset_index(drop=True)), name
+    assert_same_tables(data / "processed", tmp_path / "full")
     assert store.read_manifest(data / "processed")["input_hash"] == store.read_manifest(tmp_path / "full")["input_hash"]
 
 
@@ -97,11 +93,7 @@ def test_adding_and_removing_at_once_reads_only_figures_and_events_and_equals_a_
     monkeypatch.setattr(store, "read_arrow", real_read)
     assert r.mode == "incremental" and sorted(read_whole) == ["events", "figures"]
     pipeline.build(data / "corpus", tmp_path / "full", force=True, log=lambda *_: None)
-    for name in schema.SCHEMAS:
-        inc = store.read_table(name, data / "processed").astype(str)
-        full = store.read_table(name, tmp_path / "full").astype(str)
-        cols = list(full.columns)
-        assert inc.sort_values(cols).reset_index(drop=True).equals(full.sort_values(cols).reset_index(drop=True)), name
+    assert_same_tables(data / "processed", tmp_path / "full")
     ids = set(store.read_table("articles", data / "processed")["article_id"])
     assert later.article_id in ids and first not in ids
 
