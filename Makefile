@@ -61,7 +61,10 @@ chromium:
 store: venv
 	$(VPY) -m lib.pipeline build
 
-run: venv store
+# The app serves an existing build at once and rebuilds a stale one in the background
+# (lib/refresh.py): a redeploy with new code or dictionaries does not wait for a rebuild.
+run: venv
+	$(VPY) -m lib.pipeline build --if-missing
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 test: venv chromium store

@@ -1,6 +1,6 @@
 """Raw articles -> processed tables. Plain functions, runnable as a CLI.
 
-    python -m lib.pipeline build [--corpus DIR] [--out DIR] [--strict] [--force] [--nice N]
+    python -m lib.pipeline build [--corpus DIR] [--out DIR] [--strict] [--force] [--nice N] [--if-missing]
                                  [--workers N] [--engine local|dask [--scheduler ADDRESS]]
     python -m lib.pipeline status
 """
@@ -363,6 +363,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--engine", choices=("local", "dask"), default="local", help="where per-article work runs (default: local)")
     b.add_argument("--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster on this machine)")
     b.add_argument("--nice", type=int, default=0, help="lower the build's priority by this much (its workers inherit it)")
+    b.add_argument("--if-missing", action="store_true",
+                   help="build only if the store has no build yet (the app rebuilds a stale one in the background)")
     s = sub.add_parser("status", help="say whether the store is up to date")
     s.add_argument("--corpus", type=Path, default=CORPUS_DIR)
     s.add_argument("--out", type=Path, default=STORE_DIR)
@@ -371,6 +373,10 @@ def main(argv: list[str] | None = None) -> int:
         stale = is_stale(args.corpus, args.out)
         print("stale" if stale else "up to date")
         return 1 if stale else 0
+    if args.if_missing and store.current_build(args.out) is not None:
+        state = "stale: the app rebuilds it in the background" if is_stale(args.corpus, args.out) else "up to date"
+        print(f"store exists ({state})")
+        return 0
     if args.nice:  # after the status command returned: only build has it
         os.nice(args.nice)
     try:

@@ -111,3 +111,20 @@ def test_dask_engine_writes_partitioned_tables_equal_to_local(corpus, tmp_path):
     for name, key in (("articles", ["article_id"]), ("mentions", ["article_id", "start"]), ("relations", ["article_id", "sent_id", "source", "target", "relation"])):
         a, b = tables(tmp_path / "local", name, key), tables(tmp_path / "dask", name, key)
         assert a.equals(b[a.columns]), name
+
+
+def test_if_missing_builds_a_missing_store_and_leaves_a_stale_one_to_the_app(corpus, tmp_path, capsys):
+    """`make run` builds only a store that has no build: the app serves an existing one at
+    once and rebuilds it in the background when stale (lib/refresh.py)."""
+    out = tmp_path / "store"
+    cli = ["build", "--corpus", str(corpus), "--out", str(out), "--if-missing"]
+    assert pipeline.main(cli) == 0
+    first = store.current_build_name(out)
+    assert pipeline.main(cli) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "store exists (up to date)"
+    (corpus / "zz_added_by_hand.txt").write_text("Kataib Hezbollah claimed a drone attack on a US base on Friday.\n", encoding="utf-8")
+    assert pipeline.main(cli) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "store exists (stale: the app rebuilds it in the background)"
+    assert store.current_build_name(out) == first
+    assert pipeline.main(cli[:-1]) == 0  # without the flag a stale store is rebuilt
+    assert store.current_build_name(out) != first
