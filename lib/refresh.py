@@ -78,8 +78,12 @@ class Refresher:
         return True
 
     def _check(self) -> None:
-        inputs = pipeline.input_hash(self.corpus_dir)
-        manifest = store.read_manifest(self.store_dir)
+        try:
+            inputs = pipeline.input_hash(self.corpus_dir)
+            manifest = store.read_manifest(self.store_dir)
+        except (OSError, ValueError) as err:  # a corpus folder gone, a manifest cut short: said, checked again later
+            self._error = f"its inputs could not be read ({type(err).__name__}: {err})"
+            return
         if manifest is None or pipeline.built_from(manifest, inputs):
             self._error, self._failed_inputs = None, None  # current (or not built yet: built before any page, elsewhere)
             return

@@ -104,3 +104,17 @@ def test_the_rebuild_runs_the_pipeline_cli_at_lower_priority(data, monkeypatch):
     assert cmd[1:4] == ["-m", "lib.pipeline", "build"] and cmd[cmd.index("--nice") + 1] == str(refresh.BUILD_NICENESS)
     assert cmd[cmd.index("--out") + 1] == str(data / "processed") and seen["cwd"] == ROOT
     assert seen["env"]["CROSSCURRENTS_DATA"] == str(data)
+
+
+def test_inputs_that_cannot_be_read_are_reported_and_checked_again(data, monkeypatch):
+    r = refresh.Refresher(data / "corpus", data / "processed", data, interval=0)
+    real = refresh.pipeline.input_hash
+    monkeypatch.setattr(refresh.pipeline, "input_hash", lambda corpus: (_ for _ in ()).throw(PermissionError(13, "Permission denied")))
+    r.poke()
+    assert r.wait(10)
+    kind, text = refresh.notice(r.state(), None)
+    assert kind == "warning" and text.startswith("The store could not be rebuilt: its inputs could not be read (PermissionError: ")
+    monkeypatch.setattr(refresh.pipeline, "input_hash", real)
+    r.poke()
+    assert r.wait(60)
+    assert r.state() == refresh.RefreshState() and r.builds_started == 0
