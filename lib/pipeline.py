@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib
 import json
 import os
 import sys
@@ -261,8 +262,11 @@ def _local_chunks(chunks: list[list[str]], workers: int):
     # spawn, not fork: the caller may be a threaded server (the Add page rebuilds the store).
     with _no_main_script():
         pool = multiprocessing.get_context("spawn").Pool(workers)
+    # By its import name: run as `python -m lib.pipeline`, this module is __main__, which
+    # the workers do not load, so this module's own process_chunk could not be unpickled there.
+    task = importlib.import_module("lib.pipeline").process_chunk
     with pool:
-        yield from pool.imap(process_chunk, chunks)
+        yield from pool.imap(task, chunks)
 
 
 @contextmanager

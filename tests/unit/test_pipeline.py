@@ -128,3 +128,18 @@ def test_if_missing_builds_a_missing_store_and_leaves_a_stale_one_to_the_app(cor
     assert store.current_build_name(out) == first
     assert pipeline.main(cli[:-1]) == 0  # without the flag a stale store is rebuilt
     assert store.current_build_name(out) != first
+
+
+def test_the_command_line_builds_with_workers(corpus, tmp_path):
+    """Run as `python -m lib.pipeline` (as `make bench` and the app's background rebuild run it),
+    the module is __main__, which the workers do not load: they must still find their task."""
+    import subprocess
+
+    from lib.paths import ROOT
+
+    out = tmp_path / "store"
+    done = subprocess.run([sys.executable, "-m", "lib.pipeline", "build", "--corpus", str(corpus), "--out", str(out), "--workers", "2"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=90)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    manifest = store.read_manifest(out)
+    assert manifest["workers"] == 2 and manifest["counts"]["articles"] == 5
