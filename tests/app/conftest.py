@@ -39,3 +39,30 @@ def run_page_raw():
         return at
 
     return run
+
+
+@pytest.fixture(scope="session")
+def data_template(tmp_path_factory):
+    from tests.fixtures.datadir import make_template
+
+    return make_template(tmp_path_factory.mktemp("app-template") / "data")
+
+
+@pytest.fixture
+def app_data(data_template, tmp_path, monkeypatch):
+    """A throw-away copy of data/ (tests/fixtures/datadir.py) that the app reads and writes,
+    with the process's caches emptied before and after (the loaders cache tables by build,
+    shared across sessions) and no background rebuild outliving the copy."""
+    import streamlit as st
+
+    from lib import loaders
+    from tests.fixtures.datadir import fresh_copy, redirect
+
+    d = fresh_copy(data_template, tmp_path / "data")
+    redirect(monkeypatch, d)
+    st.cache_resource.clear()
+    yield d
+    background = loaders.refresher()
+    if background is not None:
+        background.wait(300)
+    st.cache_resource.clear()

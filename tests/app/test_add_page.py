@@ -5,21 +5,15 @@ Runs against a throw-away copy of data/ (tests/fixtures/datadir.py), never the r
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from lib import acled, ingest, store
 from lib.highlight import escape_markdown as md
 from tests.app.helpers import frame_with
-from tests.fixtures.datadir import ROOT, fresh_copy, make_template, redirect, tree_hash
+from tests.fixtures.datadir import ROOT, tree_hash
 
 FIXTURES = ROOT / "tests" / "fixtures"
 PAGE = "pages/add.py"
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    return make_template(tmp_path_factory.mktemp("app-template") / "data")
 
 
 @pytest.fixture
@@ -39,13 +33,9 @@ def clicks_reach_the_page(monkeypatch):
 
 
 @pytest.fixture
-def data(template, tmp_path, monkeypatch, clicks_reach_the_page):
-    d = fresh_copy(template, tmp_path / "data")
-    redirect(monkeypatch, d)
+def data(app_data, monkeypatch, clicks_reach_the_page):
     monkeypatch.setenv("CROSSCURRENTS_ALLOW_INGEST", "1")
-    st.cache_resource.clear()  # the loaders cache tables by build, shared across sessions of this process
-    yield d
-    st.cache_resource.clear()
+    return app_data
 
 
 def test_disabled_unless_enabled(run_page, monkeypatch):

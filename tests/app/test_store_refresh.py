@@ -8,25 +8,12 @@ import pytest
 import streamlit as st
 
 from lib import loaders, pipeline, store
-from tests.fixtures.datadir import fresh_copy, make_template, redirect
 from tests.unit.test_refresh import NEW_ARTICLE, rebuilding_started
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    return make_template(tmp_path_factory.mktemp("refresh-template") / "data")
-
-
 @pytest.fixture
-def data(template, tmp_path, monkeypatch):
-    d = fresh_copy(template, tmp_path / "data")
-    redirect(monkeypatch, d)
-    st.cache_resource.clear()
-    yield d
-    background = loaders.refresher()
-    if background is not None:
-        background.wait(300)  # no rebuild outlives its data dir
-    st.cache_resource.clear()
+def data(app_data):
+    return app_data
 
 
 def sidebar_notices(at) -> list[str]:
