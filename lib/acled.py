@@ -28,6 +28,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 
 from lib import paths
@@ -35,6 +37,8 @@ from lib import paths
 EVENTS_FILE = "acled_events.csv"
 MAPPING_FILE = "acled.yaml"
 CLAIMANT = "ACLED"
+SOURCE = "acled"  # the figures' source column
+ID_PREFIX = "acled:"  # of every ACLED figure_id and event_id
 MAX_CSV_BYTES = 50_000_000
 # The columns of an ACLED export this import reads; exports have more (inter1,
 # iso, region, admin2, geo_precision, timestamp, ...), which are ignored.
@@ -200,7 +204,14 @@ def map_actor(name: str, registry, mapping: dict) -> str | None:
 
 # --------------------------------------------------------------------------- rows for the store
 def is_acled_event(row: dict) -> bool:
-    return str(row.get("event_id") or "").startswith("acled:")
+    return str(row.get("event_id") or "").startswith(ID_PREFIX)
+
+
+def without_acled(figures: pa.Table, events: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """Stored figures and events less the rows ACLED made (an import replaces them)."""
+    not_figure = pc.fill_null(pc.not_equal(figures["source"], SOURCE), True)
+    not_event = pc.invert(pc.fill_null(pc.starts_with(events["event_id"], ID_PREFIX), False))
+    return figures.filter(not_figure), events.filter(not_event)
 
 
 def _citation(sources) -> str:
@@ -230,14 +241,14 @@ def figure_rows(ctx, data_dir=None) -> list[dict]:
         base = {
             "article_id": None, "sent_id": None, "qualifier": "exact", "period_start": start, "period_end": end,
             "granularity": "month", "partial": False, "claimant": CLAIMANT, "claimant_actor": None, "relayed_by": None,
-            "reporter": CLAIMANT, "origin": origin, "target": target, "source": "acled",
+            "reporter": CLAIMANT, "origin": origin, "target": target, "source": SOURCE,
             "citation": _citation(e["source"] for e in group),
         }
         key = f"{start:%Y-%m}:{origin or '?'}:{target or '?'}"
-        rows.append({**base, "figure_id": f"acled:{key}:{unit}", "count": float(len(group)), "unit": unit,
+        rows.append({**base, "figure_id": f"{ID_PREFIX}{key}:{unit}", "count": float(len(group)), "unit": unit,
                      "evidence": _evidence(group, start), "number_text": str(len(group))})
         if killed:
-            rows.append({**base, "figure_id": f"acled:{key}:{unit}:killed", "count": float(killed), "unit": "killed",
+            rows.append({**base, "figure_id": f"{ID_PREFIX}{key}:{unit}:killed", "count": float(killed), "unit": "killed",
                          "evidence": f"{killed} fatalities. {_evidence(group, start)}", "number_text": str(killed)})
     return rows
 
@@ -282,7 +293,7 @@ def event_rows(ctx, data_dir=None) -> list[dict]:
         killed = float(e["fatalities"] or 0)
         lat, lon = (float(e[c]) if e.get(c) else None for c in ("latitude", "longitude"))
         note = f": {e['notes']}" if e.get("notes") else ""
-        eid = f"acled:{e['event_id_cnty']}"
+        eid = f"{ID_PREFIX}{e['event_id_cnty']}"
         rows.append({
             "event_id": eid, "article_id": None, "sent_id": None, "sent_ids": [], "date": day, "date_end": day,
             "date_precision": precision, "date_text": e["event_date"], "date_basis": "ACLED event_date",

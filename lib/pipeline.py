@@ -74,7 +74,7 @@ def finalize(rows: dict[str, list[dict]], ctx: Context) -> dict[str, list[dict]]
     from lib import acled, events, figures
 
     # ACLED rows (data/acled_events.csv) sit beside the article-derived ones, never merged with them.
-    rows["figures"] = [r for r in rows["figures"] if r.get("source") not in ("curated", "acled")] + figures.curated_rows() + acled.figure_rows(ctx)
+    rows["figures"] = [r for r in rows["figures"] if r.get("source") not in ("curated", acled.SOURCE)] + figures.curated_rows() + acled.figure_rows(ctx)
     article_events = [e for e in rows["events"] if not acled.is_acled_event(e)]
     rows["events"] = events.link_across_articles(article_events, ctx) + acled.event_rows(ctx)
     return rows

@@ -98,7 +98,7 @@ class Refresher:
         self._failed_inputs = inputs if self._error else None
 
     def _rebuild(self) -> str | None:
-        """Run the build in its own process; its last line of error output, if it failed."""
+        """Run the build in its own process; what it said went wrong (``failure``), if it failed."""
         cmd = [sys.executable, "-m", "lib.pipeline", "build", "--corpus", str(self.corpus_dir), "--out", str(self.store_dir),
                "--nice", str(BUILD_NICENESS)]
         env = {**os.environ, "CROSSCURRENTS_DATA": str(self.data_dir), "CROSSCURRENTS_CORPUS": str(self.corpus_dir),
