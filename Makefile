@@ -63,8 +63,10 @@ store: venv
 
 # The app serves an existing build at once and rebuilds a stale one in the background
 # (lib/refresh.py): a redeploy with new code or dictionaries does not wait for a rebuild.
+# A warm-up visit (lib/loaders.py) fills the pages' caches before the first reader comes.
 run: venv
 	$(VPY) -m lib.pipeline build --if-missing
+	$(VPY) -m lib.loaders warm --url http://$(ADDRESS):$(PORT) --wait 120 &
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 test: venv chromium store

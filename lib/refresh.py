@@ -24,6 +24,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -45,9 +46,13 @@ class RefreshState:
 
 
 class Refresher:
-    def __init__(self, corpus_dir: Path, store_dir: Path, data_dir: Path, interval: float = CHECK_INTERVAL_S):
+    def __init__(self, corpus_dir: Path, store_dir: Path, data_dir: Path, interval: float = CHECK_INTERVAL_S,
+                 on_published: Callable[[], None] | None = None):
+        """``on_published``: called in the background thread after a rebuild is published
+        (the app warms the new build's caches with it, so no reader waits for them)."""
         self.corpus_dir, self.store_dir, self.data_dir = Path(corpus_dir), Path(store_dir), Path(data_dir)
         self.interval = interval
+        self.on_published = on_published
         self.builds_started = 0
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -96,6 +101,8 @@ class Refresher:
         finally:
             self._since = None
         self._failed_inputs = inputs if self._error else None
+        if self._error is None and self.on_published is not None:
+            self.on_published()
 
     def _rebuild(self) -> str | None:
         """Run the build in its own process; what it said went wrong (``failure``), if it failed."""

@@ -31,7 +31,9 @@ def test_a_changed_corpus_is_rebuilt_in_the_background_while_the_last_build_is_s
     store_dir = data / "processed"
     served = store.current_build_name(store_dir)
     (data / "corpus" / "zz_added_by_hand.txt").write_text(NEW_ARTICLE, encoding="utf-8")
-    r = refresh.Refresher(data / "corpus", store_dir, data, interval=0)
+    published = []  # the build CURRENT names when the app is told (it warms that build's caches)
+    r = refresh.Refresher(data / "corpus", store_dir, data, interval=0,
+                          on_published=lambda: published.append(store.current_build_name(store_dir)))
     with store.lock(store_dir):  # the rebuild waits for it: it is "under way" for as long as the test needs
         started = time.monotonic()
         r.poke()
@@ -40,15 +42,18 @@ def test_a_changed_corpus_is_rebuilt_in_the_background_while_the_last_build_is_s
         assert store.current_build_name(store_dir) == served  # still serving the last build
         kind, text = refresh.notice(r.state(), "2026-11-24T02:05:14+0200")
         assert kind == "info" and "being rebuilt" in text and "the build of 2026-11-24 00:05 UTC" in text
+        assert published == []
     assert r.wait(300)
     rebuilt = store.current_build_name(store_dir)
     assert rebuilt != served
+    assert published == [rebuilt]
     assert "zz_added_by_hand" in article_ids(rebuilt, store_dir)
     assert "zz_added_by_hand" not in article_ids(served, store_dir)
     assert r.state() == refresh.RefreshState() and refresh.notice(r.state(), None) is None
     r.poke()  # current now: checked, not rebuilt
     assert r.wait(60)
     assert r.builds_started == 1 and store.current_build_name(store_dir) == rebuilt
+    assert published == [rebuilt]  # nothing new published, nothing to warm
 
 
 def test_a_failed_rebuild_is_reported_not_retried_and_the_last_build_stays(data):
@@ -57,7 +62,8 @@ def test_a_failed_rebuild_is_reported_not_retried_and_the_last_build_stays(data)
     actors = data / "actors.yaml"
     good = actors.read_text(encoding="utf-8")
     actors.write_text("actors: [unclosed\n", encoding="utf-8")
-    r = refresh.Refresher(data / "corpus", store_dir, data, interval=0)
+    published = []
+    r = refresh.Refresher(data / "corpus", store_dir, data, interval=0, on_published=lambda: published.append(store.current_build_name(store_dir)))
     r.poke()
     assert r.wait(300)
     state = r.state()
@@ -66,6 +72,7 @@ def test_a_failed_rebuild_is_reported_not_retried_and_the_last_build_stays(data)
     kind, text = refresh.notice(state, None)
     assert kind == "warning" and text.startswith("The store could not be rebuilt: ") and "the last build" in text
     assert store.current_build_name(store_dir) == served
+    assert published == []  # nothing new to warm
     r.poke()  # the same inputs would fail again: not retried
     assert r.wait(60)
     assert r.builds_started == 1 and r.state().error == state.error
@@ -74,6 +81,7 @@ def test_a_failed_rebuild_is_reported_not_retried_and_the_last_build_stays(data)
     assert r.wait(300)
     assert r.builds_started == 2 and r.state() == refresh.RefreshState()
     assert store.current_build_name(store_dir) != served
+    assert published == [store.current_build_name(store_dir)]
 
 
 def test_the_interval_bounds_how_often_the_inputs_are_checked(data, monkeypatch):

@@ -1,0 +1,52 @@
+"""The warm-up visit (lib/loaders.py): it opens every page of a running server the way a
+new reader does, and says which pages failed; `make run` sends one once the server is up.
+
+Against real `streamlit run` servers (no browser needed: the visit speaks the app's WebSocket).
+"""
+from __future__ import annotations
+
+import re
+import socket
+
+from lib import loaders
+from tests.fixtures.datadir import ROOT
+
+APP_TITLES = {"": "Crosscurrents", "attacks": "Attacks", "timeline": "Timeline & Map", "search": "Search",
+              "compare": "Compare", "network": "Actor network"}
+
+
+def test_every_page_a_reader_lands_on_is_warmed():
+    """The pages listed in app.py, except Add (a form that computes nothing)."""
+    listed = re.findall(r'st\.Page\("pages/\w+\.py", title="[^"]+", url_path="(\w+)"', (ROOT / "app.py").read_text(encoding="utf-8"))
+    default = re.search(r'url_path="(\w+)", default=True', (ROOT / "app.py").read_text(encoding="utf-8")).group(1)
+    assert sorted(loaders.WARM_PAGES) == sorted("" if p == default else p for p in listed if p != "add")
+
+
+def test_a_warm_up_visit_runs_each_page_to_its_end(app_url):
+    visits = loaders.visit_pages(app_url)
+    assert [v.page for v in visits] == list(loaders.WARM_PAGES)
+    assert [v.error for v in visits] == [None] * len(visits)
+    # Each page drew its own heading: the visit ran that page, not the default one.
+    assert {v.page: v.title for v in visits} == {page: APP_TITLES[page] for page in loaders.WARM_PAGES}
+    assert loaders.warm_report(visits, "build-x").startswith("crosscurrents: warm-up for build-x opened 6 of 6 pages in ")
+
+
+def test_a_page_that_is_missing_or_raises_is_reported(app_url, streamlit_launcher, tmp_path):
+    missing = loaders.visit_pages(app_url, pages=("no-such-page",))
+    assert missing[0].error == "page not found: 'no-such-page'"
+    broken = tmp_path / "broken.py"
+    broken.write_text('import streamlit as st\nst.title("Before")\nraise ValueError("a page that raises")\n', encoding="utf-8")
+    server = streamlit_launcher(broken, cwd=tmp_path)
+    visit = loaders.visit_pages(server.url, pages=("",))[0]
+    assert (visit.title, visit.error) == ("Before", "ValueError on the page")  # the app's own config would hide the type
+    assert "opened 0 of 1 pages" in loaders.warm_report([visit]) and "(overview: ValueError on the page)" in loaders.warm_report([visit])
+
+
+def test_the_command_line_waits_for_the_server_and_says_what_it_did(app_url, capsys):
+    assert loaders.main(["warm", "--url", app_url, "--wait", "5"]) == 0
+    assert "opened 6 of 6 pages" in capsys.readouterr().err
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{s.getsockname()[1]}"
+    assert loaders.main(["warm", "--url", dead, "--wait", "1"]) == 1
+    assert "did not answer within 1 s" in capsys.readouterr().err
