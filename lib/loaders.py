@@ -50,7 +50,9 @@ def current_build_id() -> str:
         if store.current_build(STORE_DIR) is None:
             pipeline.build(CORPUS_DIR, STORE_DIR, log=lambda *_: None)
         background.poke()
-    return store.current_build_name(STORE_DIR)
+    served = store.current_build_name(STORE_DIR)
+    _note_served(served)
+    return served
 
 
 def refresh_state() -> refresh.RefreshState:
@@ -203,6 +205,21 @@ def own_url() -> str:
 
 
 _warming = threading.Lock()
+_seen_lock = threading.Lock()
+_builds_seen: set[str] = set()  # builds this process has served or warmed
+_builds_warmed: set[str] = set()
+
+
+def _note_served(build: str) -> None:
+    """Warm a build served for the first time after another: one published by anything
+    other than this process's refresher (the Add page, `python -m lib.ingest`, a build
+    cluster writing to a replica's store). The first build a server serves is warmed by
+    `make run`'s visit instead, not on the first reader's own thread's heels."""
+    with _seen_lock:
+        new_after_another = build not in _builds_seen and bool(_builds_seen)
+        _builds_seen.add(build)
+    if new_after_another:
+        warm_in_background()
 
 
 def warm_in_background() -> None:
@@ -213,11 +230,16 @@ def warm_in_background() -> None:
 def _warm_now() -> None:
     with _warming:  # one warm-up at a time; one asked for meanwhile still runs, for the newer build
         current_build_id.clear()  # the pin would keep the old build for up to 5 s
+        build = store.current_build_name(STORE_DIR)
+        with _seen_lock:
+            if build in _builds_warmed:
+                return  # asked twice (published here, then seen served by a reader first)
+            _builds_seen.add(build)  # the visits below serve it: not warmed twice
+            _builds_warmed.add(build)
         url = own_url()
         if not _wait_until_up(url, 0):
             return  # no server to visit (an AppTest run, a server stopping)
-        visits = visit_pages(url)
-        print(warm_report(visits, store.current_build_name(STORE_DIR)), file=sys.stderr, flush=True)
+        print(warm_report(visit_pages(url), build), file=sys.stderr, flush=True)
 
 
 def warm_report(visits: list[PageVisit], build: str | None = None) -> str:

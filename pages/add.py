@@ -32,7 +32,6 @@ def attempt(action, done, link: bool = False) -> None:
         st.error(escape(str(err)))
         return
     loaders.current_build_id.clear()
-    loaders.warm_in_background()  # the other pages' caches, for the new build
     state.update(add_done=done(result), add_links=result.article_ids if link else [], add_round=state["add_round"] + 1, add_drafts={})
     st.rerun()
 

@@ -5,11 +5,16 @@ Against real `streamlit run` servers (no browser needed: the visit speaks the ap
 """
 from __future__ import annotations
 
+import os
 import re
 import socket
+import subprocess
+import sys
+import time
 
-from lib import loaders
-from tests.fixtures.datadir import ROOT
+from lib import loaders, store
+from tests.fixtures.datadir import ROOT, env_for, make_template
+from tests.unit.test_refresh import NEW_ARTICLE
 
 APP_TITLES = {"": "Crosscurrents", "attacks": "Attacks", "timeline": "Timeline & Map", "search": "Search",
               "compare": "Compare", "network": "Actor network"}
@@ -50,3 +55,23 @@ def test_the_command_line_waits_for_the_server_and_says_what_it_did(app_url, cap
         dead = f"http://127.0.0.1:{s.getsockname()[1]}"
     assert loaders.main(["warm", "--url", dead, "--wait", "1"]) == 1
     assert "did not answer within 1 s" in capsys.readouterr().err
+
+
+def test_a_build_published_elsewhere_is_warmed_once_the_server_serves_it(streamlit_launcher, tmp_path_factory):
+    """A replica (CROSSCURRENTS_REBUILD=0) whose store gets a new build from outside: the
+    first reader to be served it sets off the warm-up of the other pages; the first build a
+    server serves does not (`make run` warms that one)."""
+    data = make_template(tmp_path_factory.mktemp("warm-replica") / "data")
+    server = streamlit_launcher(ROOT / "app.py", env={**env_for(data), "CROSSCURRENTS_REBUILD": "0"})
+    assert loaders.visit_pages(server.url, pages=("attacks",))[0].error is None
+    (data / "corpus" / "zz_added_by_hand.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "lib.pipeline", "build"], cwd=ROOT, env={**os.environ, **env_for(data)},
+                   check=True, capture_output=True)
+    rebuilt = store.current_build_name(data / "processed")
+    time.sleep(5.5)  # the pages' few seconds' pin on a build (lib/loaders.py)
+    assert loaders.visit_pages(server.url, pages=("search",))[0].error is None
+    deadline = time.monotonic() + 120
+    while f"warm-up for {rebuilt} opened" not in server.logs() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert f"crosscurrents: warm-up for {rebuilt} opened 6 of 6 pages in " in server.logs()
+    assert server.logs().count("crosscurrents: warm-up") == 1  # the first build served was not warmed, this one once
