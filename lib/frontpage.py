@@ -8,6 +8,16 @@ from lib.frames import isin
 from lib.highlight import escape_markdown, reader_href
 
 
+def reader_choices(ids: list[str], asked: str | None, limit: int) -> list[str]:
+    """The articles the reader's picker offers: the table's first ``limit`` (every id was
+    1.7 MB sent to each visitor at 100,000 articles), and the one a link asks for if the
+    filters keep it, wherever it is in the table."""
+    head = ids[:limit]
+    if asked and asked not in head and asked in ids:
+        head.append(asked)
+    return head
+
+
 def latest_figures(figures: pd.DataFrame, n: int = 6) -> pd.DataFrame:
     """The most recent claims, newest period first, each with its claimant."""
     if figures.empty:

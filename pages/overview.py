@@ -8,7 +8,8 @@ import streamlit as st
 
 from lib import loaders, reader
 from lib.frames import isin
-from lib.frontpage import actors_named, candidate_names, corpus_table, figure_line, latest_figures, mention_counts, top_actors_in_store, what_changed
+from lib.frontpage import (actors_named, candidate_names, corpus_table, figure_line, latest_figures, mention_counts, reader_choices,
+                           top_actors_in_store, what_changed)
 from lib.highlight import READER_ANCHOR, escape_markdown
 from pages.widgets import TABLE_ROWS, add_to_briefing, capped_table, current_filters, download_csv, scroll_into_view, start_briefing
 
@@ -74,7 +75,10 @@ st.subheader("Article reader", anchor=READER_ANCHOR)  # links to a sentence land
 if not ids:
     st.info("No article matches the filters.")
     st.stop()
-article_id = st.selectbox("Article (id, as in the table above)", ids, key="article", bind="query-params")
+choices = reader_choices(ids, st.query_params.get("article"), TABLE_ROWS)
+article_id = st.selectbox("Article (id, as in the table above)", choices, key="article", bind="query-params")
+if len(ids) > len(choices):
+    st.caption(f"The picker lists the table's first {TABLE_ROWS:,} articles; any other opens from Search or a link to it.")
 art = articles_all[articles_all["article_id"] == article_id].iloc[0]
 art = pd.concat([art, loaders.query(f"SELECT {', '.join(READER_COLUMNS)} FROM articles WHERE article_id = ?", [article_id]).iloc[0]])
 st.markdown(f"#### {escape_markdown(art['title'] if reader.known(art['title']) else '(untitled)')}")

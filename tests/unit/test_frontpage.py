@@ -32,3 +32,14 @@ def test_a_claim_relayed_by_a_report_names_the_group_the_report_and_the_outlet()
                         "relayed_by": "The Washington Institute for Near East Policy", "reporter": "Shafaq News", "granularity": "cumulative"})
     assert line == ("- **6** attacks (up to 2024\\-11\\-21): Group linked to Saudi Arabia, in a report by The Washington Institute for Near East Policy, "
                     "via Shafaq News")
+
+
+def test_the_reader_picker_keeps_the_first_rows_and_a_linked_article_the_filters_keep():
+    from lib.frontpage import reader_choices
+
+    ids = [f"a{i}" for i in range(10)]
+    assert reader_choices(ids, None, 3) == ["a0", "a1", "a2"]
+    assert reader_choices(ids, "a1", 3) == ["a0", "a1", "a2"]
+    assert reader_choices(ids, "a7", 3) == ["a0", "a1", "a2", "a7"]
+    assert reader_choices(ids, "not-shown", 3) == ["a0", "a1", "a2"]  # filtered out: the page says nothing matches it
+    assert reader_choices(ids[:2], "a7", 3) == ["a0", "a1"]
