@@ -3,13 +3,12 @@ from pages.widgets import ensure_navigation
 
 ensure_navigation()
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
 from lib import acled, ingest, loaders, pipeline
 from lib.highlight import escape_markdown as escape, reader_href
+from pages.add_views import metadata_form, preview
 from pages.widgets import setting, signed_in_user
 
 st.title("Add articles")
@@ -60,38 +59,6 @@ def draft(item: ingest.Extracted, given: dict):
     return state["add_drafts"][key]
 
 
-def metadata_form(d: ingest.Draft, k: str) -> dict:
-    """The form, prefilled with what the engine made of the file; returns what the person changed."""
-    base, names = ingest.form_defaults(d), sorted(o.name for o in ctx.outlets.outlets.values())
-    options = ["", *names, *([base["outlet"]] if base["outlet"] and base["outlet"] not in names else []), "New outlet…"]
-    persp = ["", *ctx.outlets.perspectives]
-    c1, c2, c3 = st.columns(3)
-    outlet = c1.selectbox("Outlet", options, index=options.index(base["outlet"] or ""), key=f"add_outlet_{k}", format_func=lambda o: o or "(unknown)")
-    if outlet == "New outlet…":
-        outlet = c1.text_input("New outlet's name", key=f"add_newoutlet_{k}")
-    values = {
-        "outlet": outlet,
-        "perspective": c2.selectbox("Perspective", persp, index=persp.index(base["perspective"] or ""), key=f"add_persp_{k}",
-                                    format_func=lambda p: ctx.outlets.perspectives.get(p, "(from the outlet registry)")),
-        "published": c3.date_input("Published", value=base["published"], min_value=date(1900, 1, 1), max_value=date.today(), key=f"add_date_{k}"),
-    }
-    c4, c5, c6 = st.columns([3, 2, 1])
-    for col, field, label in ((c4, "url", "URL"), (c5, "author", "Author"), (c6, "language", "Language")):
-        values[field] = col.text_input(label, value=base[field] or "", key=f"add_{field}_{k}")
-    return ingest.changed_fields(values, base)
-
-
-def preview(d: ingest.Draft) -> None:
-    for col, (label, n) in zip(st.columns(5), d.counts().items()):
-        col.metric(label.capitalize(), n)
-    tables = ingest.preview_tables(d, ctx.registry)
-    for tab, (label, df) in zip(st.tabs([label.capitalize() for label in tables]), tables.items()):
-        if len(df):
-            tab.dataframe(df, hide_index=True, width="stretch", key=f"add_{label}_{d.article_id}")
-        else:
-            tab.caption(f"No {label} found.")
-
-
 with tab_articles:
     st.caption("Upload .txt, .md, .html or .json files, or paste text. HTML is reduced to the article's text, offline. Nothing is added until you press the button at the end.")
     files = st.file_uploader("Files", type=sorted(k.lstrip(".") for k in ingest.KINDS), accept_multiple_files=True, key=f"add_files_{rnd}")
@@ -109,13 +76,13 @@ with tab_articles:
             continue
         n = base.counts()
         with st.expander(escape(f"{item.name} · {base.article['title'] or 'untitled'} · {n['actors']} actors, {n['figures']} figures"), expanded=len(items) == 1):
-            given = metadata_form(base, item.content_hash[:12])
+            given = metadata_form(base, ctx, key=item.content_hash[:12])
             d, err = draft(item, given) if given else (base, None)
             for note in ([err] if err else d.notices):
                 (st.error if err else st.info)(escape(note))
             if d:
                 drafts.append(d)
-                preview(d)
+                preview(d, ctx.registry)
     if bar:
         bar.empty()
     drafts, batch_errors = ingest.within_batch(drafts)

@@ -4,6 +4,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+# Every module in pages/ that app.py does not list as a page: each must leave the legacy mode itself.
+HELPER_MODULES = sorted(f"/{p.stem}" for p in (REPO / "pages").glob("*.py")
+                        if p.stem != "__init__" and f'"pages/{p.name}"' not in (REPO / "app.py").read_text(encoding="utf-8"))
 
 
 def test_first_request_is_a_deep_link(streamlit_launcher, probe_factory):
@@ -19,7 +22,11 @@ def test_first_request_is_a_deep_link(streamlit_launcher, probe_factory):
     probe.assert_clean()
 
 
-@pytest.mark.parametrize("path", ["/charts", "/compare_views", "/widgets"])
+def test_the_helper_modules_are_found():
+    assert {"/charts", "/compare_views", "/widgets", "/add_views"} <= set(HELPER_MODULES)
+
+
+@pytest.mark.parametrize("path", HELPER_MODULES)
 def test_a_helper_module_is_not_a_page_even_as_the_first_request(streamlit_launcher, probe_factory, path):
     """pages/ also holds modules that are not pages (widgets, charts, the Compare views); Streamlit's
     legacy pages-folder mode would serve them, blank, with every file name in the menu."""
