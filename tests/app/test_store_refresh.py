@@ -66,3 +66,27 @@ def test_the_loaders_read_the_build_they_are_keyed_by_not_the_newest(data):
     assert int(loaders.query_in(drawn)(count)["n"].iloc[0]) == 5
     assert int(loaders.query_in(newest)(count)["n"].iloc[0]) == 6
     assert len(loaders._table("articles", newest, ("article_id",))) == 6
+
+
+def test_a_new_build_served_empties_the_caches_of_the_old_one_but_keeps_the_refresher(data, monkeypatch):
+    """Old builds' tables and views stayed cached until evicted: at 100,000 articles the
+    server grew by 0.45 GB with every new build. The registry is read again too (a rebuild
+    may come from changed dictionaries)."""
+    reads, registries = [], []
+    real_read, real_registry = store.read_table, loaders.load_registry
+    monkeypatch.setattr(store, "read_table", lambda name, *a, **k: reads.append(name) or real_read(name, *a, **k))
+    monkeypatch.setattr(loaders, "load_registry", lambda: registries.append(1) or real_registry())
+    background = loaders.refresher()
+    old = loaders.current_build_id()
+    loaders._table("articles", old, ("article_id",))
+    loaders._table("articles", old, ("article_id",))
+    loaders.registry(), loaders.registry()
+    assert (reads, registries) == (["articles"], [1])  # cached
+    (data / "corpus" / "zz_added_by_hand.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    pipeline.build(data / "corpus", data / "processed", log=lambda *_: None)
+    loaders._warm_now()  # what a new build sets off (no server here: nothing to visit)
+    assert len(loaders._table("articles", old, ("article_id",))) == 5
+    loaders.registry()
+    assert (reads, registries) == (["articles", "articles"], [1, 1])  # emptied, read again
+    assert loaders.current_build_id() != old
+    assert loaders.refresher() is background  # a service of the process, not a cache entry
