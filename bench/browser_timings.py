@@ -98,6 +98,22 @@ def page_times(browser, base: str) -> dict:
     return out
 
 
+def after_warmup_times(browser) -> dict:
+    """Each page's first visitor on a just-started server that has had the warm-up visit
+    `make run` sends (lib/loaders.py: each page's default view, opened once)."""
+    from lib.loaders import visit_pages
+
+    proc, base = start_server()
+    try:
+        visits = visit_pages(base)
+        pages = {path: time_to_drawn(browser, base + path, path, selector) for path, selector in PAGES.items()}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return {"warmup_s": round(sum(v.seconds for v in visits), 2), "warmup_errors": [v.error for v in visits if v.error],
+            "first_visitor_s": pages}
+
+
 # Streamlit's own floor on this machine, for scale: the same server and browser,
 # pages holding nothing of ours.
 REFERENCE_PAGES = {
@@ -175,7 +191,8 @@ def main() -> None:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-            result = {"pages": page_times(browser, base), "streamlit_reference": reference_times(browser)}
+            result = {"pages": page_times(browser, base), "after_warmup": after_warmup_times(browser),
+                      "streamlit_reference": reference_times(browser)}
             if os.environ.get("BENCH_GRAPHS") == "1":
                 result["graphs"] = graph_times(browser)
             browser.close()
