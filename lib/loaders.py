@@ -6,6 +6,10 @@ copy a DataFrame for every caller). Callers must never mutate what they get.
 Pages ask only for the columns they draw; large text (article bodies,
 sentences) is read through DuckDB with the filter pushed down to Parquet, so
 no session holds whole text tables in memory.
+
+When a new build is served, every cache is emptied and each page is opened
+once over the app's own WebSocket (the warm-up, at the end of this module), so
+readers neither wait for a page's first computation nor keep old builds in memory.
 """
 from __future__ import annotations
 
