@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from lib import store
+from lib import loaders, store
 from tests.fixtures.datadir import ROOT, env_for, make_template
 from tests.unit.test_refresh import NEW_ARTICLE
 
@@ -36,7 +36,7 @@ def test_a_stale_store_is_served_and_rebuilt_in_the_background(streamlit_launche
     rebuilt = store.current_build_name(data / "processed")
     assert rebuilt != served
     # The server warms the new build's pages itself (lib/loaders.py), before a reader asks.
-    warmed = f"crosscurrents: warm-up for {rebuilt} opened 6 of 6 pages in "
+    warmed = f"crosscurrents: warm-up for {rebuilt} opened {len(loaders.WARM_VIEWS)} of {len(loaders.WARM_VIEWS)} views in "
     deadline = time.monotonic() + 120
     while warmed not in server.logs() and time.monotonic() < deadline:
         time.sleep(0.5)

@@ -16,40 +16,49 @@ from lib import loaders, store
 from tests.fixtures.datadir import ROOT, env_for, make_template
 from tests.unit.test_refresh import NEW_ARTICLE
 
+WARMED = f"{len(loaders.WARM_VIEWS)} of {len(loaders.WARM_VIEWS)} views"
 APP_TITLES = {"": "Crosscurrents", "attacks": "Attacks", "timeline": "Timeline & Map", "search": "Search",
               "compare": "Compare", "network": "Actor network"}
 
 
 def test_every_page_a_reader_lands_on_is_warmed():
-    """The pages listed in app.py, except Add (a form that computes nothing)."""
+    """The pages listed in app.py, except Add (a form that computes nothing), each with its default view."""
     listed = re.findall(r'st\.Page\("pages/\w+\.py", title="[^"]+", url_path="(\w+)"', (ROOT / "app.py").read_text(encoding="utf-8"))
     default = re.search(r'url_path="(\w+)", default=True', (ROOT / "app.py").read_text(encoding="utf-8")).group(1)
-    assert sorted(loaders.WARM_PAGES) == sorted("" if p == default else p for p in listed if p != "add")
+    default_views = [v for v in loaders.WARM_VIEWS if "?" not in v]
+    assert sorted(default_views) == sorted("" if p == default else p for p in listed if p != "add")
 
 
-def test_a_warm_up_visit_runs_each_page_to_its_end(app_url):
+def test_a_warm_up_visit_runs_each_view_to_its_end(app_url):
     visits = loaders.visit_pages(app_url)
-    assert [v.page for v in visits] == list(loaders.WARM_PAGES)
+    assert [v.view for v in visits] == list(loaders.WARM_VIEWS)
     assert [v.error for v in visits] == [None] * len(visits)
     # Each page drew its own heading: the visit ran that page, not the default one.
-    assert {v.page: v.title for v in visits} == {page: APP_TITLES[page] for page in loaders.WARM_PAGES}
-    assert loaders.warm_report(visits, "build-x").startswith("crosscurrents: warm-up for build-x opened 6 of 6 pages in ")
+    assert {v.view: v.title for v in visits} == {view: APP_TITLES[view.partition("?")[0]] for view in loaders.WARM_VIEWS}
+    assert loaders.warm_report(visits, "build-x").startswith(f"crosscurrents: warm-up for build-x opened {WARMED} in ")
+
+
+def test_a_views_query_reaches_the_page(app_url):
+    """A visit to "search?q=drone" runs the search (its hits drawn), one to "search" does not."""
+    plain, searched = loaders.visit_pages(app_url, views=("search", "search?q=drone"))
+    assert plain.error is None and searched.error is None
+    assert searched.elements > plain.elements
 
 
 def test_a_page_that_is_missing_or_raises_is_reported(app_url, streamlit_launcher, tmp_path):
-    missing = loaders.visit_pages(app_url, pages=("no-such-page",))
+    missing = loaders.visit_pages(app_url, views=("no-such-page",))
     assert missing[0].error == "page not found: 'no-such-page'"
     broken = tmp_path / "broken.py"
     broken.write_text('import streamlit as st\nst.title("Before")\nraise ValueError("a page that raises")\n', encoding="utf-8")
     server = streamlit_launcher(broken, cwd=tmp_path)
-    visit = loaders.visit_pages(server.url, pages=("",))[0]
+    visit = loaders.visit_pages(server.url, views=("",))[0]
     assert (visit.title, visit.error) == ("Before", "ValueError on the page")  # the app's own config would hide the type
-    assert "opened 0 of 1 pages" in loaders.warm_report([visit]) and "(overview: ValueError on the page)" in loaders.warm_report([visit])
+    assert "opened 0 of 1 views" in loaders.warm_report([visit]) and "(overview: ValueError on the page)" in loaders.warm_report([visit])
 
 
 def test_the_command_line_waits_for_the_server_and_says_what_it_did(app_url, capsys):
     assert loaders.main(["warm", "--url", app_url, "--wait", "5"]) == 0
-    assert "opened 6 of 6 pages" in capsys.readouterr().err
+    assert f"opened {WARMED}" in capsys.readouterr().err
     with socket.socket() as s:  # a port nothing listens on
         s.bind(("127.0.0.1", 0))
         dead = f"http://127.0.0.1:{s.getsockname()[1]}"
@@ -63,15 +72,15 @@ def test_a_build_published_elsewhere_is_warmed_once_the_server_serves_it(streaml
     server serves does not (`make run` warms that one)."""
     data = make_template(tmp_path_factory.mktemp("warm-replica") / "data")
     server = streamlit_launcher(ROOT / "app.py", env={**env_for(data), "CROSSCURRENTS_REBUILD": "0"})
-    assert loaders.visit_pages(server.url, pages=("attacks",))[0].error is None
+    assert loaders.visit_pages(server.url, views=("attacks",))[0].error is None
     (data / "corpus" / "zz_added_by_hand.txt").write_text(NEW_ARTICLE, encoding="utf-8")
     subprocess.run([sys.executable, "-m", "lib.pipeline", "build"], cwd=ROOT, env={**os.environ, **env_for(data)},
                    check=True, capture_output=True)
     rebuilt = store.current_build_name(data / "processed")
     time.sleep(5.5)  # the pages' few seconds' pin on a build (lib/loaders.py)
-    assert loaders.visit_pages(server.url, pages=("search",))[0].error is None
+    assert loaders.visit_pages(server.url, views=("search",))[0].error is None
     deadline = time.monotonic() + 120
     while f"warm-up for {rebuilt} opened" not in server.logs() and time.monotonic() < deadline:
         time.sleep(0.5)
-    assert f"crosscurrents: warm-up for {rebuilt} opened 6 of 6 pages in " in server.logs()
+    assert f"crosscurrents: warm-up for {rebuilt} opened {WARMED} in " in server.logs()
     assert server.logs().count("crosscurrents: warm-up") == 1  # the first build served was not warmed, this one once
