@@ -164,6 +164,15 @@ class StreamlitServer:
         err = (self._logdir / "stderr.log").read_text(errors="replace")
         return f"--- streamlit stderr ---\n{err}\n--- streamlit stdout ---\n{out}"
 
+    def wait_for_log(self, text: str, timeout: float = 120) -> bool:
+        """Whether ``text`` appears in the server's output within ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while text not in self.logs():
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.5)
+        return True
+
     def wait_healthy(self, timeout: float = SERVER_START_TIMEOUT) -> None:
         deadline = time.monotonic() + timeout
         health = f"{self.url}/_stcore/health"

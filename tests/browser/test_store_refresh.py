@@ -37,10 +37,7 @@ def test_a_stale_store_is_served_and_rebuilt_in_the_background(streamlit_launche
     assert rebuilt != served
     # The server warms the new build's pages itself (lib/loaders.py), before a reader asks.
     warmed = f"crosscurrents: warm-up for {rebuilt} opened {len(loaders.WARM_VIEWS)} of {len(loaders.WARM_VIEWS)} views in "
-    deadline = time.monotonic() + 120
-    while warmed not in server.logs() and time.monotonic() < deadline:
-        time.sleep(0.5)
-    assert warmed in server.logs()
+    assert server.wait_for_log(warmed)
     probe = probe_factory(server.url)
     page = probe.goto("/")
     page.locator('[data-testid="stMetric"]').first.wait_for(timeout=60_000)

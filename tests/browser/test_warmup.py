@@ -79,8 +79,5 @@ def test_a_build_published_elsewhere_is_warmed_once_the_server_serves_it(streaml
     rebuilt = store.current_build_name(data / "processed")
     time.sleep(5.5)  # the pages' few seconds' pin on a build (lib/loaders.py)
     assert loaders.visit_pages(server.url, views=("search",))[0].error is None
-    deadline = time.monotonic() + 120
-    while f"warm-up for {rebuilt} opened" not in server.logs() and time.monotonic() < deadline:
-        time.sleep(0.5)
-    assert f"crosscurrents: warm-up for {rebuilt} opened {WARMED} in " in server.logs()
+    assert server.wait_for_log(f"crosscurrents: warm-up for {rebuilt} opened {WARMED} in ")
     assert server.logs().count("crosscurrents: warm-up") == 1  # the first build served was not warmed, this one once
