@@ -8,11 +8,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from lib.frames import isin
+from lib.frames import arrow_column, isin, joined, mapped, sort_order
 from lib.frozen import freeze
 from lib.highlight import escape_markdown, reader_href, reader_hrefs
-from lib.network import outlet_label, relation_styles
+from lib.network import outlet_label, relation_rows_in_store, relation_styles, reported_by
 
 
 CHILD_HEADINGS = {"part_of": "members and units", "affiliated_with": "affiliates", "facade_of": "facades", "brand_of": "brands"}
@@ -42,9 +44,8 @@ def registry_links(facts: dict) -> list[str]:
 
 
 def _with_outlets(df: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
-    meta = articles[["article_id", "outlet", "original_publisher", "published", "title"]].copy()
-    meta["reported_by"] = [outlet_label(o, p) for o, p in zip(meta["outlet"], meta["original_publisher"])]
-    return df.merge(meta[["article_id", "reported_by", "published", "title"]], on="article_id", how="left")
+    meta = articles[["article_id", "published", "title"]].assign(reported_by=reported_by(articles))
+    return joined(df, meta, "article_id", ["reported_by", "published", "title"])
 
 
 def aliases_seen(actor_id: str, mentions: pd.DataFrame) -> pd.DataFrame:
@@ -129,21 +130,26 @@ def relations_of(actor_id: str, relation_rows: pd.DataFrame, names: dict[str, st
     r = relation_rows[(relation_rows["source"] == actor_id) | (relation_rows["target"] == actor_id)]
     if r.empty:
         return pd.DataFrame(columns=["relation", "direction", "other", "outlet", "words", "flags", "sentence", "reader"])
-    # Columns go through tolist() first: iterating a pandas 3 Arrow column boxes one value at a time.
-    label = {rel: style.get("label", rel) for rel, style in styles.items()}
-    sources, targets = r["source"].tolist(), r["target"].tolist()
-    flag_words = {(False, False): "", (True, False): "negated", (False, True): "hedged", (True, True): "negated, hedged"}
-    out = pd.DataFrame({
-        "relation": [label.get(x, x) for x in r["relation"].tolist()],
-        "direction": ["acts on" if s == actor_id else "acted on by" for s in sources],
-        "other": [names.get(o, o) for o in (t if s == actor_id else s for s, t in zip(sources, targets))],
-        "outlet": r["reported_by"].to_numpy(),
-        "words": r["trigger"].to_numpy(),
-        "flags": [flag_words[bool(n), bool(h)] for n, h in zip(r["negated"].fillna(False).tolist(), r["hedged"].fillna(False).tolist())],
-        "sentence": r["evidence"].to_numpy(),
-        "reader": reader_hrefs(r["article_id"].tolist(), r["sent_id"].tolist()),
+    # Column by column in Arrow, each function called once per distinct value: Iran's
+    # 380,000 relations at 100,000 articles took 1.8 s through Python lists, 1 s of it
+    # making and sorting the frame's strings.
+    source, target = arrow_column(r["source"]), arrow_column(r["target"])
+    acts = pc.equal(source, actor_id)
+    negated = pc.fill_null(arrow_column(r["negated"].fillna(False).astype(bool)), False)
+    hedged = pc.fill_null(arrow_column(r["hedged"].fillna(False).astype(bool)), False)
+    flag_words = pa.array(["", "negated", "hedged", "negated, hedged"])
+    table = pa.table({
+        "relation": mapped(arrow_column(r["relation"]), lambda x: styles.get(x, {}).get("label", x)),
+        "direction": pc.if_else(acts, "acts on", "acted on by"),
+        "other": mapped(pc.if_else(acts, target, source), lambda o: names.get(o, o)),
+        "outlet": arrow_column(r["reported_by"]).cast(pa.string()),
+        "words": arrow_column(r["trigger"]).cast(pa.string()),
+        "flags": pc.take(flag_words, pc.add(pc.cast(negated, pa.int8()), pc.multiply(pc.cast(hedged, pa.int8()), 2))),
+        "sentence": arrow_column(r["evidence"]).cast(pa.string()),
+        "reader": pa.array(reader_hrefs(r["article_id"].tolist(), r["sent_id"].tolist()), pa.string()),
     })
-    return out.sort_values(["relation", "outlet", "direction", "other"], ignore_index=True)
+    order = sort_order([table[c] for c in ("relation", "outlet", "direction", "other")])
+    return table.take(order).to_pandas()
 
 
 def outlet_words(actor_id: str, labels: pd.DataFrame, mentions: pd.DataFrame, articles: pd.DataFrame) -> tuple[pd.DataFrame, str]:
@@ -209,3 +215,10 @@ def build_profile(actor_id: str, *, registry, query, articles: pd.DataFrame, rel
         by_month_chart=freeze(mentions_chart(mentions_by_month(actor_id, mentions, articles), "Mentions over time, by outlet")),
         relations=relations, relations_pivot=pivot, words=words, words_kind=kind,
     )
+
+
+def profile_in_store(actor_id: str, f, *, registry, query, articles: pd.DataFrame, names: dict[str, str]) -> Profile:
+    """``build_profile`` with the actor's relations in the articles passing the Filters ``f``
+    (hedged and negated ones too, flagged) read from the store."""
+    rows = relation_rows_in_store(query, f, articles, loose=True, involving=(actor_id,))
+    return build_profile(actor_id, registry=registry, query=query, articles=articles, relation_rows=rows, names=names)

@@ -207,10 +207,13 @@ class Filters:
             df = df[df["source"].isin(self.actors) | df["target"].isin(self.actors)]
         return df
 
-    def relations_sql(self, columns, involving: tuple[str, ...] = ()) -> tuple[str, list]:
+    def relations_sql(self, columns, involving: tuple[str, ...] = (), stated_only: bool = False) -> tuple[str, list]:
         """A query for the relation rows ``relations()`` keeps (``columns`` of them), in the store's
-        order; with ``involving``, only those whose source or target is one of these actors."""
+        order; with ``involving``, only those whose source or target is one of these actors; with
+        ``stated_only``, none that is hedged or negated."""
         conds, params = [], []
+        if stated_only:
+            conds.append("NOT coalesce(hedged, false) AND NOT coalesce(negated, false)")
         where, p = self.in_articles_sql()
         conds.append(where)
         params += p

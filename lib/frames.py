@@ -34,3 +34,40 @@ def isin(values: pd.Series, allowed) -> pd.Series:
         return pd.Series(np.zeros(len(values), dtype=bool), index=values.index, name=values.name)
     found = pc.is_in(column, value_set=pa.array(value_set, type=column.type))
     return pd.Series(np.array(found, dtype=np.bool_), index=values.index, name=values.name)
+
+
+def arrow_column(values: pd.Series) -> pa.ChunkedArray:
+    """A column as Arrow: pandas 3's Arrow strings as they are, other columns converted."""
+    column = pa.array(values.array)  # an Arrow-backed column hands over its own chunks
+    return column if isinstance(column, pa.ChunkedArray) else pa.chunked_array([column])
+
+
+def mapped(values, fn, type=pa.string()) -> pa.ChunkedArray:
+    """``fn`` applied to every value of an Arrow column, called once per distinct value
+    (columns of actor ids, relation types or outlets hold a few dozen among 100,000s)."""
+    distinct = pc.unique(values)
+    return pc.take(pa.array([fn(v) for v in distinct.to_pylist()], type=type), pc.index_in(values, value_set=distinct))
+
+
+def sort_order(columns: list) -> np.ndarray:
+    """Row order that sorts by ``columns`` (Arrow columns of few distinct strings), first to
+    last, as pandas' ``sort_values`` does (stable; missing values last): each column's values
+    are ranked once among its distinct ones, then the rows by their ranks."""
+    codes = []
+    for values in columns:
+        distinct = sorted(v for v in pc.unique(values).to_pylist() if v is not None)
+        rank = pc.index_in(values, value_set=pa.array(distinct, type=values.type))
+        codes.append(np.asarray(pc.fill_null(rank, len(distinct))))
+    return np.lexsort(codes[::-1])
+
+
+def joined(df: pd.DataFrame, table: pd.DataFrame, on: str, columns: list[str]) -> pd.DataFrame:
+    """``df.merge(table[[on, *columns]], on=on, how="left")`` where ``table`` holds each key
+    once: rows found by position through Arrow (pandas' merge of 750,000 relations with
+    100,000 articles by their string ids took most of a second)."""
+    at = pc.index_in(arrow_column(df[on]), value_set=arrow_column(table[on]))
+    picked = pa.Table.from_pandas(table[columns], preserve_index=False).take(at).to_pandas()
+    out = df.reset_index(drop=True)
+    for c in columns:
+        out[c] = picked[c]
+    return out

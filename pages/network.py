@@ -27,11 +27,16 @@ if st.query_params.get("actor") in names:
 start_briefing("Network")
 
 
+@st.cache_resource(max_entries=24, show_spinner="Reading the network…")
+def edges_of(build_id: str, f, co: bool, reg: bool, loose: bool):
+    """(edges, mentions per actor), the costly part, shared by the graphs drawn from them: never changed."""
+    return network.edges_in_store(loaders.query, f, articles_all, registry, co_mentions=co, registry_links=reg, loose=loose)
+
+
 @st.cache_resource(max_entries=24, show_spinner="Drawing the network…")
 def draw(build_id: str, f, options: network.GraphOptions, co: bool, reg: bool, loose: bool, focus: str | None = None, height: int = 640):
-    """(graph, html) for these filters, shared by every session and never copied (cache_data
-    pickled the graph and its ~1 MB page on every rerun): read them, never change them."""
-    G = network.graph_in_store(loaders.query, f, articles_all, registry, options, co_mentions=co, registry_links=reg, loose=loose, focus=focus)
+    """(graph, html), shared by every session and never copied (cache_data pickled them on every rerun): never changed."""
+    G = network.graph_from_edges(edges_of(build_id, network.edge_filters(f), co, reg, loose), registry, options, focus)
     heading = f"Around {names.get(focus, focus)}" if focus else ""
     return G, network.graph_html(G, heading=heading, camp_labels=registry.camp_labels, height=height)
 
@@ -101,8 +106,7 @@ def profile_section():
 @st.cache_resource(max_entries=32, show_spinner="Reading the actor's profile…")
 def profile_of(build_id: str, f, actor: str) -> actor_profile.Profile:
     """Shared by every session and never copied: read it, never change it."""
-    rows = network.relation_rows_in_store(loaders.query, f, articles_all, loose=True, involving=(actor,))
-    return actor_profile.build_profile(actor, registry=registry, query=loaders.query, articles=articles_all, relation_rows=rows, names=names)
+    return actor_profile.profile_in_store(actor, f, registry=registry, query=loaders.query, articles=articles_all, names=names)
 
 
 def profile(actor: str):

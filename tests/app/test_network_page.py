@@ -74,3 +74,24 @@ def test_a_rerun_does_not_build_the_profile_again(run_page, monkeypatch):
     at.run()
     assert not at.exception and [m.value for m in at.metric][1] != "0"
     assert len(reads) == after_first
+
+
+def test_the_graphs_and_the_neighbourhood_share_one_reading_of_the_edges(run_page, monkeypatch):
+    # At 100,000 articles reading and grouping the relations took 2-3 s for each graph: another
+    # top-N, camp or minimum weight, and each actor's neighbourhood, read them all again.
+    import streamlit as st
+
+    from lib import network
+    reads = []
+    real = network.edges_in_store
+    monkeypatch.setattr(network, "edges_in_store", lambda *a, **k: reads.append(k) or real(*a, **k))
+    st.cache_resource.clear()
+    plain = counts(graph_docs(run_page("pages/network.py"))[0])
+    assert counts(graph_docs(run_page("pages/network.py", {"net_top": "10"}))[0])[0] == 10 < plain[0]
+    camp = run_page("pages/network.py", {"net_camp": "Iran-aligned / Axis of Resistance", "net_min": "2"})
+    assert counts(graph_docs(camp)[0])[0] < plain[0]
+    profile = run_page("pages/network.py", {"actor": "pmf"})
+    assert counts(graph_docs(profile)[1]) == (4, 7)
+    assert len(reads) == 1
+    assert counts(graph_docs(run_page("pages/network.py", {"net_all": "true"}))[0])[1] > plain[1]
+    assert len(reads) == 2  # hedged and negated relations make other edges

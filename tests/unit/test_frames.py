@@ -61,3 +61,36 @@ def test_is_missing():
 
     assert all(is_missing(v) for v in (None, float("nan"), np.nan, pd.NA, pd.NaT))
     assert not any(is_missing(v) for v in ("", "nan", 0, [], date(2024, 1, 1), pd.Timestamp("2024-01-01")))
+
+
+def test_mapped_calls_the_function_once_per_distinct_value():
+    import pyarrow as pa
+
+    from lib.frames import mapped
+    values = pa.chunked_array([["b", "a", None], ["b", "c", "a", None]])
+    calls = []
+    got = mapped(values, lambda v: calls.append(v) or (None if v == "c" else f"<{v}>"))
+    assert got.to_pylist() == ["<b>", "<a>", "<None>", "<b>", None, "<a>", "<None>"]
+    assert sorted(calls, key=str) == sorted(["a", "b", "c", None], key=str)
+
+
+def test_sort_order_sorts_as_pandas_sort_values():
+    from lib.frames import arrow_column, sort_order
+    rng = random.Random(5)
+    df = pd.DataFrame({c: pd.Series(rng.choices(["b", "a", "é", "Z", "", None], k=3_000), dtype="str") for c in "xyz"})
+    df["row"] = range(len(df))  # ties keep their order (pandas sorts by several columns stably)
+    order = sort_order([arrow_column(df[c]) for c in "xyz"])
+    assert order.tolist() == df.sort_values(list("xyz"))["row"].tolist()
+    assert len(set(map(tuple, df[list("xyz")].astype(str).values))) > 100  # many ties and groups, missing values among them
+
+
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_joined_is_a_left_merge(dtype):
+    from lib.frames import joined
+    table = pd.DataFrame({"id": pd.Series(["a", "b", "c", "d"], dtype=dtype), "n": [1, 2, 3, 4],
+                          "s": pd.Series(["x", None, "z", "w"], dtype="str"), "d": [date(2024, 1, 1), None, date(2024, 3, 1), date(2024, 4, 1)]})
+    df = pd.DataFrame({"id": pd.Series(["c", "a", "a", "b", "d"], dtype=dtype, index=[9, 7, 5, 3, 1]), "v": [10, 11, 12, 13, 14]}, index=[9, 7, 5, 3, 1])
+    pd.testing.assert_frame_equal(joined(df, table, "id", ["s", "d", "n"]), df.merge(table[["id", "s", "d", "n"]], on="id", how="left"))
+    # an id missing from the table: missing values, as the merge gives (None where it gives NaN for dates)
+    missing = joined(pd.DataFrame({"id": pd.Series(["q", "a"], dtype=dtype)}), table, "id", ["s", "n", "d"])
+    assert missing["s"].isna().tolist() == [True, False] and missing["n"].isna().tolist() == [True, False] and missing["d"].isna().tolist() == [True, False]
