@@ -198,6 +198,10 @@ class Profile:
     words: pd.DataFrame
     words_kind: str
 
+    def summary_lines(self) -> list[str]:
+        """Markdown lines under the heading: the registry's links, then the first and last mention."""
+        return (["In the registry: " + "; ".join(self.links) + "."] if self.links else []) + span_lines(self.span)
+
 
 def build_profile(actor_id: str, *, registry, query, articles: pd.DataFrame, relation_rows: pd.DataFrame, names: dict[str, str]) -> Profile:
     """The profile's tables and chart: the actor's mentions and labels are read from the

@@ -29,8 +29,10 @@ start_briefing("Network")
 
 @st.cache_resource(max_entries=24, show_spinner="Reading the network…")
 def edges_of(build_id: str, f, co: bool, reg: bool, loose: bool):
-    """(edges, mentions per actor), the costly part, shared by the graphs drawn from them: never changed."""
-    return network.edges_in_store(loaders.query, f, articles_all, registry, co_mentions=co, registry_links=reg, loose=loose)
+    """(edges, mentions per actor), shared by every graph drawn from them: never changed. The relations'
+    edges alone, the costly part, are read once for the graphs with co-mentions or registry links too."""
+    relations = edges_of(build_id, f, False, False, loose).edges if co or reg else None
+    return network.edges_in_store(loaders.query, f, articles_all, registry, co_mentions=co, registry_links=reg, loose=loose, relation_edges=relations)
 
 
 @st.cache_resource(max_entries=24, show_spinner="Drawing the network…")
@@ -111,15 +113,13 @@ def profile_of(build_id: str, f, actor: str) -> actor_profile.Profile:
 
 def profile(actor: str):
     p = profile_of(loaders.current_build_id(), current_filters(), actor)
-    facts, span = p.facts, p.span
+    facts = p.facts
     st.markdown(f"**{escape_markdown(facts['name'])}**: {escape_markdown(facts['type'])}, camp {escape_markdown(facts['camp'])}. {escape_markdown(facts['description'])}")
     c = st.columns(3)
-    c[0].metric("Articles naming it", f"{span['n_articles']:,}")
+    c[0].metric("Articles naming it", f"{p.span['n_articles']:,}")
     c[1].metric("Mentions", f"{p.n_mentions:,}")
     c[2].metric("Relations read", f"{p.n_relations_read:,}")
-    if p.links:
-        st.markdown("In the registry: " + "; ".join(p.links) + ".")
-    for line in actor_profile.span_lines(span):
+    for line in p.summary_lines():
         st.markdown(line)
 
     left, right = st.columns(2)

@@ -76,15 +76,16 @@ def test_a_rerun_does_not_build_the_profile_again(run_page, monkeypatch):
     assert len(reads) == after_first
 
 
-def test_the_graphs_and_the_neighbourhood_share_one_reading_of_the_edges(run_page, monkeypatch):
-    # At 100,000 articles reading and grouping the relations took 2-3 s for each graph: another
-    # top-N, camp or minimum weight, and each actor's neighbourhood, read them all again.
+def test_the_graphs_and_the_neighbourhood_share_one_reading_of_the_relations(run_page, monkeypatch):
+    # At 100,000 articles reading and grouping the relations took 1.5-3 s for each graph: another
+    # top-N, camp or minimum weight, each actor's neighbourhood, co-mentions and registry links
+    # read them all again.
     import streamlit as st
 
     from lib import network
     reads = []
-    real = network.edges_in_store
-    monkeypatch.setattr(network, "edges_in_store", lambda *a, **k: reads.append(k) or real(*a, **k))
+    real = network.aggregate_relations
+    monkeypatch.setattr(network, "aggregate_relations", lambda rows: reads.append(len(rows)) or real(rows))
     st.cache_resource.clear()
     plain = counts(graph_docs(run_page("pages/network.py"))[0])
     assert counts(graph_docs(run_page("pages/network.py", {"net_top": "10"}))[0])[0] == 10 < plain[0]
@@ -92,6 +93,9 @@ def test_the_graphs_and_the_neighbourhood_share_one_reading_of_the_edges(run_pag
     assert counts(graph_docs(camp)[0])[0] < plain[0]
     profile = run_page("pages/network.py", {"actor": "pmf"})
     assert counts(graph_docs(profile)[1]) == (4, 7)
+    co = counts(graph_docs(run_page("pages/network.py", {"net_co": "true"}))[0])
+    linked = counts(graph_docs(run_page("pages/network.py", {"net_reg": "true"}))[0])
+    assert co[1] > plain[1] and linked[1] > plain[1]
     assert len(reads) == 1
     assert counts(graph_docs(run_page("pages/network.py", {"net_all": "true"}))[0])[1] > plain[1]
     assert len(reads) == 2  # hedged and negated relations make other edges
