@@ -23,6 +23,8 @@ VIEWS = [
     ("pages/attacks.py", {}), ("pages/attacks.py", {"atk_chart": "Cumulative and rates"}), ("pages/attacks.py", {"atk_chart": "Casualties"}),
     ("pages/timeline.py", {}), ("pages/timeline.py", {"tl_view": "Map"}),
     ("pages/network.py", {}), ("pages/network.py", {"net_co": "true"}), ("pages/network.py", {"actor": "iran"}),
+    # after the default graph: another top-N, registry links and another actor reuse its edges
+    ("pages/network.py", {"net_top": "300"}), ("pages/network.py", {"net_reg": "true"}), ("pages/network.py", {"actor": "pmf"}),
     *[("pages/compare.py", {"cmp_tab": tab}) for tab in
       ["Side by side", "Framing matrix", "Same event, different words", "Blindspots", "Over time", "Aligned passages"]],
     ("pages/search.py", {"q": "drone"}),
