@@ -30,7 +30,9 @@ from itertools import combinations
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from lib.frames import joined
 from lib.relations import load_lexicon
@@ -124,6 +126,48 @@ def aggregate_relations(rows: pd.DataFrame) -> pd.DataFrame:
     return out[["source", "target", "relation", "weight", "articles", "outlets", "triggers", "evidence", "hedged", "negated"]]
 
 
+_AGGREGATE_SQL = """
+WITH r AS (
+    SELECT CASE WHEN swap THEN target ELSE source END AS source, CASE WHEN swap THEN source ELSE target END AS target,
+           relation, article_id, sent_id, hedged, negated, reported_by, trigger, evidence, pos
+    FROM (SELECT r.*, NOT coalesce(d.directed, true) AND r.source > r.target AS swap FROM rows r LEFT JOIN directed d USING (relation))),
+edges AS (
+    SELECT source, target, relation, count(DISTINCT (article_id, sent_id)) AS weight, count(DISTINCT article_id) AS articles,
+           sum(coalesce(hedged, false)::INT) AS hedged, sum(coalesce(negated, false)::INT) AS negated,
+           list(DISTINCT reported_by) FILTER (WHERE reported_by IS NOT NULL) AS outlets
+    FROM r GROUP BY source, target, relation),
+firsts AS (  -- each distinct trigger and sentence of an edge, with the first row stating it
+    SELECT source, target, relation, 't' AS what, trigger AS value, min(pos) AS first FROM r WHERE trigger IS NOT NULL GROUP BY ALL
+    UNION ALL
+    SELECT source, target, relation, 'e', evidence, min(pos) FROM r WHERE evidence IS NOT NULL GROUP BY ALL),
+lists AS (
+    SELECT source, target, relation, list(value ORDER BY first) FILTER (WHERE what = 't') AS triggers,
+           list(value ORDER BY first) FILTER (WHERE what = 'e') AS evidence
+    FROM firsts GROUP BY ALL)
+SELECT e.source, e.target, e.relation, e.weight, e.articles, e.outlets, l.triggers, l.evidence, e.hedged, e.negated
+FROM edges e LEFT JOIN lists l USING (source, target, relation) ORDER BY e.source, e.target, e.relation
+"""
+
+
+def aggregate_relations_in_store(query, rows: pd.DataFrame) -> pd.DataFrame:
+    """``aggregate_relations``, the same edges, grouped by DuckDB (``query``): pandas took 1.0-1.6 s
+    for the 750,000 relations of 100,000 articles, DuckDB 0.4 s. Only the short per-edge lists
+    of outlets and words are sorted in Python, as ``aggregate_relations`` sorts them."""
+    if rows.empty:
+        return aggregate_relations(rows)
+    directed = pd.DataFrame([(r, bool(style.get("directed", True))) for r, style in relation_styles().items()], columns=["relation", "directed"])
+    columns = ["source", "target", "relation", "article_id", "sent_id", "hedged", "negated", "reported_by", "trigger", "evidence"]
+    table = pa.Table.from_pandas(rows[columns], preserve_index=False).append_column("pos", pa.array(np.arange(len(rows))))
+    out = query(_AGGREGATE_SQL, frames={"rows": table, "directed": directed}, arrow=True)
+    present = lambda values: [] if values is None else [v for v in values if v is not None]  # noqa: E731
+    out["outlets"] = [sorted(present(v)) for v in out["outlets"]]
+    out["triggers"] = [sorted(present(v), key=str.lower) for v in out["triggers"]]
+    out["evidence"] = [present(v) for v in out["evidence"]]
+    for flag in ("hedged", "negated"):
+        out[flag] = out[flag].astype(int)
+    return out
+
+
 def co_mention_edges(mentions: pd.DataFrame, article_ids) -> pd.DataFrame:
     """Actors named in the same sentence: weight = number of such sentences."""
     m = mentions[mentions["article_id"].isin(set(article_ids))][["article_id", "sent_id", "actor"]].drop_duplicates()
@@ -177,7 +221,7 @@ def graph_edges(relation_rows_: pd.DataFrame, mentions: pd.DataFrame, article_id
 def graph_edges_in_store(relation_rows_: pd.DataFrame, query, where: str, params, registry, *, co_mentions=False,
                          registry_links=False) -> pd.DataFrame:
     """``graph_edges`` with the mentions read by the store (those passing ``where``, see Filters.in_articles_sql)."""
-    return _with_other_edges(aggregate_relations(relation_rows_), query, where, params, registry, co_mentions, registry_links)
+    return _with_other_edges(aggregate_relations_in_store(query, relation_rows_), query, where, params, registry, co_mentions, registry_links)
 
 
 def _with_other_edges(relations: pd.DataFrame, query, where: str, params, registry, co_mentions: bool, registry_links: bool) -> pd.DataFrame:
@@ -289,7 +333,7 @@ def edges_in_store(query, f, articles: pd.DataFrame, registry, *, co_mentions: b
     read for these filters (the costly part: about 1.5 s at 100,000 articles, where
     ``build_graph`` over the edges takes 0.02 s)."""
     if relation_edges is None:
-        relation_edges = aggregate_relations(relation_rows_in_store(query, f, f.articles_in_store(articles, query), loose=loose))
+        relation_edges = aggregate_relations_in_store(query, relation_rows_in_store(query, f, f.articles_in_store(articles, query), loose=loose))
     where, params = f.in_articles_sql()
     edges = _with_other_edges(relation_edges, query, where, params, registry, co_mentions, registry_links)
     return GraphEdges(edges, mention_counts_in_store(query, where, params))

@@ -84,8 +84,8 @@ def test_the_graphs_and_the_neighbourhood_share_one_reading_of_the_relations(run
 
     from lib import network
     reads = []
-    real = network.aggregate_relations
-    monkeypatch.setattr(network, "aggregate_relations", lambda rows: reads.append(len(rows)) or real(rows))
+    real = network.aggregate_relations_in_store
+    monkeypatch.setattr(network, "aggregate_relations_in_store", lambda query, rows: reads.append(len(rows)) or real(query, rows))
     st.cache_resource.clear()
     plain = counts(graph_docs(run_page("pages/network.py"))[0])
     assert counts(graph_docs(run_page("pages/network.py", {"net_top": "10"}))[0])[0] == 10 < plain[0]

@@ -100,6 +100,34 @@ def test_camps_types_and_min_weight(seed_graph, tables, ctx):
     assert set(G.nodes) == {"iran", "iraq", "israel", "united_states", "lebanon"}
 
 
+def test_edges_grouped_by_the_store_are_the_pandas_edges():
+    import duckdb
+
+    from lib.store import run_query
+    con = duckdb.connect()
+    query = lambda sql, params=(), frames=None, arrow=False: run_query(con, sql, params, frames, arrow)  # noqa: E731
+    row = lambda a, s, src, tgt, rel, trig, ev, by, hedged=None, negated=False: dict(  # noqa: E731
+        article_id=a, sent_id=s, source=src, target=tgt, relation=rel, trigger=trig, evidence=ev, reported_by=by, hedged=hedged, negated=negated)
+    rows = pd.DataFrame([
+        row("a", 1, "iran", "pmf", "supports", "arms", "S1", "Ynet"),
+        row("a", 1, "iran", "pmf", "supports", "Funds", "S1", "Ynet"),  # the same sentence again: one sentence of weight
+        row("b", 4, "iran", "pmf", "supports", "funds", "S3", "Al Jazeera", hedged=True),
+        row("b", 2, "iran", "pmf", "supports", "arms", "S2", None),
+        row("a", 3, "united_states", "iraq", "negotiates", "talks with", "S4", "Ynet"),
+        row("c", 0, "iraq", "united_states", "negotiates", None, None, "Alhurra", negated=True),  # the other way round: one undirected edge
+        row("c", 1, "pmf", "united_states", "attacks", "struck", "S5", "Alhurra"),
+    ]).astype({c: "str" for c in ("article_id", "source", "target", "relation", "trigger", "evidence", "reported_by")})
+    expected = network.aggregate_relations(rows)
+    got = network.aggregate_relations_in_store(query, rows)
+    assert got.astype(str).values.tolist() == expected.astype(str).values.tolist()
+    supports = got.set_index(["source", "target", "relation"]).loc[("iran", "pmf", "supports")]
+    assert (supports["weight"], supports["articles"], supports["hedged"]) == (3, 2, 1)
+    assert supports["triggers"] == ["arms", "Funds", "funds"] and supports["evidence"] == ["S1", "S3", "S2"] and supports["outlets"] == ["Al Jazeera", "Ynet"]
+    talks = got.set_index(["source", "target", "relation"]).loc[("iraq", "united_states", "negotiates")]
+    assert (talks["weight"], talks["negated"], talks["evidence"]) == (2, 1, ["S4"])
+    assert network.aggregate_relations_in_store(query, rows.iloc[:0]).columns.tolist() == expected.columns.tolist()
+
+
 def test_co_mentions_count_sentences():
     m = pd.DataFrame([
         {"article_id": "a", "sent_id": 0, "actor": "iran"}, {"article_id": "a", "sent_id": 0, "actor": "iraq"},
