@@ -130,9 +130,11 @@ _AGGREGATE_SQL = """
 WITH r AS (
     SELECT CASE WHEN swap THEN target ELSE source END AS source, CASE WHEN swap THEN source ELSE target END AS target,
            relation, article_id, sent_id, hedged, negated, reported_by, trigger, evidence, pos
-    FROM (SELECT r.*, NOT coalesce(d.directed, true) AND r.source > r.target AS swap FROM rows r LEFT JOIN directed d USING (relation))),
+    FROM (SELECT r.*, NOT coalesce(d.directed, true) AND r.source > r.target AS swap FROM rows r LEFT JOIN directed d USING (relation))
+    WHERE source IS NOT NULL AND target IS NOT NULL AND relation IS NOT NULL),  -- as pandas' groupby leaves such rows out
 edges AS (
-    SELECT source, target, relation, count(DISTINCT (article_id, sent_id)) AS weight, count(DISTINCT article_id) AS articles,
+    SELECT source, target, relation, count(DISTINCT (article_id, sent_id)) FILTER (WHERE article_id IS NOT NULL AND sent_id IS NOT NULL) AS weight,
+           count(DISTINCT article_id) AS articles,
            sum(coalesce(hedged, false)::INT) AS hedged, sum(coalesce(negated, false)::INT) AS negated,
            list(DISTINCT reported_by) FILTER (WHERE reported_by IS NOT NULL) AS outlets
     FROM r GROUP BY source, target, relation),
@@ -222,12 +224,6 @@ def graph_edges(relation_rows_: pd.DataFrame, mentions: pd.DataFrame, article_id
     co = co_mention_edges(mentions, article_ids) if co_mentions else None
     named = mentions.loc[mentions["article_id"].isin(set(article_ids)), "actor"].unique() if registry_links else None
     return _all_edges(aggregate_relations(relation_rows_), co, named, registry)
-
-
-def graph_edges_in_store(relation_rows_: pd.DataFrame, query, where: str, params, registry, *, co_mentions=False,
-                         registry_links=False) -> pd.DataFrame:
-    """``graph_edges`` with the mentions read by the store (those passing ``where``, see Filters.in_articles_sql)."""
-    return _with_other_edges(aggregate_relations_in_store(query, relation_rows_), query, where, params, registry, co_mentions, registry_links)
 
 
 def _with_other_edges(relations: pd.DataFrame, query, where: str, params, registry, co_mentions: bool, registry_links: bool) -> pd.DataFrame:

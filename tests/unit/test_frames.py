@@ -94,3 +94,6 @@ def test_joined_is_a_left_merge(dtype):
     # an id missing from the table: missing values, as the merge gives (None where it gives NaN for dates)
     missing = joined(pd.DataFrame({"id": pd.Series(["q", "a"], dtype=dtype)}), table, "id", ["s", "n", "d"])
     assert missing["s"].isna().tolist() == [True, False] and missing["n"].isna().tolist() == [True, False] and missing["d"].isna().tolist() == [True, False]
+    # an empty frame of object keys (Arrow's null type) joins as merge does
+    empty = pd.DataFrame({"id": pd.Series([], dtype=object)})
+    assert joined(empty, table, "id", ["n"]).columns.tolist() == ["id", "n"] and len(joined(empty, table, "id", ["n"])) == 0

@@ -116,6 +116,9 @@ def test_edges_grouped_by_the_store_are_the_pandas_edges():
         row("a", 3, "united_states", "iraq", "negotiates", "talks with", "S4", "Ynet"),
         row("c", 0, "iraq", "united_states", "negotiates", None, None, "Alhurra", negated=True),  # the other way round: one undirected edge
         row("c", 1, "pmf", "united_states", "attacks", "struck", "S5", "Alhurra"),
+        row("d", 0, None, "pmf", "supports", "arms", "S6", "Ynet"),  # no source, no relation, no sentence: left out as pandas leaves them
+        row("d", 1, "iran", "pmf", None, "arms", "S7", "Ynet"),
+        row("d", None, "pmf", "united_states", "attacks", "hit", "S8", "Ynet"),
     ]).astype({c: "str" for c in ("article_id", "source", "target", "relation", "trigger", "evidence", "reported_by")})
     expected = network.aggregate_relations(rows)
     got = network.aggregate_relations_in_store(query, rows)
@@ -125,6 +128,7 @@ def test_edges_grouped_by_the_store_are_the_pandas_edges():
     assert supports["triggers"] == ["arms", "Funds", "funds"] and supports["evidence"] == ["S1", "S3", "S2"] and supports["outlets"] == ["Al Jazeera", "Ynet"]
     talks = got.set_index(["source", "target", "relation"]).loc[("iraq", "united_states", "negotiates")]
     assert (talks["weight"], talks["negated"], talks["evidence"]) == (2, 1, ["S4"])
+    assert got.set_index(["source", "target", "relation"]).loc[("pmf", "united_states", "attacks"), "weight"] == 1
     assert network.aggregate_relations_in_store(query, rows.iloc[:0]).columns.tolist() == expected.columns.tolist()
 
 
@@ -265,3 +269,15 @@ def test_registry_links_are_escaped_markdown(ctx):
     assert any(link.startswith("part of **Popular Mobilization Forces**") for link in links), links
     facts = {"parents": [("*Bold* [x](javascript:y)", "part of", "p")], "children": {"facades": ["<b>F</b>"]}}
     assert actor_profile.registry_links(facts) == [r"part of **\*Bold\* \[x\]\(javascript:y\)**", r"facades: **&lt;b&gt;F&lt;/b&gt;**"]
+
+
+def test_an_actors_relations_with_a_missing_other_side():
+    from lib import actor_profile
+    rows = pd.DataFrame({
+        "article_id": ["a", "a"], "sent_id": [1, 2], "source": [None, "pmf"], "target": ["pmf", None], "relation": ["attacks", "supports"],
+        "negated": [None, True], "hedged": [False, None], "reported_by": ["Ynet", "Ynet"], "trigger": ["hit", "backs"], "evidence": ["S1", "S2"],
+    }).astype({c: "str" for c in ("article_id", "source", "target", "relation", "reported_by", "trigger", "evidence")})
+    got = actor_profile.relations_of("pmf", rows, {"pmf": "PMF"})
+    assert got[["relation", "direction", "flags", "sentence"]].values.tolist() == [
+        ["attacks / strikes", "acted on by", "", "S1"], ["supports / backs / arms / funds", "acts on", "negated", "S2"]]
+    assert got["other"].isna().all()

@@ -111,7 +111,7 @@ def test_graph_parts_from_the_store(seed_store, f, ctx):
     where, params = f.in_articles_sql()
     rows = network.relation_rows(f.relations(tables["relations"], tables["articles"], tables["mentions"]), arts)
     expected = network.graph_edges(rows, tables["mentions"], arts["article_id"], ctx.registry, co_mentions=True, registry_links=True)
-    got = network.graph_edges_in_store(rows, query, where, params, ctx.registry, co_mentions=True, registry_links=True)
+    got = network.edges_in_store(query, f, tables["articles"], ctx.registry, co_mentions=True, registry_links=True, loose=False).edges
     assert got.astype(str).values.tolist() == expected.astype(str).values.tolist()
     counts = tables["mentions"][tables["mentions"]["article_id"].isin(arts["article_id"])]["actor"].value_counts().to_dict()
     assert network.mention_counts_in_store(query, where, params) == counts
@@ -119,7 +119,7 @@ def test_graph_parts_from_the_store(seed_store, f, ctx):
 
 @pytest.mark.parametrize("f", FILTERS[:3] + [Filters(actors=("us_armed_forces",)), Filters(relation_types=("attacks", "supports"))])
 def test_relation_rows_read_by_the_store_are_the_pandas_rows(seed_store, f):
-    # The store leaves out hedged and negated relations (stated_only): pandas took 0.6 s to at 100,000 articles.
+    # The store leaves out hedged and negated relations (stated_only): pandas took 0.6 s to drop them at 100,000 articles.
     tables, query = seed_store
     arts = f.articles(tables["articles"], tables["mentions"])
     lengths = []
