@@ -84,7 +84,8 @@ def relation_rows(relations: pd.DataFrame, articles: pd.DataFrame, *, include_he
 
 
 def reported_by(articles: pd.DataFrame) -> list[str]:
-    """``outlet_label`` of each article (lists first: pandas 3 boxes Arrow strings one by one)."""
+    """``outlet_label`` of each row of a frame with the articles' outlet and original publisher
+    (lists first: pandas 3 boxes Arrow strings one by one)."""
     return [outlet_label(o, p) for o, p in zip(articles["outlet"].tolist(), articles["original_publisher"].tolist())]
 
 
@@ -688,7 +689,7 @@ def edge_evidence(source: str, target: str, relation: str, rows: pd.DataFrame, m
         both = both.rename(columns={"text": "evidence"}).assign(trigger="", negated=False, hedged=False)
         meta = articles[["article_id", "outlet", "original_publisher", "published"]]
         both = both.merge(meta, how="left")
-        both["reported_by"] = [outlet_label(o, p) for o, p in zip(both["outlet"], both["original_publisher"])]
+        both["reported_by"] = reported_by(both)
         r = both
     else:
         directed = relation_styles().get(relation, {}).get("directed", True)

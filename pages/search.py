@@ -10,7 +10,7 @@ import streamlit as st
 
 from lib import loaders
 from lib.highlight import escape_markdown, reader_href
-from lib.network import outlet_label
+from lib.network import reported_by
 from lib.timeline import date_label
 from lib.search import found_words, highlight_hits, names_in_hits, search_sql
 from pages.widgets import actor_name, actor_picker, add_to_briefing, current_filters, download_csv, start_briefing
@@ -53,7 +53,7 @@ caption = f.describe("articles", n_searched, len(articles_all)) + in_outlets + n
 hits = hits.head(MAX_HITS).merge(articles_all, on="article_id", how="left")
 st.caption(escape_markdown(caption))
 # who wrote it, then who carried it, as Compare and the Network say it
-hits["outlet"] = [outlet_label(o, p) for o, p in zip(hits["outlet"], hits["original_publisher"])]
+hits["outlet"] = reported_by(hits)
 hits["published"] = [date_label(d, None, "day") for d in hits["published"]]
 # One HTML block for every hit: a block per hit made the browser lay out hundreds of elements.
 if len(hits):
