@@ -37,3 +37,18 @@ def test_an_outlet_name_is_shown_as_text_not_markup():
     hostile = "<a href='https://example.org'>Daily</a>"
     fig = mentions_chart(pd.DataFrame({"month": [pd.Timestamp("2024-01-01")], "reported_by": [hostile], "mentions": [2]}))
     assert fig.data[0].name == "&lt;a href='https://example.org'&gt;Daily&lt;/a&gt;"  # plotly reads <a>, <b>… in names
+
+
+def test_mentions_by_month_count_each_mention_once():
+    from datetime import date
+
+    from lib.actor_profile import mentions_by_month
+    articles = pd.DataFrame({
+        "article_id": ["a", "b", "c", "d"], "outlet": ["Ynet", "Ynet", "Alhurra", "Ynet"], "original_publisher": [None, None, None, "AP"],
+        "published": [date(2024, 1, 5), date(2024, 1, 30), date(2024, 1, 9), None], "title": ["A", "B", "C", "D"],
+    }).astype({"article_id": "str", "outlet": "str", "original_publisher": "str", "title": "str"})
+    mentions = pd.DataFrame({"article_id": ["a", "a", "b", "c", "c", "c", "d", "a"], "actor": ["pmf"] * 7 + ["iran"],
+                             "sent_id": range(8)}).astype({"article_id": "str", "actor": "str"})
+    got = mentions_by_month("pmf", mentions, articles)
+    assert got.values.tolist() == [[pd.Timestamp("2024-01-01"), "Alhurra", 3], [pd.Timestamp("2024-01-01"), "Ynet", 3]]  # d has no date
+    assert mentions_by_month("hezbollah", mentions, articles).empty
