@@ -138,8 +138,8 @@ def relations_of(actor_id: str, relation_rows: pd.DataFrame, names: dict[str, st
     # making and sorting the frame's strings.
     source, target = arrow_column(r["source"]), arrow_column(r["target"])
     acts = pc.fill_null(pc.equal(source, actor_id), False)
-    negated = pc.fill_null(arrow_column(r["negated"].fillna(False).astype(bool)), False)
-    hedged = pc.fill_null(arrow_column(r["hedged"].fillna(False).astype(bool)), False)
+    negated = arrow_column(r["negated"].fillna(False).astype(bool))
+    hedged = arrow_column(r["hedged"].fillna(False).astype(bool))
     flag_words = pa.array(["", "negated", "hedged", "negated, hedged"])
     table = pa.table({
         "relation": mapped(arrow_column(r["relation"]), lambda x: styles.get(x, {}).get("label", x)),

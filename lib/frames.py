@@ -42,11 +42,11 @@ def arrow_column(values: pd.Series) -> pa.ChunkedArray:
     return column if isinstance(column, pa.ChunkedArray) else pa.chunked_array([column])
 
 
-def mapped(values, fn, type=pa.string()) -> pa.ChunkedArray:
-    """``fn`` applied to every value of an Arrow column, called once per distinct value
-    (columns of actor ids, relation types or outlets hold a few dozen among 100,000s)."""
+def mapped(values, fn) -> pa.ChunkedArray:
+    """``fn`` (giving a string or None) applied to every value of an Arrow column, called once per
+    distinct value (columns of actor ids, relation types or outlets hold a few dozen among 100,000s)."""
     distinct = pc.unique(values)
-    return pc.take(pa.array([fn(v) for v in distinct.to_pylist()], type=type), pc.index_in(values, value_set=distinct))
+    return pc.take(pa.array([fn(v) for v in distinct.to_pylist()], type=pa.string()), pc.index_in(values, value_set=distinct))
 
 
 def sort_order(columns: list) -> np.ndarray:
