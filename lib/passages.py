@@ -41,15 +41,31 @@ def stop_words() -> frozenset:
     return frozenset(top_n_list("en", 150))
 
 
+def _term_of(token: str) -> str:
+    """A token's term ("" for a stop word or a short one): apostrophes unified, a
+    possessive and a plural "s" dropped."""
+    t = token.replace("’", "'").removesuffix("'s")
+    if t in stop_words() or len(t) < 3:
+        return ""
+    return t[:-1] if t.endswith("s") and not t.endswith("ss") and len(t) > 4 else t
+
+
+# token -> term, for every token seen: a language's vocabulary is small next to its
+# running text (Zipf), so most tokens are looked up rather than worked out again.
+_TERM_OF: dict[str, str] = {}
+_TERM_CACHE_MAX = 500_000
+
+
 def _terms(text: str) -> list[str]:
-    stops = stop_words()
-    out = []
-    for t in TOKEN_RE.findall(text.lower()):
-        t = t.replace("’", "'").removesuffix("'s")
-        if t in stops or len(t) < 3:
-            continue
-        out.append(t[:-1] if t.endswith("s") and not t.endswith("ss") and len(t) > 4 else t)
-    return out
+    known = _TERM_OF
+    tokens = TOKEN_RE.findall(text.lower())
+    try:
+        terms = [known[t] for t in tokens]
+    except KeyError:
+        if len(known) > _TERM_CACHE_MAX:
+            known.clear()
+        terms = [known[t] if t in known else known.setdefault(t, _term_of(t)) for t in tokens]
+    return [t for t in terms if t]
 
 
 def extract_terms(article: dict, sentences: list[dict], mentions: list[dict], ctx=None) -> list[dict]:
