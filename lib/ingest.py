@@ -46,7 +46,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
-from lib import acled, corpus, events, fingerprints, paths, pipeline, schema, store
+from lib import corpus, fingerprints, paths, pipeline, store, update
 from lib.corpus import ArticleSource, BadArticle
 from lib.fingerprints import shingles, similarity
 
@@ -597,9 +597,11 @@ def apply_change(make_change, *, kind: str, user: str, via: str, corpus_dir=None
                         p.unlink(missing_ok=True)
                     else:
                         _write_atomic(p, data)
-                tables, why_full = (_incremental_tables(change, corpus_dir, store_dir) if fresh else (None, "the store was out of date"))
+                tables, why_full = (update.tables_with(change.add, change.drop, change.files, corpus_dir, store_dir) if fresh
+                                    else (None, "the store was out of date"))
                 if tables is not None and base is not None:  # (tables come only from a fresh store, which has a manifest)
-                    build = _write_incremental(tables, change, base, kind, corpus_dir, store_dir, time.perf_counter() - t0)
+                    info = {"kind": kind, "added": [s.article_id for s in change.add], "removed": sorted(change.drop)}
+                    build = update.publish(tables, base, info, corpus_dir, store_dir, time.perf_counter() - t0).name
                     mode = "incremental"
                 else:
                     pipeline.build(corpus_dir, store_dir, force=True, log=lambda *_: None, hold_lock=False)
@@ -626,74 +628,6 @@ def _restore(backups: dict[Path, bytes | None]) -> None:
             p.unlink(missing_ok=True)
         else:
             _write_atomic(p, data)
-
-
-def _incremental_tables(change: Change, corpus_dir: Path, store_dir: Path) -> tuple[dict[str, list] | None, str | None]:
-    """The current tables with the change applied, each as parts for ``store.write_parts``,
-    or (None, why) when they cannot be computed from the stored rows (the full rebuild then
-    does it). Only added articles: every stored table is streamed into the new build, their
-    rows after it, and only the events are read (to link the added reports into the
-    clusters they touch). At 100,000 articles reading every table and linking every report
-    again took 9.5 GB and 40 s to add one article."""
-    ctx = pipeline.load_context()
-    build = store.current_build(store_dir)
-    if build is None or any(not store.table_schema(name, build).equals(s) for name, s in schema.SCHEMAS.items()):
-        return None, "the stored tables have an older schema"
-    new: dict[str, list[dict]] = {name: [] for name in schema.SCHEMAS}
-    for src in change.add:
-        for name, rows in pipeline.process_article(src, ctx).items():
-            new[name].extend(rows)
-    try:
-        if change.add and not change.drop and all(Path(f).parent == Path(corpus_dir) for f in change.files):
-            # Articles added, nothing else changed: their figures join the stored ones (the
-            # curated and ACLED rows there are current: an ACLED import changes data/ and
-            # takes the path below).
-            parts: dict[str, list] = {name: [store.StoredTable(build, name), schema.to_table(name, new[name])] for name in schema.SCHEMAS}
-            parts["events"] = [events.link_added(store.read_arrow("events", build=build), new["events"], ctx)]
-            return parts, None
-        if change.drop and not change.add and all(Path(f).parent != Path(paths.DATA_DIR) for f in change.files):
-            # Articles removed, no dictionary changed: their rows are left out as the tables are
-            # streamed, and the events they were in are linked again from their other reports.
-            drop = frozenset(change.drop)
-            parts = {name: [store.StoredTable(build, name, drop)] for name in schema.SCHEMAS}
-            parts["events"] = [events.unlink_removed(store.read_arrow("events", build=build), set(drop), ctx)]
-            return parts, None
-        if not change.add and not change.drop and set(map(Path, change.files)) == {acled.events_path()}:
-            # An ACLED import: only ACLED's own figures and events change. They sit beside the
-            # article-derived rows, last in each table, never linked with them (pipeline.finalize),
-            # so the stored rows stay as they are and ACLED's are put back new. Running the
-            # corpus-level steps again took 31 s and 2.9 GB at 100,000 articles, for 12 events.
-            parts = {name: [store.StoredTable(build, name)] for name in schema.SCHEMAS}
-            kept_figures, kept_events = acled.without_acled(store.read_arrow("figures", build=build), store.read_arrow("events", build=build))
-            parts["figures"] = [kept_figures, schema.to_table("figures", acled.figure_rows(ctx))]
-            parts["events"] = [kept_events, schema.to_table("events", acled.event_rows(ctx))]
-            return parts, None
-        # Any other change (articles added and removed at once, ACLED events kept outside
-        # data/): the corpus-level steps run again on the stored figures and events, the only
-        # tables they read; the others are streamed.
-        # Reading every table for it took about as much memory as adding an article once
-        # did (15 GB at 100,000 articles).
-        drop = frozenset(change.drop)
-        level = {name: [r for r in store.read_arrow(name, build=build).to_pylist() if r.get("article_id") not in drop] + new[name]
-                 for name in pipeline.CORPUS_LEVEL_TABLES}
-        pipeline.finalize(level, ctx)
-        parts = {name: [store.StoredTable(build, name, drop), schema.to_table(name, new[name])] for name in schema.SCHEMAS}
-        parts.update({name: [schema.to_table(name, level[name])] for name in pipeline.CORPUS_LEVEL_TABLES})
-        return parts, None
-    except Exception as err:  # noqa: BLE001 - a corpus-level step that needs more than the stored rows
-        return None, f"the corpus-level steps could not run on the stored tables: {type(err).__name__}: {err}"
-
-
-def _write_incremental(parts: dict[str, list], change: Change, base_manifest: dict, kind: str, corpus_dir: Path, store_dir: Path, seconds: float) -> str:
-    manifest = {k: v for k, v in base_manifest.items() if k not in ("built_at", "schema_version")}
-    manifest.update(
-        input_hash=pipeline.input_hash(corpus_dir),
-        corpus_dir=str(corpus_dir),
-        build_seconds=round(seconds, 3),
-        built_on=date.today().isoformat(),
-        update={"kind": kind, "base_build": store.current_build_name(store_dir), "added": [s.article_id for s in change.add], "removed": sorted(change.drop)},
-    )
-    return store.write_parts(parts, manifest, store_dir).name
 
 
 def _sidecar_bytes(meta: dict) -> bytes:

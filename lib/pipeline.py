@@ -211,25 +211,45 @@ def dictionary_files() -> list[Path]:
     return sorted(p for p in DATA_DIR.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml", ".csv", ".json"))
 
 
-def input_hash(corpus_dir: Path) -> str:
-    """Hash of everything a build depends on: corpus, dictionaries and code.
+CORPUS_FILES = "corpus_files.json"  # in each build: the size and modification time of every corpus file it was built from
 
-    Corpus files count by name, size and modification time (reading every
-    byte of a large corpus at each staleness check would be slow);
-    dictionaries and code, which are small, count by content.
-    """
-    h = hashlib.sha256(f"schema={store.SCHEMA_VERSION};code={CODE_VERSION}".encode())
+
+def corpus_files(corpus_dir: Path) -> dict[str, list[int]]:
+    """Every file in the corpus directory: name -> [size, modification time in ns]."""
     # os.scandir, not pathlib: at 100,000 articles making and sorting Path objects took
     # 5 of the 10 s two staleness checks cost when one article was added.
     with os.scandir(corpus_dir) as entries:
-        files = sorted((e for e in entries if e.is_file()), key=lambda e: e.name)
-    for e in files:
-        st = e.stat()
-        h.update(f"\0corpus/{e.name}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+        out = {}
+        for e in entries:
+            if e.is_file():
+                st = e.stat()
+                out[e.name] = [st.st_size, st.st_mtime_ns]
+    return out
+
+
+def rules_hash() -> str:
+    """Hash of what a build depends on besides the corpus: schema, dictionaries and code
+    (small, so counted by content). While it is unchanged, an article's rows depend on its
+    own files only, and a build can be brought up to date article by article (lib/update.py)."""
+    h = hashlib.sha256(f"schema={store.SCHEMA_VERSION};code={CODE_VERSION}".encode())
     for group, paths in (("data", dictionary_files()), ("code", code_files())):
         for p in paths:
             h.update(f"\0{group}/{p.name}\0".encode())
             h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def input_hash(corpus_dir: Path, files: dict[str, list[int]] | None = None, rules: str | None = None) -> str:
+    """Hash of everything a build depends on: corpus, dictionaries and code.
+
+    Corpus files count by name, size and modification time (reading every
+    byte of a large corpus at each staleness check would be slow).
+    """
+    files = corpus_files(corpus_dir) if files is None else files
+    h = hashlib.sha256((rules or rules_hash()).encode())
+    for name in sorted(files):
+        size, mtime = files[name]
+        h.update(f"\0corpus/{name}\0{size}\0{mtime}".encode())
     return h.hexdigest()
 
 
@@ -340,11 +360,18 @@ def build(corpus_dir: Path = CORPUS_DIR, store_dir: Path = STORE_DIR, strict: bo
     if hold_lock:
         with store.lock(store_dir, timeout=600):
             return build(corpus_dir, store_dir, strict, force, log, False, workers, engine, scheduler)
-    digest = input_hash(corpus_dir)
+    files, rules = corpus_files(corpus_dir), rules_hash()
+    digest = input_hash(corpus_dir, files, rules)
     manifest = store.read_manifest(store_dir)
     if not force and manifest and built_from(manifest, digest):
         log(f"store is up to date ({manifest['counts']['articles']} articles, built {manifest['built_at']})")
         return {"built": False, **manifest}
+    if not force and manifest and engine == "local":
+        from lib import update
+
+        updated = update.bring_up_to_date(corpus_dir, store_dir, manifest, files, rules, strict=strict, log=log)
+        if updated is not None:
+            return updated
     t0 = time.perf_counter()
     paths = [str(p) for p in article_files(corpus_dir)]
     chunks = [paths[i : i + CHUNK_ARTICLES] for i in range(0, len(paths), CHUNK_ARTICLES)]
@@ -379,6 +406,7 @@ def build(corpus_dir: Path = CORPUS_DIR, store_dir: Path = STORE_DIR, strict: bo
         seconds = time.perf_counter() - t0
         manifest = {
             "input_hash": digest,
+            "rules_hash": rules,
             "corpus_dir": str(corpus_dir),
             "counts": {name: writer.rows.get(name, 0) for name in schema.SCHEMAS},
             "skipped": [{"file": f, "reason": r} for f, r in skipped],
@@ -387,7 +415,7 @@ def build(corpus_dir: Path = CORPUS_DIR, store_dir: Path = STORE_DIR, strict: bo
             "engine": engine,
             "workers": workers if engine == "local" else None,
         }
-        final = writer.commit(manifest)
+        final = writer.commit(manifest, {CORPUS_FILES: json.dumps(files).encode()})
     log(f"built {len(paths) - len(skipped)} articles in {seconds:.2f}s ({engine} engine) -> {final}")
     return {"built": True, **manifest}
 

@@ -229,9 +229,12 @@ class BuildWriter:
         """Where a partitioned writer (the Dask engine's workers) puts a table."""
         return self.tmp / name
 
-    def commit(self, manifest: dict) -> Path:
+    def commit(self, manifest: dict, files: dict[str, bytes] | None = None) -> Path:
+        """Publish the build; ``files``: other files it carries (name -> contents)."""
         for w in self._writers.values():
             w.close()
+        for name, data in (files or {}).items():
+            (self.tmp / name).write_bytes(data)
         manifest = {**manifest, "schema_version": SCHEMA_VERSION, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         (self.tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
         final = self.store / f"build-{manifest['input_hash'][:12]}-{time.time_ns()}"
@@ -283,7 +286,7 @@ class StoredTable:
     drop: frozenset[str] = frozenset()
 
 
-def write_parts(parts: dict[str, list], manifest: dict, store_dir: Path | None = None) -> Path:
+def write_parts(parts: dict[str, list], manifest: dict, store_dir: Path | None = None, files: dict[str, bytes] | None = None) -> Path:
     """Publish a build whose tables are each a sequence of parts: Arrow tables, or
     ``StoredTable``s streamed from an earlier build (an added article then costs its
     own rows, not a copy of the whole store in memory). The manifest's row counts
@@ -297,7 +300,7 @@ def write_parts(parts: dict[str, list], manifest: dict, store_dir: Path | None =
                         writer.append({name: without_articles(pa.Table.from_batches([batch]), piece.drop)})
                 else:
                     writer.append({name: piece})
-        return writer.commit({**manifest, "counts": dict(writer.rows)})
+        return writer.commit({**manifest, "counts": dict(writer.rows)}, files)
 
 
 def _prune(store: Path, keep: Path) -> None:
