@@ -131,9 +131,15 @@ def _dataset(build: Path, name: str):
     return ds.dataset(path, format="parquet", partitioning="hive" if path.is_dir() else None)
 
 
-def read_batches(name: str, columns: list[str], build: Path):
-    """One table of ``build``, record batch by record batch (a table too large to hold at once)."""
-    return _dataset(build, name).to_batches(columns=columns)
+def read_batches(name: str, columns: list[str], build: Path, drop=frozenset()):
+    """One table of ``build``, record batch by record batch (a table too large to hold at once),
+    less the rows of the articles in ``drop`` (left out by the scanner, as it reads)."""
+    where = None
+    if drop:
+        import pyarrow.dataset as ds
+
+        where = ~ds.field("article_id").isin(pa.array(sorted(drop), pa.string()))  # (a row with no article is kept)
+    return _dataset(build, name).to_batches(columns=columns, filter=where)
 
 
 def table_schema(name: str, build: Path) -> pa.Schema:
@@ -296,8 +302,8 @@ def write_parts(parts: dict[str, list], manifest: dict, store_dir: Path | None =
             for piece in pieces:
                 if isinstance(piece, StoredTable):
                     columns = [f.name for f in table_schema(piece.name, piece.build)]
-                    for batch in read_batches(piece.name, columns, piece.build):
-                        writer.append({name: without_articles(pa.Table.from_batches([batch]), piece.drop)})
+                    for batch in read_batches(piece.name, columns, piece.build, piece.drop):
+                        writer.append({name: pa.Table.from_batches([batch])})
                 else:
                     writer.append({name: piece})
         return writer.commit({**manifest, "counts": dict(writer.rows)}, files)

@@ -135,3 +135,12 @@ def test_an_ingest_commit_leaves_a_build_the_next_hand_edit_updates(data, ctx, p
     processed_ids.clear()
     (data / "corpus" / f"{SEED_000}.txt").write_text("Iran denied any role.\n\nIraq's government said nothing.\n", encoding="utf-8")
     assert _build(data)["update"]["changed"] == [SEED_000] and processed_ids == [SEED_000]
+
+
+def test_streaming_a_table_leaves_out_the_dropped_articles_rows_only(tmp_path):
+    from lib import schema
+
+    rows = [{"article_id": "a", "figure_id": "a1"}, {"article_id": None, "figure_id": "curated1"}, {"article_id": "b", "figure_id": "b1"}]
+    first = store.write_store({"figures": schema.to_table("figures", rows)}, {"input_hash": "x"}, tmp_path)
+    again = store.write_parts({"figures": [store.StoredTable(first, "figures", frozenset({"a"}))]}, {"input_hash": "y"}, tmp_path)
+    assert store.read_arrow("figures", build=again)["figure_id"].to_pylist() == ["curated1", "b1"]
