@@ -5,6 +5,8 @@
 Each size is built in a fresh subprocess (``python -m lib.pipeline build``)
 whose resident memory is sampled, so the figures are those of a real build.
 Size 5 is the seed corpus; larger sizes come from lib.synth (deterministic).
+From 1,000 articles on, one article file is then touched and the build run again
+without ``--force``: the update of that article alone (lib/update.py), timed too.
 A baseline in the same run — a plain regex tokenizer pass over the same texts,
 or spaCy's en_core_web_sm NER when it is installed — gives the ratio.
 """
@@ -42,8 +44,8 @@ def corpus_for(size: int) -> Path:
     return out
 
 
-def measure_build(corpus: Path, workers: int | None, store: Path) -> dict:
-    cmd = [sys.executable, "-m", "lib.pipeline", "build", "--corpus", str(corpus), "--out", str(store), "--force"]
+def measure_build(corpus: Path, workers: int | None, store: Path, force: bool = True) -> dict:
+    cmd = [sys.executable, "-m", "lib.pipeline", "build", "--corpus", str(corpus), "--out", str(store)] + (["--force"] if force else [])
     if workers:
         cmd += ["--workers", str(workers)]
     t0 = time.perf_counter()
@@ -63,7 +65,19 @@ def measure_build(corpus: Path, workers: int | None, store: Path) -> dict:
     build = store / (store / "CURRENT").read_text().strip()
     manifest = json.loads((build / "manifest.json").read_text())
     size = sum(p.stat().st_size for p in build.rglob("*") if p.is_file())
-    return {"wall_s": wall, "build_s": manifest["build_seconds"], "peak_mb": peak / 1e6, "store_mb": size / 1e6, "counts": manifest["counts"], "workers": manifest.get("workers")}
+    return {"wall_s": wall, "build_s": manifest["build_seconds"], "peak_mb": peak / 1e6, "store_mb": size / 1e6, "counts": manifest["counts"],
+            "workers": manifest.get("workers"), "update": manifest.get("update")}
+
+
+def measure_update(corpus: Path, store: Path) -> dict:
+    """The build after one article file is touched (copied in again, say): an update of
+    that article (lib/update.py), not a full build."""
+    path = sorted(corpus.glob("*.txt"))[len(list(corpus.glob("*.txt"))) // 2]
+    os.utime(path)
+    m = measure_build(corpus, None, store, force=False)
+    if not m["update"] or m["update"].get("changed") != [path.stem]:
+        raise RuntimeError(f"touching {path.name} did not update that article alone: {m['update']}")
+    return {"update_s": round(m["wall_s"], 2), "update_peak_mb": round(m["peak_mb"], 1)}
 
 
 def app_timings(corpus: Path, store: Path, script: str, extra_env: dict | None = None) -> dict:
@@ -118,6 +132,8 @@ def main(argv=None) -> int:
             "baseline": base["name"], "baseline_articles_per_s": round(base["articles_per_s"], 1),
             "ratio_to_baseline": round(per_s / base["articles_per_s"], 4), "rows": m["counts"], "workers": m["workers"],
         })
+        if len(paths) >= 1000:  # (at 5 articles, one is over the fifth past which everything is built again)
+            rows[-1].update(measure_update(corpus, store))
         if not args.no_pages:
             rows[-1]["page_rerun_s"] = app_timings(corpus, store, "page_timings.py")
         if not args.no_browser:
@@ -125,6 +141,8 @@ def main(argv=None) -> int:
             rows[-1]["browser"] = app_timings(corpus, store, "browser_timings.py", {"BENCH_GRAPHS": "1" if first_size else "0"})
         print(f"{len(paths):>7} articles  {mb:8.1f} MB  build {m['build_s']:7.2f} s  {per_s:8.1f} art/s  {mb / m['build_s']:6.2f} MB/s  "
               f"peak {m['peak_mb']:7.0f} MB  store {m['store_mb']:7.1f} MB  baseline ({base['name']}) {base['articles_per_s']:9.0f} art/s", flush=True)
+        if "update_s" in rows[-1]:
+            print(f"{'':>9}one article file touched: updated in {rows[-1]['update_s']:.2f} s, peak {rows[-1]['update_peak_mb']:.0f} MB", flush=True)
         for key in ("page_rerun_s", "browser"):
             if key in rows[-1]:
                 print(f"{'':>9}{key}: {json.dumps(rows[-1][key])}", flush=True)
