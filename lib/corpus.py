@@ -131,14 +131,28 @@ def read_article(path: Path) -> ArticleSource:
     return ArticleSource(path.stem, path, raw, meta, side if side.exists() else None)
 
 
+def read_or_reason(path: Path) -> tuple[ArticleSource | None, str | None]:
+    """An article, or (None, why it cannot be used)."""
+    try:
+        return read_article(path), None
+    except BadArticle as err:
+        return None, str(err)
+    except OSError as err:
+        return None, f"{Path(path).name}: cannot be read ({err.strerror})"
+
+
+def read_articles(paths) -> tuple[list[ArticleSource], list[tuple[str, str]]]:
+    """The readable articles of ``paths``, and ``(file, reason)`` for each one skipped."""
+    good, bad = [], []
+    for path in map(Path, paths):
+        src, why = read_or_reason(path)
+        if src is None:
+            bad.append((path.name, str(why)))
+        else:
+            good.append(src)
+    return good, bad
+
+
 def read_corpus(corpus_dir: Path) -> tuple[list[ArticleSource], list[tuple[str, str]]]:
     """All readable articles, and ``(file, reason)`` for each one skipped."""
-    good, bad = [], []
-    for path in article_files(corpus_dir):
-        try:
-            good.append(read_article(path))
-        except BadArticle as err:
-            bad.append((path.name, str(err)))
-        except OSError as err:
-            bad.append((path.name, f"{path.name}: cannot be read ({err.strerror})"))
-    return good, bad
+    return read_articles(article_files(corpus_dir))

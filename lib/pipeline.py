@@ -26,7 +26,7 @@ import pyarrow as pa
 
 from lib import schema, store
 from lib.cleaning import Boilerplate, clean, load_boilerplate
-from lib.corpus import ArticleSource, BadArticle, article_files, parse_date, read_article
+from lib.corpus import ArticleSource, article_files, parse_date, read_or_reason
 from lib.mentions import find_mentions
 from lib.paths import CORPUS_DIR, DATA_DIR, ROOT, STORE_DIR
 from lib.registry import Outlets, Registry, load_outlets, load_registry
@@ -286,13 +286,9 @@ def process_files(paths: list[str]) -> tuple[dict[str, list[dict]], list[tuple[s
     rows: dict[str, list[dict]] = {name: [] for name in schema.SCHEMAS}
     skipped = []
     for path in map(Path, paths):
-        try:
-            src = read_article(path)
-        except BadArticle as err:
-            skipped.append((path.name, str(err)))
-            continue
-        except OSError as err:
-            skipped.append((path.name, f"{path.name}: cannot be read ({err.strerror})"))
+        src, why = read_or_reason(path)
+        if src is None:
+            skipped.append((path.name, str(why)))
             continue
         for name, table_rows in process_article(src, ctx).items():
             rows[name].extend(table_rows)

@@ -27,7 +27,7 @@ from datetime import date
 from pathlib import Path
 
 from lib import acled, events, paths, pipeline, schema, store
-from lib.corpus import ARTICLE_SUFFIXES, ArticleSource, BadArticle, read_article
+from lib.corpus import ARTICLE_SUFFIXES, ArticleSource, read_articles
 
 SIDECAR_SUFFIX = ".meta.yaml"
 # Past this share of the corpus, the parallel full build is quicker than processing
@@ -148,20 +148,14 @@ def bring_up_to_date(corpus_dir: Path, store_dir: Path, manifest: dict, files: d
         return None
     stored = set(store.read_arrow("articles", columns=["article_id"], build=build)["article_id"].to_pylist())
     drop = stems & stored
-    add: list[ArticleSource] = []
-    skipped: list[tuple[str, str]] = []
+    texts = []
     for stem in sorted(stems):
-        texts = [corpus_dir / f"{stem}{suffix}" for suffix in ARTICLE_SUFFIXES if f"{stem}{suffix}" in files]
-        if len(texts) > 1:
-            log(f"{' and '.join(p.name for p in texts)} are one article id: building every article again")
+        named = [corpus_dir / f"{stem}{suffix}" for suffix in ARTICLE_SUFFIXES if f"{stem}{suffix}" in files]
+        if len(named) > 1:
+            log(f"{' and '.join(p.name for p in named)} are one article id: building every article again")
             return None
-        for path in texts:
-            try:
-                add.append(read_article(path))
-            except BadArticle as err:
-                skipped.append((path.name, str(err)))
-            except OSError as err:
-                skipped.append((path.name, f"{path.name}: cannot be read ({err.strerror})"))
+        texts += named
+    add, skipped = read_articles(texts)
     for _, reason in skipped:
         log(f"skipped {reason}")
     if skipped and strict:
