@@ -72,7 +72,8 @@ def measure_build(corpus: Path, workers: int | None, store: Path, force: bool = 
 def measure_update(corpus: Path, store: Path) -> dict:
     """The build after one article file is touched (copied in again, say): an update of
     that article (lib/update.py), not a full build."""
-    path = sorted(corpus.glob("*.txt"))[len(list(corpus.glob("*.txt"))) // 2]
+    texts = sorted(corpus.glob("*.txt"))
+    path = texts[len(texts) // 2]
     os.utime(path)
     m = measure_build(corpus, None, store, force=False)
     if not m["update"] or m["update"].get("changed") != [path.stem]:

@@ -1125,9 +1125,14 @@ def link_added(stored: pa.Table, added: list[dict], ctx) -> pa.Table:
     again, but only the clusters the added reports join are read as rows and linked
     again; the others stay as stored. Linking all 193,000 reports of a 100,000-article
     store again, as rows, took 9.5 GB and most of a minute to add one article."""
-    if not added:
-        return stored
-    return _relink(stored, pa.array(sorted(_joined_clusters(stored, added, ctx)), pa.string()), ctx, add=added)
+    return link_changed(stored, added, set(), ctx)
+
+
+def unlink_removed(stored: pa.Table, removed: set[str], ctx) -> pa.Table:
+    """The events table once the articles ``removed`` are taken out of ``stored``: the
+    clusters they were in are linked again from their other reports (one may split in
+    two); the others stay as stored. The same clusters as linking everything again."""
+    return link_changed(stored, [], removed, ctx)
 
 
 def link_changed(stored: pa.Table, added: list[dict], removed: set[str], ctx) -> pa.Table:
@@ -1135,12 +1140,14 @@ def link_changed(stored: pa.Table, added: list[dict], removed: set[str], ctx) ->
     added again): the clusters the removed reports were in and those the added ones join
     are linked again together. Done one after the other, each read and linked the table
     again: 5 s each at 100,000 articles."""
-    if not removed:
-        return link_added(stored, added, ctx)
-    if not added:
-        return unlink_removed(stored, removed, ctx)
-    gone = pc.fill_null(pc.is_in(stored["article_id"], value_set=pa.array(sorted(removed), pa.string())), False)
-    touched = set(pc.unique(stored.filter(gone)["cluster_id"]).drop_null().to_pylist()) | _joined_clusters(stored, added, ctx)
+    if not added and not removed:
+        return stored
+    touched: set[str] = set()
+    if removed:
+        gone = pc.fill_null(pc.is_in(stored["article_id"], value_set=pa.array(sorted(removed), pa.string())), False)
+        touched.update(pc.unique(stored.filter(gone)["cluster_id"]).drop_null().to_pylist())
+    if added:
+        touched |= _joined_clusters(stored, added, ctx)
     return _relink(stored, pa.array(sorted(touched), pa.string()), ctx, add=added, drop=removed)
 
 
@@ -1169,16 +1176,6 @@ def _joined_clusters(stored: pa.Table, added: list[dict], ctx) -> set[str]:
             if any((n.known and n.known == old.known) or _links(n, old, ctx, types) for n in new):
                 touched.add(row["cluster_id"])
     return touched
-
-
-def unlink_removed(stored: pa.Table, removed: set[str], ctx) -> pa.Table:
-    """The events table once the articles ``removed`` are taken out of ``stored``: the
-    clusters they were in are linked again from their other reports (one may split in
-    two); the others stay as stored. The same clusters as linking everything again."""
-    if not removed:
-        return stored
-    gone = pc.fill_null(pc.is_in(stored["article_id"], value_set=pa.array(sorted(removed), pa.string())), False)
-    return _relink(stored, pc.unique(stored.filter(gone)["cluster_id"]).drop_null(), ctx, drop=removed)
 
 
 def _relink(stored: pa.Table, touched: pa.Array, ctx, *, add: Sequence[dict] = (), drop: AbstractSet[str] = frozenset()) -> pa.Table:
