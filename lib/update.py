@@ -91,11 +91,11 @@ def tables_with(add: list[ArticleSource], drop: Iterable[str], changed_files: It
 
 
 def publish(parts: dict[str, list], base_manifest: dict, update: dict, corpus_dir: Path, store_dir: Path, seconds: float,
-            skipped: list[dict] | None = None, files: dict[str, list[int]] | None = None) -> Path:
+            skipped: list[dict] | None = None, files: dict[str, list[int]] | None = None, rules: str | None = None) -> Path:
     """Write the changed tables as a new build whose manifest matches the corpus as it is
     now, or as ``files`` lists it (so no full rebuild follows), and make it current."""
     files = pipeline.corpus_files(corpus_dir) if files is None else files
-    rules = pipeline.rules_hash()
+    rules = rules or pipeline.rules_hash()
     manifest = {k: v for k, v in base_manifest.items() if k not in ("built_at", "schema_version")}
     manifest.update(
         input_hash=pipeline.input_hash(corpus_dir, files, rules),
@@ -148,6 +148,7 @@ def bring_up_to_date(corpus_dir: Path, store_dir: Path, manifest: dict, files: d
         return None
     stored = set(store.read_arrow("articles", columns=["article_id"], build=build)["article_id"].to_pylist())
     drop = stems & stored
+    changed_names = {f"{stem}{suffix}" for stem in stems for suffix in ARTICLE_SUFFIXES}
     texts = []
     for stem in sorted(stems):
         named = [corpus_dir / f"{stem}{suffix}" for suffix in ARTICLE_SUFFIXES if f"{stem}{suffix}" in files]
@@ -164,16 +165,15 @@ def bring_up_to_date(corpus_dir: Path, store_dir: Path, manifest: dict, files: d
         parts: dict[str, list] | None = {name: [store.StoredTable(build, name)] for name in schema.SCHEMAS}
         why = None
     else:
-        parts, why = tables_with(add, drop, [corpus_dir / f"{stem}{suffix}" for stem in stems for suffix in ARTICLE_SUFFIXES], corpus_dir, store_dir)
+        parts, why = tables_with(add, drop, [corpus_dir / name for name in sorted(changed_names)], corpus_dir, store_dir)
     if parts is None:
         log(f"{why}: building every article again")
         return None
-    changed_names = {f"{stem}{suffix}" for stem in stems for suffix in ARTICLE_SUFFIXES}
     kept = [s for s in manifest.get("skipped", []) if s.get("file") not in changed_names]
     info = {"kind": "corpus files changed", "added": sorted(s.article_id for s in add if s.article_id not in drop),
             "changed": sorted(s.article_id for s in add if s.article_id in drop), "removed": sorted(drop - {s.article_id for s in add})}
     final = publish(parts, manifest, info, corpus_dir, store_dir, time.perf_counter() - t0,
-                    kept + [{"file": f, "reason": r} for f, r in skipped], files)
+                    kept + [{"file": f, "reason": r} for f, r in skipped], files, rules)
     seconds = time.perf_counter() - t0
     log(f"updated {len(info['added'])} added, {len(info['changed'])} changed and {len(info['removed'])} removed "
         f"article(s) in {seconds:.2f}s -> {final}")
