@@ -41,6 +41,9 @@ def stop_words() -> frozenset:
     return frozenset(top_n_list("en", 150))
 
 
+# Cached: a language's vocabulary is small next to its running text (Zipf), so most
+# tokens are looked up rather than worked out again.
+@lru_cache(maxsize=2**18)
 def _term_of(token: str) -> str:
     """A token's term ("" for a stop word or a short one): apostrophes unified, a
     possessive and a plural "s" dropped."""
@@ -50,22 +53,8 @@ def _term_of(token: str) -> str:
     return t[:-1] if t.endswith("s") and not t.endswith("ss") and len(t) > 4 else t
 
 
-# token -> term, for every token seen: a language's vocabulary is small next to its
-# running text (Zipf), so most tokens are looked up rather than worked out again.
-_TERM_OF: dict[str, str] = {}
-_TERM_CACHE_MAX = 500_000
-
-
 def _terms(text: str) -> list[str]:
-    known = _TERM_OF
-    tokens = TOKEN_RE.findall(text.lower())
-    try:
-        terms = [known[t] for t in tokens]
-    except KeyError:
-        if len(known) > _TERM_CACHE_MAX:
-            known.clear()
-        terms = [known[t] if t in known else known.setdefault(t, _term_of(t)) for t in tokens]
-    return [t for t in terms if t]
+    return [t for t in map(_term_of, TOKEN_RE.findall(text.lower())) if t]
 
 
 def extract_terms(article: dict, sentences: list[dict], mentions: list[dict], ctx=None) -> list[dict]:
