@@ -386,11 +386,11 @@ def build(corpus_dir: Path = CORPUS_DIR, store_dir: Path = STORE_DIR, strict: bo
                 for name, n in streamed.items():
                     writer.rows[name] = writer.rows.get(name, 0) + n
         else:
-            for tables, rows, bad in _local_chunks(chunks, workers):
+            for i, (tables, rows, bad) in enumerate(_local_chunks(chunks, workers)):
                 skipped.extend(bad)
                 for name in CORPUS_LEVEL_TABLES:
                     corpus_level[name].extend(rows[name])
-                writer.append(tables)
+                writer.append(tables, part=i * CHUNK_ARTICLES // store.PART_ARTICLES)
         for _, reason in skipped:
             log(f"skipped {reason}")
         if skipped and strict:
@@ -398,7 +398,8 @@ def build(corpus_dir: Path = CORPUS_DIR, store_dir: Path = STORE_DIR, strict: bo
         corpus_level = finalize(corpus_level, load_context())
         writer.append({name: schema.to_table(name, r) for name, r in corpus_level.items()})
         if engine != "dask":
-            writer.append({name: schema.to_table(name, []) for name in schema.SCHEMAS})  # every table exists, even empty
+            # every table exists, even empty
+            writer.append({name: schema.to_table(name, []) for name in schema.SCHEMAS if not writer.has(name)})
         seconds = time.perf_counter() - t0
         manifest = {
             "input_hash": digest,

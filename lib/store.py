@@ -3,7 +3,16 @@
 Layout::
 
     data/processed/CURRENT          name of the live build directory
-    data/processed/build-<hash>-<t>/manifest.json, articles.parquet, ...
+    data/processed/build-<hash>-<t>/manifest.json, articles/part-000000.parquet, ...
+
+Each table is a directory of part files. A local build puts the rows of each
+``PART_ARTICLES`` articles, in corpus order, in one part of every per-article
+table (part k of ``mentions`` holds rows of the articles in part k of
+``articles`` only), so a new build that changes a few articles rewrites the
+parts they are in and hard-links the others (``write_parts``): at 100,000
+articles re-encoding every table took 12 of the 14 s an update of one article
+took. Builds made before hold one file per table (``<table>.parquet``), Dask
+builds a Hive-partitioned directory; both are read as before.
 
 A build is written to a temporary directory, renamed into place, and only then
 is CURRENT replaced (os.replace is atomic), so a reader sees the old build or
@@ -21,6 +30,7 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,11 +99,35 @@ def read_manifest(store_dir: Path | None = None) -> dict | None:
 
 
 PARTITION_COLUMNS = ("part_month", "part_outlet")
+# Articles per part of a local build: at 100,000 articles, 20 files a table, each about
+# 0.6 s to rewrite; DuckDB reads 20 files a table as quickly as one.
+PART_ARTICLES = 5_000
+
+
+def part_name(part: int) -> str:
+    return f"part-{part:06d}.parquet"
+
+
+def part_files(build: Path, name: str) -> dict[int, Path] | None:
+    """Part number -> file of one table of ``build`` in the parts layout; None when the
+    table is one file (builds made before the layout) or Hive-partitioned (Dask builds)."""
+    folder = Path(build) / name
+    if (Path(build) / f"{name}.parquet").exists() or not folder.is_dir():
+        return None
+    entries = list(folder.iterdir())
+    if any(e.is_dir() for e in entries):
+        return None
+    return {int(e.name[5:-8]): e for e in sorted(entries) if e.name.startswith("part-") and e.name.endswith(".parquet")}
+
+
+def _hive(path: Path) -> bool:
+    return path.is_dir() and any(e.is_dir() for e in path.iterdir())
 
 
 def table_path(name: str, store_dir: Path | None = None) -> Path:
-    """``<name>.parquet`` (local builds), or the directory of a partitioned
-    table ``<name>/part_month=YYYY-MM/part_outlet=X/*.parquet`` (Dask builds)."""
+    """The directory of a table's parts ``<name>/part-NNNNNN.parquet`` (local builds), of a
+    partitioned table ``<name>/part_month=YYYY-MM/part_outlet=X/*.parquet`` (Dask builds),
+    or ``<name>.parquet`` (local builds made before parts)."""
     return table_in_build(_served_build(store_dir), name)
 
 
@@ -155,6 +189,8 @@ def read_table(name: str, store_dir: Path | None = None, columns=None, build: Pa
 def duckdb_source(name: str, build: Path) -> str:
     """A DuckDB table expression reading one table of ``build``, with partition columns left out."""
     path = table_in_build(build, name)
+    if path.is_dir() and not _hive(path):
+        return f"read_parquet('{path.as_posix()}/*.parquet')"
     if path.is_dir():
         return (f"(SELECT * EXCLUDE ({', '.join(PARTITION_COLUMNS)}) FROM "
                 f"read_parquet('{path.as_posix()}/**/*.parquet', hive_partitioning = true, union_by_name = true))")
@@ -165,6 +201,10 @@ def duckdb_rows_source(name: str, build: Path) -> str:
     """Like ``duckdb_source``, with ``row_order``: each row's place in the store, so a
     query that joins (DuckDB then may reorder rows) can give them back in the store's order."""
     path = table_in_build(build, name)
+    if path.is_dir() and not _hive(path):
+        # parts are read in name order (file_index), so the order is an integer, as for one file
+        return (f"(SELECT * EXCLUDE (file_row_number), file_index * {1 << 40} + file_row_number AS row_order "
+                f"FROM read_parquet('{path.as_posix()}/*.parquet', file_row_number = true))")
     if path.is_dir():
         return (f"(SELECT * EXCLUDE ({', '.join(PARTITION_COLUMNS)}, filename, file_row_number), (filename, file_row_number) AS row_order FROM "
                 f"read_parquet('{path.as_posix()}/**/*.parquet', hive_partitioning = true, union_by_name = true, filename = true, file_row_number = true))")
@@ -219,17 +259,36 @@ class BuildWriter:
         self.store.mkdir(parents=True, exist_ok=True)
         self.tmp = self.store / f".tmp-{uuid.uuid4().hex}"
         self.tmp.mkdir()
-        self._writers: dict[str, pq.ParquetWriter] = {}
+        self._writers: dict[tuple[str, int], pq.ParquetWriter] = {}  # (table, part) -> its open writer
         self.rows: dict[str, int] = {}
         self._done = False
 
-    def append(self, tables: dict[str, pa.Table]) -> None:
+    def append(self, tables: dict[str, pa.Table], part: int = 0) -> None:
+        """Write ``tables`` (name -> rows) at the end of part ``part`` of each."""
         for name, table in tables.items():
-            if name not in self._writers:
-                self._writers[name] = pq.ParquetWriter(self.tmp / f"{name}.parquet", table.schema, compression="zstd")
+            if (name, part) not in self._writers:
+                (self.tmp / name).mkdir(exist_ok=True)
+                if (self.tmp / name / part_name(part)).exists():
+                    # a linked part shares its file with an earlier build: writing it would change that build
+                    raise RuntimeError(f"part {part} of {name} is already written")
+                self._writers[name, part] = pq.ParquetWriter(self.tmp / name / part_name(part), table.schema, compression="zstd")
             if table.num_rows:
-                self._writers[name].write_table(table)
+                self._writers[name, part].write_table(table)
             self.rows[name] = self.rows.get(name, 0) + table.num_rows
+
+    def link(self, name: str, part: int, source: Path) -> None:
+        """Make ``source``, a part of an earlier build, part ``part`` of table ``name``
+        (hard-linked: parts are never changed once written; copied where links fail)."""
+        (self.tmp / name).mkdir(exist_ok=True)
+        target = self.tmp / name / part_name(part)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+        self.rows[name] = self.rows.get(name, 0) + pq.ParquetFile(target).metadata.num_rows
+
+    def has(self, name: str) -> bool:
+        return name in self.rows
 
     def partition_dir(self, name: str) -> Path:
         """Where a partitioned writer (the Dask engine's workers) puts a table."""
@@ -239,6 +298,7 @@ class BuildWriter:
         """Publish the build; ``files``: other files it carries (name -> contents)."""
         for w in self._writers.values():
             w.close()
+        self._writers.clear()
         for name, data in (files or {}).items():
             (self.tmp / name).write_bytes(data)
         manifest = {**manifest, "schema_version": SCHEMA_VERSION, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
@@ -292,21 +352,104 @@ class StoredTable:
     drop: frozenset[str] = frozenset()
 
 
-def write_parts(parts: dict[str, list], manifest: dict, store_dir: Path | None = None, files: dict[str, bytes] | None = None) -> Path:
-    """Publish a build whose tables are each a sequence of parts: Arrow tables, or
-    ``StoredTable``s streamed from an earlier build (an added article then costs its
-    own rows, not a copy of the whole store in memory). The manifest's row counts
-    are filled in."""
+def write_parts(parts: dict[str, list], manifest: dict, store_dir: Path | None = None, files: dict[str, bytes] | None = None, *,
+                whole: Iterable[str]) -> Path:
+    """Publish a build whose tables are each a sequence of pieces: ``StoredTable``s of an
+    earlier build (first), then Arrow tables of new rows. The manifest's row counts are
+    filled in.
+
+    A stored table in the parts layout keeps its parts: those holding none of the dropped
+    articles' rows are linked, not copied, and the others are rewritten without those rows.
+    New rows join the last part while it holds fewer than ``PART_ARTICLES`` articles, or
+    start the next one, the same part in every table. Tables named in ``whole`` (the
+    corpus-level ones, whose rows are not kept by article part) and stored tables in
+    another layout are streamed batch by batch into part 0 (an added article then costs
+    its own rows, not a copy of the whole store in memory)."""
+    whole = frozenset(whole)
     with BuildWriter(store_dir) as writer:
+        plans: dict[Path, _PartPlan | None] = {}
+        touched: dict[tuple[Path, frozenset[str]], set[int]] = {}
         for name, pieces in parts.items():
+            stored = [p for p in pieces if isinstance(p, StoredTable)]
+            new = [p for p in pieces if not isinstance(p, StoredTable) and p.num_rows]
+            own = part_files(stored[0].build, name) if len(stored) == 1 else None
+            if own is not None:
+                build, drop = stored[0].build, stored[0].drop
+                if build not in plans:
+                    plans[build] = _PartPlan.of(build)
+                plan = plans[build]
+                if not drop and not new:  # unchanged: every part linked
+                    for part, path in own.items():
+                        writer.link(name, part, path)
+                    continue
+                if name not in whole and plan is not None and own.keys() <= plan.counts.keys():
+                    if (build, drop) not in touched:
+                        touched[build, drop] = plan.touched(drop)
+                    _write_by_part(writer, name, own, plan, touched[build, drop], new, drop)
+                    continue
             for piece in pieces:
                 if isinstance(piece, StoredTable):
-                    columns = [f.name for f in table_schema(piece.name, piece.build)]
-                    for batch in read_batches(piece.name, columns, piece.build, piece.drop):
-                        writer.append({name: pa.Table.from_batches([batch])})
+                    _stream(writer, piece, 0)
                 else:
                     writer.append({name: piece})
         return writer.commit({**manifest, "counts": dict(writer.rows)}, files)
+
+
+@dataclass(frozen=True)
+class _PartPlan:
+    """The articles of each part of a build (from its ``articles`` table's parts)."""
+    build: Path
+    articles: dict[int, Path]
+    counts: dict[int, int]
+
+    @classmethod
+    def of(cls, build: Path) -> "_PartPlan | None":
+        articles = part_files(build, "articles")
+        if not articles:
+            return None
+        return cls(build, articles, {k: pq.ParquetFile(p).metadata.num_rows for k, p in articles.items()})
+
+    def touched(self, drop: frozenset[str]) -> set[int]:
+        """The parts holding any of the articles in ``drop``."""
+        if not drop:
+            return set()
+        wanted = pa.array(sorted(drop), pa.string())
+        return {k for k, p in self.articles.items() if pc.any(pc.is_in(pq.read_table(p, columns=["article_id"])["article_id"], value_set=wanted)).as_py()}
+
+    def tail(self) -> int:
+        """The part new rows join: the last, unless it is full."""
+        last = max(self.counts)
+        return last if self.counts[last] < PART_ARTICLES else last + 1
+
+
+def _write_by_part(writer: BuildWriter, name: str, own: dict[int, Path], plan: _PartPlan, touched: set[int], new: list,
+                   drop: frozenset[str]) -> None:
+    tail = plan.tail()
+    for part, path in own.items():
+        if part in touched or (new and part == tail):
+            _stream(writer, StoredTable(plan.build, name, drop), part, path)
+        else:
+            writer.link(name, part, path)
+    for table in new:
+        writer.append({name: table}, part=tail)
+
+
+def _stream(writer: BuildWriter, piece: StoredTable, part: int, path: Path | None = None) -> None:
+    """Copy a stored table (or one part of it, ``path``) batch by batch, less the dropped articles' rows."""
+    columns = [f.name for f in table_schema(piece.name, piece.build)]
+    if path is None:
+        batches = read_batches(piece.name, columns, piece.build, piece.drop)
+    else:
+        import pyarrow.dataset as ds
+
+        where = ~ds.field("article_id").isin(pa.array(sorted(piece.drop), pa.string())) if piece.drop else None
+        batches = ds.dataset(path, format="parquet").to_batches(columns=columns, filter=where)
+    any_batch = False
+    for batch in batches:
+        writer.append({piece.name: pa.Table.from_batches([batch])}, part=part)
+        any_batch = True
+    if not any_batch:  # the part (or table) is empty, or every row was dropped: it exists all the same
+        writer.append({piece.name: table_schema(piece.name, piece.build).empty_table()}, part=part)
 
 
 def _prune(store: Path, keep: Path) -> None:

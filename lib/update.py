@@ -107,7 +107,7 @@ def publish(parts: dict[str, list], base_manifest: dict, update: dict, corpus_di
     )
     if skipped is not None:
         manifest["skipped"] = skipped
-    return store.write_parts(parts, manifest, store_dir, {pipeline.CORPUS_FILES: json.dumps(files).encode()})
+    return store.write_parts(parts, manifest, store_dir, {pipeline.CORPUS_FILES: json.dumps(files).encode()}, whole=pipeline.CORPUS_LEVEL_TABLES)
 
 
 def changed_articles(before: dict[str, list[int]], now: dict[str, list[int]]) -> set[str]:

@@ -6,11 +6,14 @@ updated store against a full build of the same corpus, row for row.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 
+import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from lib import pipeline, store, update
+from lib import pipeline, schema, store, update
 from tests.fixtures.datadir import assert_same_tables, tree_hash
 
 SEED_000 = "000_49c29a32d8519a87"
@@ -142,5 +145,97 @@ def test_streaming_a_table_leaves_out_the_dropped_articles_rows_only(tmp_path):
 
     rows = [{"article_id": "a", "figure_id": "a1"}, {"article_id": None, "figure_id": "curated1"}, {"article_id": "b", "figure_id": "b1"}]
     first = store.write_store({"figures": schema.to_table("figures", rows)}, {"input_hash": "x"}, tmp_path)
-    again = store.write_parts({"figures": [store.StoredTable(first, "figures", frozenset({"a"}))]}, {"input_hash": "y"}, tmp_path)
+    again = store.write_parts({"figures": [store.StoredTable(first, "figures", frozenset({"a"}))]}, {"input_hash": "y"}, tmp_path, whole=("figures",))
     assert store.read_arrow("figures", build=again)["figure_id"].to_pylist() == ["curated1", "b1"]
+
+
+# --- the parts layout: an update rewrites only the parts its articles are in ----------------
+PER_ARTICLE_TABLES = [name for name in schema.SCHEMAS if name not in pipeline.CORPUS_LEVEL_TABLES]
+
+
+def _article_ids(path) -> set:
+    return set(pq.read_table(path, columns=["article_id"])["article_id"].to_pylist()) - {None}
+
+
+@pytest.fixture
+def small_parts(data, monkeypatch):
+    """The seeds built two articles to a part: 000 and 001 in part 0, 002 and 003 in part 1, 004 in part 2."""
+    monkeypatch.setattr(store, "PART_ARTICLES", 2)
+    monkeypatch.setattr(pipeline, "CHUNK_ARTICLES", 1)
+    monkeypatch.setattr(update, "MAX_CHANGED_SHARE", 1.0)
+    _build(data, force=True)
+    return store.current_build(data / "processed")
+
+
+def test_a_build_keeps_each_articles_rows_in_its_articles_part_in_every_table(small_parts):
+    articles = {k: _article_ids(p) for k, p in store.part_files(small_parts, "articles").items()}
+    assert sorted(articles) == [0, 1, 2] and articles[1] == {SEED_002, "003_c3e4981192742f60"}
+    for name in PER_ARTICLE_TABLES:
+        parts = store.part_files(small_parts, name)
+        assert sorted(parts) == [0, 1, 2], name
+        for k, path in parts.items():
+            assert _article_ids(path) <= articles[k], (name, k)
+
+
+def test_an_update_links_the_parts_it_does_not_change_and_leaves_the_last_build_as_it_was(data, tmp_path, small_parts, processed_ids):
+    before, snapshot = small_parts, tree_hash(small_parts)
+    corpus = data / "corpus"
+    text = (corpus / f"{SEED_002}.txt").read_text(encoding="utf-8")
+    (corpus / f"{SEED_002}.txt").write_text(text + "\nKataib Hezbollah claimed a drone attack on Ain al-Asad air base.\n", encoding="utf-8")
+    processed_ids.clear()
+    assert _build(data)["update"]["changed"] == [SEED_002] and processed_ids == [SEED_002]
+    after = store.current_build(data / "processed")
+    for name in PER_ARTICLE_TABLES:
+        old, new = store.part_files(before, name), store.part_files(after, name)
+        assert sorted(new) == [0, 1, 2], name
+        # part 0 holds none of the changed article's rows: the same file, linked
+        assert os.stat(old[0]).st_ino == os.stat(new[0]).st_ino, name
+        # part 1 held its rows (rewritten without them); part 2, the last, takes its new rows
+        assert os.stat(old[1]).st_ino != os.stat(new[1]).st_ino and os.stat(old[2]).st_ino != os.stat(new[2]).st_ino, name
+        assert SEED_002 not in _article_ids(new[1]), name
+    assert _article_ids(store.part_files(after, "articles")[2]) == {SEED_002, "004_2274b76a68101a80"}
+    assert tree_hash(before) == snapshot  # the build readers may still hold is unchanged
+    assert_same_tables(data / "processed", _full(data, tmp_path))
+    # a full last part: an added article starts the next one, and every other part is linked
+    (corpus / "zz_new.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    _build(data)
+    latest = store.current_build(data / "processed")
+    for name in PER_ARTICLE_TABLES:
+        new, newest = store.part_files(after, name), store.part_files(latest, name)
+        assert all(os.stat(new[k]).st_ino == os.stat(newest[k]).st_ino for k in (0, 1, 2)), name
+        # (a table the new article has no rows in gets no part for it)
+        assert sorted(newest) == ([0, 1, 2, 3] if name in ("articles", "sentences", "mentions") else sorted(newest)), name
+    assert _article_ids(store.part_files(latest, "articles")[3]) == _article_ids(store.part_files(latest, "mentions")[3]) == {"zz_new"}
+    assert_same_tables(data / "processed", _full(data, tmp_path / "again"))
+
+
+def test_the_stores_row_order_is_the_order_of_its_parts(data, small_parts):
+    con = store.duckdb_connection(build=small_parts)
+    in_store = con.sql("SELECT article_id, sent_id FROM mentions_rows ORDER BY row_order").fetchall()
+    read = store.read_arrow("mentions", build=small_parts, columns=["article_id", "sent_id"])
+    assert in_store == list(zip(read["article_id"].to_pylist(), read["sent_id"].to_pylist()))
+    assert [a for a, _ in in_store[:1]] == ["000_49c29a32d8519a87"] and in_store[-1][0] == "004_2274b76a68101a80"
+
+
+def test_a_build_written_before_parts_is_updated_into_parts(data, tmp_path, processed_ids):
+    build = store.current_build(data / "processed")
+    for name in schema.SCHEMAS:  # the layout of earlier builds: one file a table
+        table = store.read_arrow(name, build=build)
+        shutil.rmtree(build / name)
+        pq.write_table(table, build / f"{name}.parquet")
+    assert store.read_table("articles", data / "processed").shape[0] == 5
+    (data / "corpus" / f"{SEED_001}.txt").unlink()
+    assert _build(data)["update"]["removed"] == [SEED_001]
+    assert store.part_files(store.current_build(data / "processed"), "mentions") is not None
+    assert_same_tables(data / "processed", _full(data, tmp_path))
+
+
+def test_a_linked_part_is_never_written_to(tmp_path):
+    first = store.write_store({"figures": schema.to_table("figures", [{"article_id": "a", "figure_id": "a1"}])}, {"input_hash": "x"}, tmp_path)
+    part = store.part_files(first, "figures")[0]
+    before = part.read_bytes()
+    with store.BuildWriter(tmp_path) as writer:
+        writer.link("figures", 0, part)
+        with pytest.raises(RuntimeError, match="already written"):
+            writer.append({"figures": schema.to_table("figures", [{"article_id": "b", "figure_id": "b1"}])}, part=0)
+    assert part.read_bytes() == before
