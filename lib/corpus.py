@@ -6,6 +6,7 @@ it (dateline, "Source » jpost", byline) and otherwise marked unknown.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -129,6 +130,11 @@ def read_article(path: Path) -> ArticleSource:
     side = sidecar_path(path)
     meta = load_sidecar(side) if side.exists() else {}
     return ArticleSource(path.stem, path, raw, meta, side if side.exists() else None)
+
+
+def content_hash(text: str) -> str:
+    """What the store keeps of an article's text to know it again (``articles.content_hash``)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def read_or_reason(path: Path) -> tuple[ArticleSource | None, str | None]:

@@ -47,7 +47,7 @@ import pyarrow.compute as pc
 import yaml
 
 from lib import corpus, fingerprints, paths, pipeline, store, update
-from lib.corpus import ArticleSource, BadArticle
+from lib.corpus import ArticleSource, BadArticle, content_hash
 from lib.fingerprints import shingles, similarity
 
 AUDIT_FILE = "audit.log.jsonl"
@@ -98,7 +98,7 @@ class Extracted:
 
     @property
     def content_hash(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        return content_hash(self.text)
 
     @property
     def article_id(self) -> str:

@@ -26,7 +26,7 @@ import pyarrow as pa
 
 from lib import schema, store
 from lib.cleaning import Boilerplate, clean, load_boilerplate
-from lib.corpus import ArticleSource, article_files, parse_date, read_or_reason
+from lib.corpus import ArticleSource, article_files, content_hash, parse_date, read_or_reason
 from lib.mentions import find_mentions
 from lib.paths import CORPUS_DIR, DATA_DIR, ROOT, STORE_DIR
 from lib.registry import Outlets, Registry, load_outlets, load_registry
@@ -158,7 +158,7 @@ def process_article(src: ArticleSource, ctx: Context) -> dict[str, list[dict]]:
         "oov_after": c.oov_after,
         "repairs": [f"{a} -> {b}" for a, b in c.repairs],
         "removed": [f"{k}: {line}" for k, line in c.removed],
-        "content_hash": hashlib.sha256(src.raw.encode("utf-8")).hexdigest(),
+        "content_hash": content_hash(src.raw),
     }
     rows = {"articles": [article], "sentences": sentences, "mentions": mentions, "candidates": candidates}
     with one_article():  # what extractors share about a text is worked out once, for this article only
@@ -412,7 +412,9 @@ def build(corpus_dir: Path = CORPUS_DIR, store_dir: Path = STORE_DIR, strict: bo
             "engine": engine,
             "workers": workers if engine == "local" else None,
         }
-        final = writer.commit(manifest, {CORPUS_FILES: json.dumps(files).encode()})
+        from lib.update import kept_listing
+
+        final = writer.commit(manifest, {CORPUS_FILES: json.dumps(kept_listing(corpus_dir, files)).encode()})
     log(f"built {len(paths) - len(skipped)} articles in {seconds:.2f}s ({engine} engine) -> {final}")
     return {"built": True, **manifest}
 

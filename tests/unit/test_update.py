@@ -5,6 +5,7 @@ updated store against a full build of the same corpus, row for row.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -73,7 +74,11 @@ def test_changed_files_are_the_only_articles_processed_and_the_store_equals_a_fu
     assert mine["input_hash"] == theirs["input_hash"] and mine["rules_hash"] == theirs["rules_hash"] and mine["counts"] == theirs["counts"]
     assert store.read_table("articles", data / "processed").set_index("article_id").loc[SEED_002, "outlet"] == "Shafaq News"
     # the updated build lists the corpus it was made from, so the next change is an update too
-    assert json.loads((store.current_build(data / "processed") / pipeline.CORPUS_FILES).read_text()) == pipeline.corpus_files(corpus)
+    listing = json.loads((store.current_build(data / "processed") / pipeline.CORPUS_FILES).read_text())
+    assert {name: entry[:2] for name, entry in listing.items()} == pipeline.corpus_files(corpus)
+    # and knows each sidecar's bytes, so a sidecar touched only is known as such
+    assert listing[f"{SEED_002}.meta.yaml"][2] == hashlib.sha256((corpus / f"{SEED_002}.meta.yaml").read_bytes()).hexdigest()
+    assert len(listing[f"{SEED_000}.txt"]) == 2
 
 
 def test_only_added_or_only_removed_articles(data, tmp_path, processed_ids):
@@ -239,3 +244,33 @@ def test_a_linked_part_is_never_written_to(tmp_path):
         with pytest.raises(RuntimeError, match="already written"):
             writer.append({"figures": schema.to_table("figures", [{"article_id": "b", "figure_id": "b1"}])}, part=0)
     assert part.read_bytes() == before
+
+
+def test_files_only_touched_keep_their_rows_and_are_not_processed(data, processed_ids):
+    corpus = data / "corpus"
+    for p in corpus.iterdir():  # every file copied in again: new times, the same bytes
+        os.utime(p, ns=(p.stat().st_atime_ns, p.stat().st_mtime_ns + 10**9))
+    before = store.current_build(data / "processed")
+    messages: list[str] = []
+    report = _build(data, log=messages.append)
+    assert processed_ids == [] and report["update"]["touched"] == 5, messages
+    assert (report["update"]["added"], report["update"]["changed"], report["update"]["removed"]) == ([], [], [])
+    after = store.current_build(data / "processed")
+    assert all(os.stat(p).st_ino == os.stat(store.part_files(after, "mentions")[k]).st_ino for k, p in store.part_files(before, "mentions").items())
+    assert not pipeline.is_stale(corpus, data / "processed")
+
+
+@pytest.mark.parametrize("change", ["same size, other text", "sidecar changed"])
+def test_a_touched_file_is_processed_when_its_article_changed(data, processed_ids, change):
+    corpus = data / "corpus"
+    path = corpus / f"{SEED_000}.txt"
+    if change == "same size, other text":
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("Iran", "Iraq", 1), encoding="utf-8")
+        assert len(path.read_bytes()) == len(text.encode("utf-8"))
+    else:
+        side = corpus / f"{SEED_000}.meta.yaml"
+        side.write_text(yaml.safe_dump({**yaml.safe_load(side.read_text(encoding="utf-8")), "author": "A. Reporter"}), encoding="utf-8")
+        os.utime(path)
+    report = _build(data)
+    assert processed_ids == [SEED_000] and report["update"]["changed"] == [SEED_000] and report["update"]["touched"] == 0
