@@ -233,11 +233,11 @@ def bring_up_to_date(corpus_dir: Path, store_dir: Path, manifest: dict, files: d
         log(f"{why}: building every article again")
         return None
     kept = [s for s in manifest.get("skipped", []) if s.get("file") not in changed_names]
-    info = {"kind": "corpus files changed", "touched": len(touched), "added": sorted(s.article_id for s in add if s.article_id not in drop),
-            "changed": sorted(s.article_id for s in add if s.article_id in drop), "removed": sorted(drop - {s.article_id for s in add})}
+    new_ids = {s.article_id for s in add}
+    added, changed, removed = sorted(new_ids - drop), sorted(new_ids & drop), sorted(drop - new_ids)
+    info = {"kind": "corpus files changed", "touched": len(touched), "added": added, "changed": changed, "removed": removed}
     final = publish(parts, manifest, info, corpus_dir, store_dir, time.perf_counter() - t0,
                     kept + [{"file": f, "reason": r} for f, r in skipped], files, rules)
     seconds = time.perf_counter() - t0
-    log(f"updated {len(info['added'])} added, {len(info['changed'])} changed and {len(info['removed'])} removed "
-        f"article(s) in {seconds:.2f}s -> {final}")
+    log(f"updated {len(added)} added, {len(changed)} changed and {len(removed)} removed article(s) in {seconds:.2f}s -> {final}")
     return {"built": True, **(store.read_manifest(store_dir) or {})}
