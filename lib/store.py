@@ -367,25 +367,22 @@ def write_parts(parts: dict[str, list], manifest: dict, store_dir: Path | None =
     its own rows, not a copy of the whole store in memory)."""
     whole = frozenset(whole)
     with BuildWriter(store_dir) as writer:
-        plans: dict[Path, _PartPlan | None] = {}
-        touched: dict[tuple[Path, frozenset[str]], set[int]] = {}
+        plans: dict[tuple[Path, frozenset[str]], _PartPlan | None] = {}
         for name, pieces in parts.items():
             stored = [p for p in pieces if isinstance(p, StoredTable)]
             new = [p for p in pieces if not isinstance(p, StoredTable) and p.num_rows]
             own = part_files(stored[0].build, name) if len(stored) == 1 else None
             if own is not None:
-                build, drop = stored[0].build, stored[0].drop
-                if build not in plans:
-                    plans[build] = _PartPlan.of(build)
-                plan = plans[build]
-                if not drop and not new:  # unchanged: every part linked
+                if not stored[0].drop and not new:  # unchanged: every part linked
                     for part, path in own.items():
                         writer.link(name, part, path)
                     continue
+                key = (stored[0].build, stored[0].drop)
+                if key not in plans:
+                    plans[key] = _PartPlan.of(*key)
+                plan = plans[key]
                 if name not in whole and plan is not None and own.keys() <= plan.counts.keys():
-                    if (build, drop) not in touched:
-                        touched[build, drop] = plan.touched(drop)
-                    _write_by_part(writer, name, own, plan, touched[build, drop], new, drop)
+                    _write_by_part(writer, stored[0], own, plan, new)
                     continue
             for piece in pieces:
                 if isinstance(piece, StoredTable):
@@ -397,41 +394,37 @@ def write_parts(parts: dict[str, list], manifest: dict, store_dir: Path | None =
 
 @dataclass(frozen=True)
 class _PartPlan:
-    """The articles of each part of a build (from its ``articles`` table's parts)."""
-    build: Path
-    articles: dict[int, Path]
-    counts: dict[int, int]
+    """Which parts of a build an update rewrites: ``touched``, those holding any of the
+    dropped articles, and ``tail``, the part new rows join (the last, unless it is full).
+    Read from the build's ``articles`` parts: every per-article table's part k holds
+    rows of the articles of that part only."""
+    counts: dict[int, int]  # part -> its articles
+    touched: frozenset[int]
 
     @classmethod
-    def of(cls, build: Path) -> "_PartPlan | None":
+    def of(cls, build: Path, drop: frozenset[str]) -> "_PartPlan | None":
         articles = part_files(build, "articles")
         if not articles:
             return None
-        return cls(build, articles, {k: pq.ParquetFile(p).metadata.num_rows for k, p in articles.items()})
-
-    def touched(self, drop: frozenset[str]) -> set[int]:
-        """The parts holding any of the articles in ``drop``."""
-        if not drop:
-            return set()
         wanted = pa.array(sorted(drop), pa.string())
-        return {k for k, p in self.articles.items() if pc.any(pc.is_in(pq.read_table(p, columns=["article_id"])["article_id"], value_set=wanted)).as_py()}
+        touched = frozenset(k for k, p in articles.items()
+                            if drop and pc.any(pc.is_in(pq.read_table(p, columns=["article_id"])["article_id"], value_set=wanted)).as_py())
+        return cls({k: pq.ParquetFile(p).metadata.num_rows for k, p in articles.items()}, touched)
 
+    @property
     def tail(self) -> int:
-        """The part new rows join: the last, unless it is full."""
         last = max(self.counts)
         return last if self.counts[last] < PART_ARTICLES else last + 1
 
 
-def _write_by_part(writer: BuildWriter, name: str, own: dict[int, Path], plan: _PartPlan, touched: set[int], new: list,
-                   drop: frozenset[str]) -> None:
-    tail = plan.tail()
+def _write_by_part(writer: BuildWriter, stored: StoredTable, own: dict[int, Path], plan: _PartPlan, new: list) -> None:
     for part, path in own.items():
-        if part in touched or (new and part == tail):
-            _stream(writer, StoredTable(plan.build, name, drop), part, path)
+        if part in plan.touched or (new and part == plan.tail):
+            _stream(writer, stored, part, path)
         else:
-            writer.link(name, part, path)
+            writer.link(stored.name, part, path)
     for table in new:
-        writer.append({name: table}, part=tail)
+        writer.append({stored.name: table}, part=plan.tail)
 
 
 def _stream(writer: BuildWriter, piece: StoredTable, part: int, path: Path | None = None) -> None:
