@@ -362,9 +362,9 @@ def build(corpus_dir: Path = CORPUS_DIR, store_dir: Path = STORE_DIR, strict: bo
     if not force and manifest and built_from(manifest, digest):
         log(f"store is up to date ({manifest['counts']['articles']} articles, built {manifest['built_at']})")
         return {"built": False, **manifest}
-    if not force and manifest and engine == "local":
-        from lib import update
+    from lib import update  # (here: lib.update imports this module)
 
+    if not force and manifest and engine == "local":
         updated = update.bring_up_to_date(corpus_dir, store_dir, manifest, files, rules, strict=strict, log=log)
         if updated is not None:
             return updated
@@ -412,9 +412,7 @@ def build(corpus_dir: Path = CORPUS_DIR, store_dir: Path = STORE_DIR, strict: bo
             "engine": engine,
             "workers": workers if engine == "local" else None,
         }
-        from lib.update import kept_listing
-
-        final = writer.commit(manifest, {CORPUS_FILES: json.dumps(kept_listing(corpus_dir, files)).encode()})
+        final = writer.commit(manifest, {CORPUS_FILES: json.dumps(update.kept_listing(corpus_dir, files)).encode()})
     log(f"built {len(paths) - len(skipped)} articles in {seconds:.2f}s ({engine} engine) -> {final}")
     return {"built": True, **manifest}
 

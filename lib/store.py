@@ -27,6 +27,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import shutil
 import time
 import uuid
@@ -104,6 +105,9 @@ PARTITION_COLUMNS = ("part_month", "part_outlet")
 PART_ARTICLES = 5_000
 
 
+PART_RE = re.compile(r"part-(\d+)\.parquet")
+
+
 def part_name(part: int) -> str:
     return f"part-{part:06d}.parquet"
 
@@ -112,12 +116,9 @@ def part_files(build: Path, name: str) -> dict[int, Path] | None:
     """Part number -> file of one table of ``build`` in the parts layout; None when the
     table is one file (builds made before the layout) or Hive-partitioned (Dask builds)."""
     folder = Path(build) / name
-    if (Path(build) / f"{name}.parquet").exists() or not folder.is_dir():
+    if (Path(build) / f"{name}.parquet").exists() or not folder.is_dir() or _hive(folder):
         return None
-    entries = list(folder.iterdir())
-    if any(e.is_dir() for e in entries):
-        return None
-    return {int(e.name[5:-8]): e for e in sorted(entries) if e.name.startswith("part-") and e.name.endswith(".parquet")}
+    return {int(m[1]): e for e in sorted(folder.iterdir()) if (m := PART_RE.fullmatch(e.name))}
 
 
 def _hive(path: Path) -> bool:
@@ -168,12 +169,16 @@ def _dataset(build: Path, name: str):
 def read_batches(name: str, columns: list[str], build: Path, drop=frozenset()):
     """One table of ``build``, record batch by record batch (a table too large to hold at once),
     less the rows of the articles in ``drop`` (left out by the scanner, as it reads)."""
-    where = None
-    if drop:
-        import pyarrow.dataset as ds
+    return _dataset(build, name).to_batches(columns=columns, filter=_without(drop))
 
-        where = ~ds.field("article_id").isin(pa.array(sorted(drop), pa.string()))  # (a row with no article is kept)
-    return _dataset(build, name).to_batches(columns=columns, filter=where)
+
+def _without(drop) -> object | None:
+    """A scanner filter leaving out the rows of the articles in ``drop`` (a row with no article is kept)."""
+    if not drop:
+        return None
+    import pyarrow.dataset as ds
+
+    return ~ds.field("article_id").isin(pa.array(sorted(drop), pa.string()))
 
 
 def table_schema(name: str, build: Path) -> pa.Schema:
@@ -440,8 +445,7 @@ def _stream(writer: BuildWriter, piece: StoredTable, part: int, path: Path | Non
     else:
         import pyarrow.dataset as ds
 
-        where = ~ds.field("article_id").isin(pa.array(sorted(piece.drop), pa.string())) if piece.drop else None
-        batches = ds.dataset(path, format="parquet").to_batches(columns=columns, filter=where)
+        batches = ds.dataset(path, format="parquet").to_batches(columns=columns, filter=_without(piece.drop))
     any_batch = False
     for batch in batches:
         writer.append({piece.name: pa.Table.from_batches([batch])}, part=part)

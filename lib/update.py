@@ -92,13 +92,16 @@ def tables_with(add: list[ArticleSource], drop: Iterable[str], changed_files: It
 
 
 def publish(parts: dict[str, list], base_manifest: dict, update: dict, corpus_dir: Path, store_dir: Path, seconds: float,
-            skipped: list[dict] | None = None, files: dict[str, list[int]] | None = None, rules: str | None = None) -> Path:
+            skipped: list[dict] | None = None, files: dict[str, list[int]] | None = None, rules: str | None = None,
+            listed: dict[str, list] | None = None) -> Path:
     """Write the changed tables as a new build whose manifest matches the corpus as it is
-    now, or as ``files`` lists it (so no full rebuild follows), and make it current."""
+    now, or as ``files`` lists it (so no full rebuild follows), and make it current.
+    ``listed``: the current build's listing of the corpus, if the caller has read it."""
     files = pipeline.corpus_files(corpus_dir) if files is None else files
     rules = rules or pipeline.rules_hash()
-    last = store.current_build(store_dir)
-    before = json.loads((last / pipeline.CORPUS_FILES).read_text()) if last and (last / pipeline.CORPUS_FILES).exists() else None
+    if listed is None:
+        last = store.current_build(store_dir)
+        listed = json.loads((last / pipeline.CORPUS_FILES).read_text()) if last and (last / pipeline.CORPUS_FILES).exists() else None
     manifest = {k: v for k, v in base_manifest.items() if k not in ("built_at", "schema_version")}
     manifest.update(
         input_hash=pipeline.input_hash(corpus_dir, files, rules),
@@ -110,7 +113,7 @@ def publish(parts: dict[str, list], base_manifest: dict, update: dict, corpus_di
     )
     if skipped is not None:
         manifest["skipped"] = skipped
-    return store.write_parts(parts, manifest, store_dir, {pipeline.CORPUS_FILES: json.dumps(kept_listing(corpus_dir, files, before)).encode()}, whole=pipeline.CORPUS_LEVEL_TABLES)
+    return store.write_parts(parts, manifest, store_dir, {pipeline.CORPUS_FILES: json.dumps(kept_listing(corpus_dir, files, listed)).encode()}, whole=pipeline.CORPUS_LEVEL_TABLES)
 
 
 def kept_listing(corpus_dir: Path, files: dict[str, list[int]], before: dict[str, list] | None = None) -> dict[str, list]:
@@ -151,22 +154,19 @@ def changed_articles(before: dict[str, list], now: dict[str, list]) -> set[str]:
     return out
 
 
-def touched_only(stems: set[str], before: dict[str, list[int]], now: dict[str, list[int]], corpus_dir: Path, build: Path) -> set[str]:
+def touched_only(stems: set[str], before: dict[str, list], now: dict[str, list], corpus_dir: Path, hashes: dict[str, str]) -> set[str]:
     """The articles of ``stems`` whose files were only touched (copied in again, checked out
     again): the same text file, of the same size and with the text stored, and the sidecar
     as it was. Their rows would be made again the same, so they are kept. A corpus copied
     without its files' times changed every file: at 100,000 articles that was a full
-    build of 6 minutes; reading the texts to compare takes seconds."""
+    build of 6 minutes; reading the texts to compare takes seconds. ``hashes``: each stored
+    article's ``content_hash``."""
     maybe = {}
     for stem in stems:
         names = [f"{stem}{suffix}" for suffix in ARTICLE_SUFFIXES if f"{stem}{suffix}" in now]
         if len(names) == 1 and names[0] in before and before[names[0]][0] == now[names[0]][0] and \
                 _same_sidecar(stem + SIDECAR_SUFFIX, before, now, corpus_dir):
             maybe[stem] = names[0]
-    if not maybe:
-        return set()
-    stored = store.read_arrow("articles", columns=["article_id", "content_hash"], build=build)
-    hashes = dict(zip(stored["article_id"].to_pylist(), stored["content_hash"].to_pylist()))
     out = set()
     for stem, name in maybe.items():
         src, _ = read_or_reason(corpus_dir / name)
@@ -201,7 +201,9 @@ def bring_up_to_date(corpus_dir: Path, store_dir: Path, manifest: dict, files: d
         return None
     before = json.loads(listing.read_text())
     stems = changed_articles(before, files)
-    touched = touched_only(stems, before, files, corpus_dir, build)
+    stored_articles = store.read_arrow("articles", columns=["article_id", "content_hash"], build=build)
+    hashes = dict(zip(stored_articles["article_id"].to_pylist(), stored_articles["content_hash"].to_pylist()))
+    touched = touched_only(stems, before, files, corpus_dir, hashes)
     if touched:
         log(f"{len(touched)} article file(s) touched with their text unchanged: kept as they are")
         stems -= touched
@@ -209,8 +211,7 @@ def bring_up_to_date(corpus_dir: Path, store_dir: Path, manifest: dict, files: d
     if len(stems) > max(1, MAX_CHANGED_SHARE * n_articles):
         log(f"{len(stems)} of {n_articles} articles changed: building every article again")
         return None
-    stored = set(store.read_arrow("articles", columns=["article_id"], build=build)["article_id"].to_pylist())
-    drop = stems & stored
+    drop = stems & hashes.keys()
     changed_names = {f"{stem}{suffix}" for stem in stems for suffix in ARTICLE_SUFFIXES}
     texts = []
     for stem in sorted(stems):
@@ -237,7 +238,7 @@ def bring_up_to_date(corpus_dir: Path, store_dir: Path, manifest: dict, files: d
     added, changed, removed = sorted(new_ids - drop), sorted(new_ids & drop), sorted(drop - new_ids)
     info = {"kind": "corpus files changed", "touched": len(touched), "added": added, "changed": changed, "removed": removed}
     final = publish(parts, manifest, info, corpus_dir, store_dir, time.perf_counter() - t0,
-                    kept + [{"file": f, "reason": r} for f, r in skipped], files, rules)
+                    kept + [{"file": f, "reason": r} for f, r in skipped], files, rules, before)
     seconds = time.perf_counter() - t0
     log(f"updated {len(added)} added, {len(changed)} changed and {len(removed)} removed article(s) in {seconds:.2f}s -> {final}")
     return {"built": True, **(store.read_manifest(store_dir) or {})}
