@@ -123,10 +123,15 @@ def validate_meta(meta: dict, name: str) -> None:
             raise BadArticle(f"{name}: {key} must be text, not {type(v).__name__}")
 
 
+def read_text(path: Path) -> str:
+    """One article's text (no sidecar), raising BadArticle with the reason."""
+    return decode_article(Path(path).read_bytes(), Path(path).name)
+
+
 def read_article(path: Path) -> ArticleSource:
     """Read one article and its sidecar, raising BadArticle with the reason."""
     path = Path(path)
-    raw = decode_article(path.read_bytes(), path.name)
+    raw = read_text(path)
     side = sidecar_path(path)
     meta = load_sidecar(side) if side.exists() else {}
     return ArticleSource(path.stem, path, raw, meta, side if side.exists() else None)
