@@ -570,6 +570,7 @@ def _other_groups(article_id: str, groups: pd.DataFrame, by: str, columns: list[
 
 def _with_sources(rows: list[dict], groups: pd.DataFrame) -> pd.DataFrame:
     """The aligned rows with the outlet (", via" the republisher) and date of each passage's article."""
+    groups = groups[groups["article_id"].isin([r["article_id"] for r in rows])]  # a few rows of up to 100,000s
     outlet = {a: f"{o} (via {v})" if v else o for a, o, v in zip(groups["article_id"], groups["outlet"], groups["via"])}
     published = dict(zip(groups["article_id"], groups["published"]))
     for r in rows:
