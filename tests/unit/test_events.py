@@ -332,3 +332,19 @@ def test_linking_changed_articles_equals_linking_everything_again(synthetic_repo
         got = ev.link_changed(stored, new, removed | changed, ctx).to_pylist()
         want = ev.link_across_articles([r for r in synthetic_reports if r["article_id"] not in removed], ctx)
         assert _as_set(got) == _as_set(want)
+
+
+def test_linking_a_large_batch_of_added_articles_equals_linking_everything_again(synthetic_reports, ctx):
+    """A third of the articles added at once (files copied into the corpus): each stored report
+    is compared only with the added ones sharing a specific and dated near it, and the clusters
+    are those of linking every report again."""
+    import random
+
+    from lib import schema
+
+    ids = sorted({r["article_id"] for r in synthetic_reports})
+    added = set(random.Random(11).sample(ids, len(ids) // 3))
+    stored = schema.to_table("events", ev.link_across_articles([r for r in synthetic_reports if r["article_id"] not in added], ctx))
+    got = ev.link_added(stored, [r for r in synthetic_reports if r["article_id"] in added], ctx).to_pylist()
+    assert _as_set(got) == _as_set(ev.link_across_articles(list(synthetic_reports), ctx))
+    assert len({r["cluster_id"] for r in got}) < len(got)  # reports did join one another
