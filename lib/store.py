@@ -353,6 +353,29 @@ def without_articles(table: pa.Table, drop) -> pa.Table:
     return table.filter(pc.invert(pc.is_in(table["article_id"], value_set=pa.array(sorted(drop), pa.string()))))
 
 
+def packed(table: pa.Table) -> pa.Buffer:
+    """``table`` as zstd Parquet bytes: how an update holds new rows until it writes them
+    (``write_parts`` takes these as it takes Arrow tables)."""
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd")
+    return sink.getvalue()
+
+
+def _rows_in(piece: pa.Table | pa.Buffer) -> int:
+    return piece.num_rows if isinstance(piece, pa.Table) else pq.ParquetFile(pa.BufferReader(piece)).metadata.num_rows
+
+
+def _append_piece(writer: "BuildWriter", name: str, piece: pa.Table | pa.Buffer, part: int) -> None:
+    if isinstance(piece, pa.Table):
+        writer.append({name: piece}, part=part)
+        return
+    file = pq.ParquetFile(pa.BufferReader(piece))
+    if not file.metadata.num_rows:  # the table exists all the same, as an empty Arrow table makes it
+        writer.append({name: file.schema_arrow.empty_table()}, part=part)
+    for batch in file.iter_batches():
+        writer.append({name: pa.Table.from_batches([batch])}, part=part)
+
+
 @dataclass(frozen=True)
 class StoredTable:
     """A table of an existing build, to be copied into a new one batch by batch,
@@ -365,13 +388,15 @@ class StoredTable:
 def write_parts(parts: dict[str, list], manifest: dict, store_dir: Path | None = None, files: dict[str, bytes] | None = None, *,
                 whole: Iterable[str]) -> Path:
     """Publish a build whose tables are each a sequence of pieces: ``StoredTable``s of an
-    earlier build (first), then Arrow tables of new rows. The manifest's row counts are
-    filled in.
+    earlier build (first), then new rows (Arrow tables, or ``packed`` ones). The manifest's
+    row counts are filled in.
 
     A stored table in the parts layout keeps its parts: those holding none of the dropped
     articles' rows are linked, not copied, and the others are rewritten without those rows.
-    New rows join the last part while it holds fewer than ``PART_ARTICLES`` articles, or
-    start the next one, the same part in every table. Tables named in ``whole`` (the
+    New rows join the last part while it holds fewer than ``PART_ARTICLES`` articles, then
+    start the next one, the same part in every table: the new pieces of every per-article
+    table are taken to be aligned, the k-th of each holding the rows of the articles in the
+    k-th new piece of ``articles`` (as an update's chunks are). Tables named in ``whole`` (the
     corpus-level ones, whose rows are not kept by article part) and stored tables in
     another layout are streamed batch by batch into part 0 (an added article then costs
     its own rows, not a copy of the whole store in memory)."""
@@ -380,10 +405,10 @@ def write_parts(parts: dict[str, list], manifest: dict, store_dir: Path | None =
         plans: dict[tuple[Path, frozenset[str]], _PartPlan | None] = {}
         for name, pieces in parts.items():
             stored = [p for p in pieces if isinstance(p, StoredTable)]
-            new = [p for p in pieces if not isinstance(p, StoredTable) and p.num_rows]
+            new = [p for p in pieces if not isinstance(p, StoredTable)]
             own = part_files(stored[0].build, name) if len(stored) == 1 else None
             if own is not None:
-                if not stored[0].drop and not new:  # unchanged: every part linked
+                if not stored[0].drop and not any(map(_rows_in, new)):  # unchanged: every part linked
                     for part, path in own.items():
                         writer.link(name, part, path)
                     continue
@@ -392,13 +417,14 @@ def write_parts(parts: dict[str, list], manifest: dict, store_dir: Path | None =
                     plans[key] = _PartPlan.of(*key)
                 plan = plans[key]
                 if name not in whole and plan is not None and own.keys() <= plan.counts.keys():
-                    _write_by_part(writer, stored[0], own, plan, new)
+                    new_articles = [_rows_in(p) for p in parts.get("articles", []) if not isinstance(p, StoredTable)]
+                    _write_by_part(writer, stored[0], own, plan, new, new_articles)
                     continue
             for piece in pieces:
                 if isinstance(piece, StoredTable):
                     _stream(writer, piece, 0)
                 else:
-                    writer.append({name: piece})
+                    _append_piece(writer, name, piece, 0)
         return writer.commit({**manifest, "counts": dict(writer.rows)}, files)
 
 
@@ -426,15 +452,33 @@ class _PartPlan:
         last = max(self.counts)
         return last if self.counts[last] < PART_ARTICLES else last + 1
 
+    def new_parts(self, articles: list[int]) -> list[int]:
+        """The part each new piece goes to, given its articles: the tail part until it holds
+        ``PART_ARTICLES``, then the next (a piece is not split: a part may hold a few more)."""
+        part, held, out = self.tail, self.counts.get(self.tail, 0), []
+        for n in articles:
+            if held >= PART_ARTICLES:
+                part, held = part + 1, 0
+            out.append(part)
+            held += n
+        return out
 
-def _write_by_part(writer: BuildWriter, stored: StoredTable, own: dict[int, Path], plan: _PartPlan, new: list) -> None:
+
+def _write_by_part(writer: BuildWriter, stored: StoredTable, own: dict[int, Path], plan: _PartPlan, new: list,
+                   new_articles: list[int]) -> None:
+    """``new_articles``: the articles in each new piece of ``articles``, aligned with ``new``
+    (or, when they are not, every new piece joins the tail part)."""
+    targets = plan.new_parts(new_articles) if len(new_articles) == len(new) else [plan.tail] * len(new)
+    rows = [_rows_in(p) for p in new]
+    grown = {part for part, n in zip(targets, rows) if n}
     for part, path in own.items():
-        if part in plan.touched or (new and part == plan.tail):
+        if part in plan.touched or part in grown:
             _stream(writer, stored, part, path)
         else:
             writer.link(stored.name, part, path)
-    for table in new:
-        writer.append({stored.name: table}, part=plan.tail)
+    for piece, part, n in zip(new, targets, rows):
+        if n:
+            _append_piece(writer, stored.name, piece, part)
 
 
 def _stream(writer: BuildWriter, piece: StoredTable, part: int, path: Path | None = None) -> None:

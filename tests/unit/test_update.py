@@ -38,7 +38,7 @@ def processed_ids(monkeypatch):
         return real(src, ctx)
 
     monkeypatch.setattr(pipeline, "process_article", counting)
-    monkeypatch.setattr(pipeline, "_local_chunks", lambda chunks, workers: map(pipeline.process_chunk, chunks))
+    monkeypatch.setattr(pipeline, "_local_chunks", lambda chunks, workers, task_name="process_chunk": map(getattr(pipeline, task_name), chunks))
     return seen
 
 
@@ -212,6 +212,26 @@ def test_an_update_links_the_parts_it_does_not_change_and_leaves_the_last_build_
         assert sorted(newest) == ([0, 1, 2, 3] if name in ("articles", "sentences", "mentions") else sorted(newest)), name
     assert _article_ids(store.part_files(latest, "articles")[3]) == _article_ids(store.part_files(latest, "mentions")[3]) == {"zz_new"}
     assert_same_tables(data / "processed", _full(data, tmp_path / "again"))
+
+
+def test_many_added_articles_are_processed_by_workers_and_fill_the_last_part_then_new_ones(data, tmp_path, small_parts):
+    # no processed_ids fixture here: the update's chunks (one article each) go to a real pool of workers
+    before = small_parts
+    names = [f"zz_{c}" for c in "abcd"]
+    for i, name in enumerate(names):
+        (data / "corpus" / f"{name}.txt").write_text(NEW_ARTICLE + f"\nThe base was hit {i + 2} times in {2020 + i}.\n", encoding="utf-8")
+    assert pipeline.build_workers(len(names)) == min(os.cpu_count() or 1, len(names))
+    assert _build(data)["update"]["added"] == names
+    after = store.current_build(data / "processed")
+    articles = {k: _article_ids(p) for k, p in store.part_files(after, "articles").items()}
+    # part 2 held one article: it takes one more, then each new part takes two
+    assert articles == {0: {SEED_000, SEED_001}, 1: {SEED_002, "003_c3e4981192742f60"}, 2: {"004_2274b76a68101a80", "zz_a"},
+                        3: {"zz_b", "zz_c"}, 4: {"zz_d"}}
+    for name in PER_ARTICLE_TABLES:
+        old, new = store.part_files(before, name), store.part_files(after, name)
+        assert all(os.stat(old[k]).st_ino == os.stat(new[k]).st_ino for k in (0, 1)), name
+        assert all(_article_ids(path) <= articles[k] for k, path in new.items()), name
+    assert_same_tables(data / "processed", _full(data, tmp_path))
 
 
 def test_the_stores_row_order_is_the_order_of_its_parts(data, small_parts):
