@@ -5,8 +5,9 @@
 Each size is built in a fresh subprocess (``python -m lib.pipeline build``)
 whose resident memory is sampled, so the figures are those of a real build.
 Size 5 is the seed corpus; larger sizes come from lib.synth (deterministic).
-From 1,000 articles on, one article file is then touched and the build run again
-without ``--force``: the update of that article alone (lib/update.py), timed too.
+From 1,000 articles on, one article file is then edited and the build run again
+without ``--force``: the update of that article alone (lib/update.py), timed too;
+then a tenth more articles are copied in and taken out again, each an update.
 A baseline in the same run — a plain regex tokenizer pass over the same texts,
 or spaCy's en_core_web_sm NER when it is installed — gives the ratio.
 """
@@ -89,6 +90,32 @@ def measure_update(corpus: Path, store: Path) -> dict:
     return {"update_s": round(m["wall_s"], 2), "update_peak_mb": round(m["peak_mb"], 1)}
 
 
+def measure_batch(corpus: Path, store: Path) -> dict:
+    """The build after a tenth more articles are copied into the corpus at once (lib.synth,
+    another seed): an update of those articles, then of their removal. They are taken out
+    after, so the cached corpus stays as generated."""
+    from lib.synth import generate
+
+    n = len(list(corpus.glob("*.txt"))) // 10
+    batch = CACHE / f"batch-{n}"
+    if len(list(batch.glob("*.txt"))) != n:
+        generate(batch, n, seed=11)
+    copies = [corpus / p.name for p in sorted(batch.glob("*.txt"))]
+    try:
+        for p, copy in zip(sorted(batch.glob("*.txt")), copies):
+            copy.write_bytes(p.read_bytes())
+        added = measure_build(corpus, None, store, force=False)
+    finally:
+        for copy in copies:
+            copy.unlink(missing_ok=True)
+    removed = measure_build(corpus, None, store, force=False)
+    for m, what in ((added, "added"), (removed, "removed")):
+        if not m["update"] or len(m["update"].get(what, [])) != n:
+            raise RuntimeError(f"{n} articles {what} were not an update of those articles: {m['update']}")
+    return {"batch_articles": n, "batch_added_s": round(added["wall_s"], 2), "batch_added_peak_mb": round(added["peak_mb"], 1),
+            "batch_removed_s": round(removed["wall_s"], 2), "batch_removed_peak_mb": round(removed["peak_mb"], 1)}
+
+
 def app_timings(corpus: Path, store: Path, script: str, extra_env: dict | None = None) -> dict:
     """Run a bench/ script against a built store; it prints one JSON object."""
     env = {**os.environ, "CROSSCURRENTS_CORPUS": str(corpus), "CROSSCURRENTS_STORE": str(store), **(extra_env or {})}
@@ -143,6 +170,7 @@ def main(argv=None) -> int:
         })
         if len(paths) >= 1000:  # (at 5 articles, one is over the fifth past which everything is built again)
             rows[-1].update(measure_update(corpus, store))
+            rows[-1].update(measure_batch(corpus, store))
         if not args.no_pages:
             rows[-1]["page_rerun_s"] = app_timings(corpus, store, "page_timings.py")
         if not args.no_browser:
@@ -152,6 +180,9 @@ def main(argv=None) -> int:
               f"peak {m['peak_mb']:7.0f} MB  store {m['store_mb']:7.1f} MB  baseline ({base['name']}) {base['articles_per_s']:9.0f} art/s", flush=True)
         if "update_s" in rows[-1]:
             print(f"{'':>9}one article edited: updated in {rows[-1]['update_s']:.2f} s, peak {rows[-1]['update_peak_mb']:.0f} MB", flush=True)
+            print(f"{'':>9}{rows[-1]['batch_articles']:,} articles copied in: updated in {rows[-1]['batch_added_s']:.2f} s, peak "
+                  f"{rows[-1]['batch_added_peak_mb']:.0f} MB; taken out: {rows[-1]['batch_removed_s']:.2f} s, peak {rows[-1]['batch_removed_peak_mb']:.0f} MB",
+                  flush=True)
         for key in ("page_rerun_s", "browser"):
             if key in rows[-1]:
                 print(f"{'':>9}{key}: {json.dumps(rows[-1][key])}", flush=True)
