@@ -282,17 +282,22 @@ def _worker_context() -> Context:
 def process_files(paths: list[str]) -> tuple[dict[str, list[dict]], list[tuple[str, str]]]:
     """Read and process a chunk of article files: rows per table, and
     ``(file, reason)`` for each file skipped. Runs in build workers."""
-    ctx = _worker_context()
-    rows: dict[str, list[dict]] = {name: [] for name in schema.SCHEMAS}
-    skipped = []
+    sources, skipped = [], []
     for path in map(Path, paths):
         src, why = read_or_reason(path)
         if src is None:
             skipped.append((path.name, str(why)))
-            continue
+        else:
+            sources.append(src)
+    return _rows_of(sources, _worker_context()), skipped
+
+
+def _rows_of(sources: list[ArticleSource], ctx: Context) -> dict[str, list[dict]]:
+    rows: dict[str, list[dict]] = {name: [] for name in schema.SCHEMAS}
+    for src in sources:
         for name, table_rows in process_article(src, ctx).items():
             rows[name].extend(table_rows)
-    return rows, skipped
+    return rows
 
 
 def process_chunk(paths: list[str]) -> tuple[dict[str, pa.Table], dict[str, list[dict]], list[tuple[str, str]]]:
@@ -310,11 +315,7 @@ def process_sources(sources: list[ArticleSource], ctx: Context | None = None
     """``process_chunk`` for articles already read (an update's changed articles), with
     the tables packed as Parquet bytes (``store.packed``): an update holds every changed
     article's rows until it writes the new build, 48 KB an article in Arrow, about 3 packed."""
-    ctx = ctx or _worker_context()
-    rows: dict[str, list[dict]] = {name: [] for name in schema.SCHEMAS}
-    for src in sources:
-        for name, table_rows in process_article(src, ctx).items():
-            rows[name].extend(table_rows)
+    rows = _rows_of(sources, ctx or _worker_context())
     tables = {name: store.packed(schema.to_table(name, r)) for name, r in rows.items() if name not in CORPUS_LEVEL_TABLES}
     return tables, {name: rows[name] for name in CORPUS_LEVEL_TABLES}, []
 
@@ -325,11 +326,12 @@ def build_workers(n_articles: int) -> int:
     return 1 if n_articles < 2 * CHUNK_ARTICLES else min(os.cpu_count() or 1, -(-n_articles // CHUNK_ARTICLES))
 
 
-def _local_chunks(chunks: list, workers: int, task_name: str = "process_chunk"):
-    """Chunk results in order (``task_name``: ``process_chunk`` for lists of files,
+def local_chunks(chunks: list, workers: int, task=None):
+    """Chunk results in order (``task``: ``process_chunk``, the default, for lists of files,
     ``process_sources`` for lists of articles read), in this process or a pool of processes."""
+    task = task or process_chunk
     if workers <= 1:
-        yield from map(globals()[task_name], chunks)
+        yield from map(task, chunks)
         return
     import multiprocessing
 
@@ -338,7 +340,7 @@ def _local_chunks(chunks: list, workers: int, task_name: str = "process_chunk"):
         pool = multiprocessing.get_context("spawn").Pool(workers)
     # By its import name: run as `python -m lib.pipeline`, this module is __main__, which
     # the workers do not load, so this module's own functions could not be unpickled there.
-    task = getattr(importlib.import_module("lib.pipeline"), task_name)
+    task = getattr(importlib.import_module("lib.pipeline"), task.__name__)
     with pool:
         yield from pool.imap(task, chunks)
 
@@ -407,7 +409,7 @@ def build(corpus_dir: Path = CORPUS_DIR, store_dir: Path = STORE_DIR, strict: bo
                 for name, n in streamed.items():
                     writer.rows[name] = writer.rows.get(name, 0) + n
         else:
-            for i, (tables, rows, bad) in enumerate(_local_chunks(chunks, workers)):
+            for i, (tables, rows, bad) in enumerate(local_chunks(chunks, workers)):
                 skipped.extend(bad)
                 for name in CORPUS_LEVEL_TABLES:
                     corpus_level[name].extend(rows[name])

@@ -58,7 +58,7 @@ def tables_with(add: list[ArticleSource], drop: Iterable[str], changed_files: It
     chunks = [add[i : i + pipeline.CHUNK_ARTICLES] for i in range(0, len(add), pipeline.CHUNK_ARTICLES)]
     workers = pipeline.build_workers(len(add))
     # in this process with this call's dictionaries (a server's process outlives their edits)
-    chunked = pipeline._local_chunks(chunks, workers, "process_sources") if workers > 1 else (pipeline.process_sources(c, ctx) for c in chunks)
+    chunked = pipeline.local_chunks(chunks, workers, pipeline.process_sources) if workers > 1 else (pipeline.process_sources(c, ctx) for c in chunks)
     for tables, rows, _ in chunked:
         for name, table in tables.items():
             packed[name].append(table)

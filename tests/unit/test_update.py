@@ -38,7 +38,7 @@ def processed_ids(monkeypatch):
         return real(src, ctx)
 
     monkeypatch.setattr(pipeline, "process_article", counting)
-    monkeypatch.setattr(pipeline, "_local_chunks", lambda chunks, workers, task_name="process_chunk": map(getattr(pipeline, task_name), chunks))
+    monkeypatch.setattr(pipeline, "local_chunks", lambda chunks, workers, task=None: map(task or pipeline.process_chunk, chunks))
     return seen
 
 
