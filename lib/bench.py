@@ -100,9 +100,10 @@ def measure_batch(corpus: Path, store: Path) -> dict:
     batch = CACHE / f"batch-{n}"
     if len(list(batch.glob("*.txt"))) != n:
         generate(batch, n, seed=11)
-    copies = [corpus / p.name for p in sorted(batch.glob("*.txt"))]
+    originals = sorted(batch.glob("*.txt"))
+    copies = [corpus / p.name for p in originals]
     try:
-        for p, copy in zip(sorted(batch.glob("*.txt")), copies):
+        for p, copy in zip(originals, copies):
             copy.write_bytes(p.read_bytes())
         added = measure_build(corpus, None, store, force=False)
     finally:
