@@ -401,6 +401,7 @@ def write_parts(parts: dict[str, list], manifest: dict, store_dir: Path | None =
     another layout are streamed batch by batch into part 0 (an added article then costs
     its own rows, not a copy of the whole store in memory)."""
     whole = frozenset(whole)
+    new_articles = [_rows_in(p) for p in parts.get("articles", []) if not isinstance(p, StoredTable)]  # per new piece
     with BuildWriter(store_dir) as writer:
         plans: dict[tuple[Path, frozenset[str]], _PartPlan | None] = {}
         for name, pieces in parts.items():
@@ -417,7 +418,6 @@ def write_parts(parts: dict[str, list], manifest: dict, store_dir: Path | None =
                     plans[key] = _PartPlan.of(*key)
                 plan = plans[key]
                 if name not in whole and plan is not None and own.keys() <= plan.counts.keys():
-                    new_articles = [_rows_in(p) for p in parts.get("articles", []) if not isinstance(p, StoredTable)]
                     _write_by_part(writer, stored[0], own, plan, new, new_articles)
                     continue
             for piece in pieces:
