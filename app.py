@@ -10,6 +10,7 @@ import pandas  # noqa: F401  (import order matters, see above)
 import plotly.express  # noqa: F401
 import streamlit as st
 
+from lib.loaders import warm_after_first_reader
 from pages.charts import preload_chart_library
 from pages.widgets import global_filters, notice_dropped_parameters, present_mode, require_access, share_panel, store_notice, url_snapshot
 
@@ -44,3 +45,4 @@ nav.run()
 notice_dropped_parameters(asked)
 if not presenting:
     share_panel()
+warm_after_first_reader()  # last: the reader's own page is drawn first

@@ -157,6 +157,8 @@ def outlets():
 # shares, the framing matrix 1.4 s; every other tab 0.2-0.4 s).
 WARM_VIEWS = ("", "attacks", "timeline", "search", "compare", "network",
               "compare?cmp_tab=Framing+matrix", "network?net_co=true", "compare?cmp_tab=Aligned+passages")
+# A warm-up visit's User-Agent: the server tells it from a reader by it (warm_after_first_reader).
+WARM_UP_AGENT = "crosscurrents-warm-up"
 
 
 @dataclass(frozen=True)
@@ -185,7 +187,7 @@ def _visit(base_url: str, view: str, timeout: float) -> PageVisit:
     title, error, elements = None, None, 0
     try:
         with connect(base_url.replace("http", "ws", 1).rstrip("/") + "/_stcore/stream", subprotocols=[Subprotocol("streamlit")],
-                     max_size=None, open_timeout=30) as ws:
+                     user_agent_header=WARM_UP_AGENT, max_size=None, open_timeout=30) as ws:
             ask = BackMsg()
             page, _, ask.rerun_script.query_string = view.partition("?")
             ask.rerun_script.page_name = page
@@ -230,7 +232,7 @@ def _note_served(build: str) -> None:
     """Warm a build served for the first time after another: one published by anything
     other than this process's refresher (the Add page, `python -m lib.ingest`, a build
     cluster writing to a replica's store). The first build a server serves is warmed by
-    `make run`'s visit instead, not on the first reader's own thread's heels."""
+    `make run`'s visit, or after its first reader's page (warm_after_first_reader)."""
     with _seen_lock:
         new_after_another = build not in _builds_seen and bool(_builds_seen)
         _builds_seen.add(build)
@@ -238,24 +240,54 @@ def _note_served(build: str) -> None:
         warm_in_background()
 
 
+def _claim_warm_up(build: str) -> bool:
+    """Whether ``build`` is still to be warmed, marking it as warmed (each build is warmed once)."""
+    with _seen_lock:
+        if build in _builds_warmed:
+            return False
+        _builds_seen.add(build)  # the visits that warm it serve it: not warmed twice
+        _builds_warmed.add(build)
+        return True
+
+
+def warm_after_first_reader() -> None:
+    """At the end of each run of the app's script: the first reader of a server's first
+    build sets off the warm-up of the other views, once that reader's page is drawn.
+
+    A server that no warm-up visit reaches at start (a hosted deployment, which wakes for
+    its first reader; `streamlit run` by hand) left every page's first computation to the
+    first reader to open it: the app's hosted link gave each page's first reader 3-7 s
+    waits at 10,000-100,000 articles. A warm-up visit claims the build for itself instead
+    (`make run` sends one), and AppTest, whose sessions have no client, warms nothing."""
+    headers = st.context.headers
+    if not headers.get("Host"):
+        return
+    build = current_build_id()
+    if not _claim_warm_up(build) or headers.get("User-Agent") == WARM_UP_AGENT:
+        return
+    threading.Thread(target=_warm_now, args=(build,), name="crosscurrents-warm", daemon=True).start()
+
+
 def warm_in_background() -> None:
     """After a new build is published: fill its caches for every page, in a thread."""
     threading.Thread(target=_warm_now, name="crosscurrents-warm", daemon=True).start()
 
 
-def _warm_now() -> None:
+def _warm_now(claimed: str | None = None) -> None:
+    """Warm the build being served (``claimed``: the first build, already claimed, whose caches
+    hold what its first reader's page computed: kept)."""
     with _warming:  # one warm-up at a time; one asked for meanwhile still runs, for the newer build
         build = store.current_build_name(STORE_DIR)
-        with _seen_lock:
-            if build in _builds_warmed:
+        if claimed is not None and build != claimed:
+            return  # a newer build was published meanwhile: its own warm-up fills it
+        if claimed is None:
+            if not _claim_warm_up(build):
                 return  # asked twice (published here, then seen served by a reader first)
-            _builds_seen.add(build)  # the visits below serve it: not warmed twice
-            _builds_warmed.add(build)
-        # Every cache, not only the build pin (which would keep the old build for up to 5 s):
-        # the old builds' tables and views stayed until evicted, and the server grew by
-        # 0.45 GB with each new build at 100,000 articles (4.25 GB after six); and the
-        # registry and outlets are read again, since a rebuild may come from changed dictionaries.
-        st.cache_resource.clear()
+            # Every cache, not only the build pin (which would keep the old build for up to 5 s):
+            # the old builds' tables and views stayed until evicted, and the server grew by
+            # 0.45 GB with each new build at 100,000 articles (4.25 GB after six); and the
+            # registry and outlets are read again, since a rebuild may come from changed dictionaries.
+            st.cache_resource.clear()
         url = own_url()
         if not _wait_until_up(url, 0):
             return  # no server to visit (an AppTest run, a server stopping)

@@ -68,8 +68,8 @@ def test_the_command_line_waits_for_the_server_and_says_what_it_did(app_url, cap
 
 def test_a_build_published_elsewhere_is_warmed_once_the_server_serves_it(streamlit_launcher, tmp_path_factory):
     """A replica (CROSSCURRENTS_REBUILD=0) whose store gets a new build from outside: the
-    first reader to be served it sets off the warm-up of the other pages; the first build a
-    server serves does not (`make run` warms that one)."""
+    first reader to be served it sets off the warm-up of the other pages; the first build the
+    server serves does not: the warm-up visit that opened it first claimed it."""
     data = make_template(tmp_path_factory.mktemp("warm-replica") / "data")
     server = streamlit_launcher(ROOT / "app.py", env={**env_for(data), "CROSSCURRENTS_REBUILD": "0"})
     assert loaders.visit_pages(server.url, views=("attacks",))[0].error is None
@@ -81,3 +81,31 @@ def test_a_build_published_elsewhere_is_warmed_once_the_server_serves_it(streaml
     assert loaders.visit_pages(server.url, views=("search",))[0].error is None
     assert server.wait_for_log(f"crosscurrents: warm-up for {rebuilt} opened {WARMED} in ")
     assert server.logs().count("crosscurrents: warm-up") == 1  # the first build served was not warmed, this one once
+
+
+def test_a_servers_first_reader_sets_off_the_warm_up_of_its_first_build(streamlit_launcher, probe_factory, tmp_path_factory):
+    """A server no warm-up visit reached at start (a hosted deployment wakes for its first
+    reader; `streamlit run` by hand): once the first reader's page is drawn, in a real
+    browser, the server opens every view itself, once for all its readers."""
+    data = make_template(tmp_path_factory.mktemp("warm-first-reader") / "data")
+    server = streamlit_launcher(ROOT / "app.py", env=env_for(data))
+    build = store.current_build_name(data / "processed")
+    reader = probe_factory(server.url)
+    reader.goto("/attacks")
+    assert server.wait_for_log(f"crosscurrents: warm-up for {build} opened {WARMED} in ")
+    probe_factory(server.url).goto("/network")  # another reader, another session
+    reader.goto("/")
+    time.sleep(1)
+    assert server.logs().count("crosscurrents: warm-up") == 1
+    reader.assert_clean()
+
+
+def test_a_warm_up_visit_at_start_leaves_the_server_nothing_to_warm(streamlit_launcher, probe_factory, tmp_path_factory):
+    """`make run`'s warm-up visit comes first: its visits claim the build, and a reader after it
+    sets off no second warm-up in the server."""
+    data = make_template(tmp_path_factory.mktemp("warm-by-visit") / "data")
+    server = streamlit_launcher(ROOT / "app.py", env=env_for(data))
+    assert loaders.visit_pages(server.url, views=("",))[0].error is None
+    probe_factory(server.url).goto("/attacks")
+    # The server's own warm-up of the seeds takes 2-4 s: given 10, it would have said so.
+    assert not server.wait_for_log("crosscurrents: warm-up", timeout=10)
