@@ -27,6 +27,8 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
+import pyarrow as pa
+
 from lib import acled, events, paths, pipeline, schema, store
 from lib.corpus import ARTICLE_SUFFIXES, ArticleSource, BadArticle, content_hash, read_articles, read_text
 
@@ -92,11 +94,10 @@ def tables_with(add: list[ArticleSource], drop: Iterable[str], changed_files: It
         # and events, the only tables they read; the others are streamed.
         # Reading every table for it took about as much memory as adding an article once
         # did (15 GB at 100,000 articles).
-        level = {name: [r for r in store.read_arrow(name, build=build).to_pylist() if r.get("article_id") not in drop] + new[name]
-                 for name in pipeline.CORPUS_LEVEL_TABLES}
-        pipeline.finalize(level, ctx)
+        level = pipeline.finalize({name: pa.concat_tables([store.without_articles(store.read_arrow(name, build=build), drop), schema.to_table(name, new[name])])
+                                   for name in pipeline.CORPUS_LEVEL_TABLES}, ctx)
         parts = {name: [store.StoredTable(build, name, drop), *packed[name]] for name in packed}
-        parts.update({name: [schema.to_table(name, level[name])] for name in pipeline.CORPUS_LEVEL_TABLES})
+        parts.update({name: [level[name]] for name in pipeline.CORPUS_LEVEL_TABLES})
         return parts, None
     except Exception as err:  # noqa: BLE001 - a corpus-level step that needs more than the stored rows
         return None, f"the corpus-level steps could not run on the stored tables: {type(err).__name__}: {err}"

@@ -316,6 +316,33 @@ def test_clusters_do_not_depend_on_the_order_reports_come_in(synthetic_reports, 
     assert _as_set(ev.link_across_articles(shuffled, ctx)) == _as_set(ev.link_across_articles(list(synthetic_reports), ctx))
 
 
+def test_linking_a_table_gives_one_table_whatever_order_its_rows_come_in(synthetic_reports, ctx):
+    """The build links its reports as a table (link_table, never a dict per row held): the
+    clusters, their fields and the rows' order (cluster date, undated last, cluster, then
+    each report's article and place in it) do not depend on the order the rows come in,
+    and every row keeps its own columns."""
+    import random
+
+    from lib import schema
+
+    table = schema.to_table("events", synthetic_reports)
+    order = list(range(table.num_rows))
+    random.Random(5).shuffle(order)
+    linked = ev.link_table(table, ctx)
+    assert linked.equals(ev.link_table(table.take(order), ctx))
+    rows = linked.to_pylist()
+    keys = [(r["cluster_date"] or date.max, r["cluster_id"], ev._report_order(r["article_id"], r["event_id"])) for r in rows]
+    assert keys == sorted(keys) and len({r["cluster_id"] for r in rows}) < len(rows)  # some reports were merged
+    own = [c for c in schema.SCHEMAS["events"].names if c not in ev._CLUSTER_COLUMNS]
+    assert sorted(map(repr, linked.select(own).to_pylist())) == sorted(map(repr, table.select(own).to_pylist()))
+
+
+def test_every_field_of_a_cluster_is_a_column_linking_writes(synthetic_reports, ctx):
+    rows = synthetic_reports[:200]
+    clusters = ev._clusters([ev._report_from_row(r) for r in rows], [(r["article_id"], r["sent_id"], r["event_id"]) for r in rows], ctx)
+    assert clusters and all(set(fields) == ev._CLUSTER_COLUMNS for _, fields in clusters)
+
+
 def test_linking_changed_articles_equals_linking_everything_again(synthetic_reports, ctx):
     import random
 
