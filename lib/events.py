@@ -1215,7 +1215,8 @@ def _joined_clusters(stored: pa.Table, added: list[dict], ctx) -> set[str]:
     nearby = _by_specific_and_date(swept, ctx)
     reach = max(((r.date_end or d) - d for d, r in swept), default=timedelta(0))
     mask = conditions[0] if len(conditions) == 1 else pc.or_(conditions[0], conditions[1])
-    for row in stored.filter(pc.fill_null(mask, False)).to_pylist():
+    # Read in batches: a batch dated across the corpus's years reads nearly every stored report.
+    for row in (row for batch in stored.filter(pc.fill_null(mask, False)).to_batches(max_chunksize=8192) for row in batch.to_pylist()):
         if is_acled_event(row):
             continue  # ACLED events sit beside the articles' events, never merged with them
         old = _report_from_row(row)
