@@ -87,7 +87,10 @@ def time_to_drawn(browser, url: str, path: str, selector: str, returning_from: s
 
 def page_times(browser, base: str) -> dict:
     """Each page three times, each in a new browser context: by the server's first
-    visitor (its caches cold, nothing in the browser), by the next (server caches
+    visitor (nothing in the browser; the server's caches cold for the first page, whose
+    reader then sets off the server's own warm-up of the others, lib/loaders.py
+    ``warm_after_first_reader``, so later pages' first visitors come while it runs or
+    after it, as a hosted server's second reader does), by the next (server caches
     warm, nothing in the browser), and by a returning reader (server caches warm,
     Streamlit's and Plotly's scripts in the browser's cache from an earlier visit)."""
     out = {}
