@@ -30,6 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
@@ -1203,9 +1204,7 @@ def _joined_clusters(stored: pa.Table, added: list[dict], ctx) -> set[str]:
         conditions.append(pc.is_in(stored["known_event"], value_set=pa.array(sorted(knowns), pa.string())))
     swept = [(d, r) for r in new if (d := _sweep_date(r)) is not None]
     if swept:
-        lo = min(d for d, _ in swept) - timedelta(days=31)  # a stored report dated to the day or week spans a week at most
-        hi = max(r.date_end or d for d, r in swept)
-        conditions.append(pc.and_(pc.greater_equal(stored["date"], pa.scalar(lo, pa.date32())), pc.less_equal(stored["date"], pa.scalar(hi, pa.date32()))))
+        conditions.append(_dated_within(stored["date"], [(d - timedelta(days=31), r.date_end or d) for d, r in swept]))
     touched: set[str] = set()
     if not conditions:
         return touched
@@ -1229,6 +1228,27 @@ def _joined_clusters(stored: pa.Table, added: list[dict], ctx) -> set[str]:
                    for n in nearby[key][1][bisect_left(nearby[key][0], lo) : bisect_right(nearby[key][0], hi)]):
                 touched.add(row["cluster_id"])
     return touched
+
+
+def _dated_within(dates: pa.ChunkedArray, spans: list[tuple[date, date]]) -> pa.Array:
+    """Whether each of ``dates`` falls in one of ``spans`` (first, last day). An added report
+    can join a stored one dated from a month before it (a stored report dated to the day or
+    week spans a week at most) to its own last day. One window from the earliest to the
+    latest of them took nearly every stored report when an article's reports were years
+    apart (92,000 of 193,000 at 100,000 articles: 1.2 s to read them, for one article)."""
+    merged: list[list[int]] = []  # the spans as days since 1970 (date32's unit), overlapping ones merged
+    for first, last in sorted(((a - _EPOCH).days, (b - _EPOCH).days) for a, b in spans):
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    days = pc.fill_null(pc.cast(dates, pa.int32()), np.iinfo(np.int32).min).to_numpy()  # undated: before every span
+    firsts, lasts = np.array([m[0] for m in merged]), np.array([m[1] for m in merged])
+    at = np.searchsorted(firsts, days, side="right") - 1  # the last span starting on or before each date
+    return pa.array((at >= 0) & (days <= lasts[np.maximum(at, 0)]))
+
+
+_EPOCH = date(1970, 1, 1)
 
 
 def _sweep_date(r: Report) -> date | None:

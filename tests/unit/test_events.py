@@ -343,6 +343,17 @@ def test_every_field_of_a_cluster_is_a_column_linking_writes(synthetic_reports, 
     assert clusters and all(set(fields) == ev._CLUSTER_COLUMNS for _, fields in clusters)
 
 
+def test_stored_reports_an_added_article_could_join_lie_near_one_of_its_reports():
+    """An article's reports years apart (background paragraphs do that) select the stored
+    reports near each, not every stored report between them; span ends count, undated never."""
+    import pyarrow as pa
+
+    stored = pa.chunked_array([pa.array([date(2020, 1, 2), date(2019, 12, 3), date(2019, 12, 2), date(2022, 6, 1), None], pa.date32()),
+                               pa.array([date(2024, 3, 1), date(2024, 3, 2), date(2024, 2, 9), date(2020, 1, 4)], pa.date32())])
+    spans = [(date(2024, 2, 10), date(2024, 3, 1)), (date(2019, 12, 3), date(2020, 1, 3)), (date(2019, 12, 20), date(2019, 12, 25))]
+    assert ev._dated_within(stored, spans).to_pylist() == [True, True, False, False, False, True, False, False, False]
+
+
 def test_linking_changed_articles_equals_linking_everything_again(synthetic_reports, ctx):
     import random
 
