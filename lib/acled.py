@@ -22,6 +22,7 @@ import csv
 import hashlib
 import io
 import re
+from pathlib import Path
 import sys
 from calendar import monthrange
 from collections import defaultdict
@@ -30,9 +31,8 @@ from datetime import date, datetime
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import yaml
 
-from lib import paths
+from lib import paths, yamlfile
 
 EVENTS_FILE = "acled_events.csv"
 MAPPING_FILE = "acled.yaml"
@@ -181,7 +181,7 @@ def load_mapping(data_dir=None) -> dict:
     from pathlib import Path
 
     path = Path(data_dir or paths.DATA_DIR) / MAPPING_FILE
-    spec = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    spec = yamlfile.load_file(path) if path.exists() else {}
     return {key: dict(spec.get(key) or {}) for key in ("units", "event_types", "actors")}
 
 

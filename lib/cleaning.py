@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
 
-import yaml
-
+from lib import yamlfile
 from lib.offsets import OffsetMap, TextBuilder
 from lib.paths import DATA_DIR
 from lib.vocab import TOKEN_RE, Vocabulary
@@ -46,7 +45,7 @@ class Boilerplate:
 
 @lru_cache(maxsize=4)
 def load_boilerplate(path: str | None = None) -> Boilerplate:
-    spec = yaml.safe_load(open(path or DATA_DIR / "boilerplate.yaml", encoding="utf-8"))
+    spec = yamlfile.load_file(path or DATA_DIR / "boilerplate.yaml")
     lines = tuple(
         (kind, re.compile(p, re.IGNORECASE))
         for kind, pats in spec["line_patterns"].items()

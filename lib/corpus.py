@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from lib import yamlfile
+
 MAX_ARTICLE_BYTES = 2_000_000
 ARTICLE_SUFFIXES = (".txt", ".md")
 DATE_PRECISIONS = ("day", "month", "year", "estimated", "unknown")
@@ -95,7 +97,7 @@ def parse_date(value) -> date | None:
 def load_sidecar(path: Path) -> dict:
     name = path.name
     try:
-        meta = yaml.safe_load(path.read_text(encoding="utf-8"))
+        meta = yamlfile.load_file(path)
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         raise BadArticle(f"{name}: metadata is not valid YAML ({str(err).splitlines()[0]})") from None
     if meta is None:

@@ -33,9 +33,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import yaml
 
-from lib import schema
+from lib import schema, yamlfile
 from lib.acled import is_acled_event
 from lib.casefold import fold, foldable
 from lib.figures import ADJECTIVE_ACTORS, find_numbers, _unit
@@ -138,7 +137,7 @@ def _default_file(data_dir: Path, name: str) -> str:
 
 @lru_cache(maxsize=4)
 def _event_types(path: str) -> dict[str, EventType]:
-    spec = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    spec = yamlfile.load_file(path)
     out = {}
     for row in spec["types"]:
         sources = tuple(row.get("triggers") or [])
@@ -156,7 +155,7 @@ def _known_events(path: str) -> dict[str, KnownEvent]:
     p = Path(path)
     if not p.exists():
         return {}
-    spec = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    spec = yamlfile.load_file(p) or {}
     out = {}
     for row in spec.get("events") or []:
         m = row.get("match") or {}

@@ -30,9 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import AbstractSet
 
-import yaml
-
-from lib import tone
+from lib import tone, yamlfile
 from lib.casefold import fold
 from lib.paths import DATA_DIR
 
@@ -321,7 +319,7 @@ def _alternation(words) -> str:
 
 @lru_cache(maxsize=4)
 def load_lexicon(path: str | None = None) -> Lexicon:
-    spec = yaml.safe_load(open(path or DATA_DIR / "framing.yaml", encoding="utf-8"))
+    spec = yamlfile.load_file(path or DATA_DIR / "framing.yaml")
     low = lambda key: frozenset(str(w).lower() for w in spec[key])  # noqa: E731
     return Lexicon(
         role_nouns=low("role_nouns"),
@@ -359,7 +357,7 @@ class EventPattern:
 
 @lru_cache(maxsize=4)
 def load_events(path: str | None = None) -> tuple[EventPattern, ...]:
-    spec = yaml.safe_load(open(path or DATA_DIR / "loaded_terms.yaml", encoding="utf-8"))
+    spec = yamlfile.load_file(path or DATA_DIR / "loaded_terms.yaml")
     return tuple(
         EventPattern(
             id=e["id"], name=e["name"], date=None if e.get("date") is None else str(e["date"]), actor=e["actor"],
@@ -375,7 +373,7 @@ def load_events(path: str | None = None) -> tuple[EventPattern, ...]:
 
 @lru_cache(maxsize=4)
 def load_event_nouns(path: str | None = None) -> frozenset:
-    spec = yaml.safe_load(open(path or DATA_DIR / "loaded_terms.yaml", encoding="utf-8"))
+    spec = yamlfile.load_file(path or DATA_DIR / "loaded_terms.yaml")
     return frozenset(w.lower() for w in spec.get("nouns") or [])
 
 

@@ -46,7 +46,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
-from lib import corpus, fingerprints, paths, pipeline, store, update
+from lib import corpus, fingerprints, paths, pipeline, store, update, yamlfile
 from lib.corpus import ArticleSource, BadArticle, content_hash
 from lib.fingerprints import shingles, similarity
 
@@ -166,7 +166,7 @@ def _from_text(name: str, text: str) -> Extracted:
     if not m:
         return Extracted(name, text)
     try:
-        stated = yaml.safe_load(m.group(1))
+        stated = yamlfile.load(m.group(1))
     except yaml.YAMLError as err:
         raise IngestError(f"{name}: front matter is not valid YAML ({str(err).splitlines()[0]})") from None
     if not isinstance(stated, dict):

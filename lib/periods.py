@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-import yaml
-
+from lib import yamlfile
 from lib.casefold import fold
 from lib.paths import DATA_DIR
 from lib.textwords import WordRequirement, Words, article_memo, words_of
@@ -85,7 +84,7 @@ def latest_day(month: int, day: int, ref: date) -> date | None:
 @lru_cache(maxsize=2)
 def anchors() -> list[tuple[re.Pattern, date, str]]:
     path = DATA_DIR / "anchors.yaml"
-    spec = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {"anchors": []}
+    spec = yamlfile.load_file(path) if path.exists() else {"anchors": []}
     out = []
     for a in spec["anchors"]:
         pat = "|".join(re.escape(p).replace(r"\ ", r"[\s-]+") for p in a["phrases"])

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from lib import yamlfile
 from lib.paths import DATA_DIR
 from lib.registry import AliasEntry, AliasMatcher, Tokens, _is_acronym, tokenize
 
@@ -125,7 +124,7 @@ def _load(path: str) -> Gazetteer:
     p = Path(path)
     if not p.exists():
         return Gazetteer({}, [])
-    spec = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    spec = yamlfile.load_file(p) or {}
     types = list(spec.get("types") or SPECIFICITY)
     places: dict[str, Place] = {}
     for row in spec.get("places") or []:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from lib import yamlfile
 from lib.paths import DATA_DIR
 
 # A token: an acronym with dots ("U.S."), else letters and digits with any apostrophe
@@ -306,7 +307,7 @@ def build_entries(actors: dict[str, Actor], roles: list[dict]) -> list[AliasEntr
 
 @lru_cache(maxsize=4)
 def load_registry(path: str | None = None) -> Registry:
-    spec = yaml.safe_load(open(path or DATA_DIR / "actors.yaml", encoding="utf-8"))
+    spec = yamlfile.load_file(path or DATA_DIR / "actors.yaml")
     actors = {}
     for row in spec["actors"]:
         actors[row["id"]] = Actor(
@@ -359,7 +360,7 @@ def _fold(s: str) -> str:
 
 @lru_cache(maxsize=4)
 def load_outlets(path: str | None = None) -> Outlets:
-    spec = yaml.safe_load(open(path or DATA_DIR / "outlets.yaml", encoding="utf-8"))
+    spec = yamlfile.load_file(path or DATA_DIR / "outlets.yaml")
     outlets = {}
     for row in spec["outlets"]:
         outlets[row["id"]] = Outlet(

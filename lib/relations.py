@@ -37,8 +37,7 @@ from functools import lru_cache
 from itertools import accumulate
 from operator import attrgetter, itemgetter
 
-import yaml
-
+from lib import yamlfile
 from lib.paths import DATA_DIR
 
 TRIGGERS_FILE = DATA_DIR / "relation_triggers.yaml"
@@ -192,7 +191,7 @@ def _phrase(s: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=2)
 def load_lexicon(path: str | None = None) -> Lexicon:
-    spec = yaml.safe_load(open(path or TRIGGERS_FILE, encoding="utf-8"))
+    spec = yamlfile.load_file(path or TRIGGERS_FILE)
     irregular = {k: list(v) for k, v in (spec.get("irregular") or {}).items()}
     index: dict[str, list[Trigger]] = {}
     target_preps, object_preps, directed, reciprocal = {}, {}, {}, set[str]()
