@@ -33,3 +33,16 @@ def test_key_sentences_read_on_demand_equal_the_labels_evidence():
     assert len(about) > 5
     assert list(lazy.columns) == list(about.columns)
     pd.testing.assert_frame_equal(lazy.reset_index(drop=True), about.reset_index(drop=True), check_dtype=False)
+
+
+def test_the_apps_loaders_do_not_import_the_extraction_vocabulary():
+    """The app imports lib.pipeline (to build a missing store, to see a stale one) but never
+    reads word frequencies: importing wordfreq there took 0.15-0.2 s of a server's first page."""
+    import subprocess
+    import sys
+
+    from lib.paths import ROOT
+
+    probe = "import sys, lib.loaders, lib.pipeline; print(sorted(m for m in ('wordfreq', 'trafilatura') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
