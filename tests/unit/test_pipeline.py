@@ -186,8 +186,10 @@ def _imports_in_full_parse(source: str) -> set[str]:
     """What every node of the module says it imports from lib (the reading before it was made fast)."""
     out: set[str] = set()
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module and (node.module == "lib" or node.module.startswith("lib.")):
-            out.update(a.name for a in node.names) if node.module == "lib" else out.add(node.module.split(".")[1])
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module == "lib":
+            out.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module and node.module.startswith("lib."):
+            out.add(node.module.split(".")[1])
         elif isinstance(node, ast.Import):
             out.update(a.name.split(".")[1] for a in node.names if a.name.startswith("lib."))
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and re.fullmatch(r"lib\.\w+", node.value):
