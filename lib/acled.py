@@ -22,7 +22,6 @@ import csv
 import hashlib
 import io
 import re
-from pathlib import Path
 import sys
 from calendar import monthrange
 from collections import defaultdict

@@ -16,8 +16,6 @@ from functools import lru_cache
 from itertools import accumulate, compress, count
 from pathlib import Path
 
-import yaml
-
 from lib import yamlfile
 from lib.paths import DATA_DIR
 
