@@ -85,7 +85,10 @@ def relation_rows(relations: pd.DataFrame, articles: pd.DataFrame, *, include_he
 
 def reported_by(articles: pd.DataFrame) -> list[str]:
     """``outlet_label`` of each row of a frame with the articles' outlet and original publisher
-    (lists first: pandas 3 boxes Arrow strings one by one)."""
+    (lists first: pandas 3 boxes Arrow strings one by one); the frame's own ``reported_by``
+    column when it has one (an actor's profile labels 100,000 articles once, not three times)."""
+    if "reported_by" in articles:
+        return articles["reported_by"].tolist()
     return [outlet_label(o, p) for o, p in zip(articles["outlet"].tolist(), articles["original_publisher"].tolist())]
 
 

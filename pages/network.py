@@ -10,7 +10,7 @@ import streamlit as st
 from lib import actor_profile, loaders, network
 from lib.highlight import escape_markdown
 from pages.charts import plotly_chart
-from pages.widgets import add_to_briefing, capped_table, current_filters, download_csv, start_briefing
+from pages.widgets import TABLE_ROWS, add_to_briefing, capped_table, current_filters, download_csv, start_briefing
 
 st.title("Actor network")
 st.caption("Who is named with, and acts on, whom. Every edge rests on sentences: pick an edge in the table under the graph to read them, each linked to its place in the article.")
@@ -108,7 +108,8 @@ def profile_section():
 @st.cache_resource(max_entries=32, show_spinner="Reading the actor's profile…")
 def profile_of(build_id: str, f, actor: str) -> actor_profile.Profile:
     """Shared by every session and never copied: read it, never change it."""
-    return actor_profile.profile_in_store(actor, f, registry=registry, query=loaders.query, articles=articles_all, names=names)
+    return actor_profile.profile_in_store(actor, f, registry=registry, query=loaders.query_in(build_id), articles=articles_all, names=names,
+                                          shown=TABLE_ROWS)
 
 
 def profile(actor: str):
@@ -139,10 +140,10 @@ def profile(actor: str):
     else:
         st.dataframe(p.relations_pivot, width="stretch", key="net_profile_pivot")
         # 38,000 relations of Iran at 10,000 articles were all sent to the browser
-        capped_table(p.relations, what="relations", order="by type and outlet", key="net_profile_relations", column_config={
+        capped_table(p.relations, what="relations", order="by type and outlet", total=p.n_relations, key="net_profile_relations", column_config={
             "sentence": st.column_config.TextColumn("sentence", width="large"),
             "reader": st.column_config.LinkColumn("in the article", display_text="open")})
-        download_csv(p.relations, f"crosscurrents-{actor}-relations", key="net_profile_csv")
+        download_csv(p.relations_csv, f"crosscurrents-{actor}-relations", key="net_profile_csv")
 
     st.markdown("**Words each outlet uses for it**" + (" (labels and tone of the sentence)" if p.words_kind == "labels" else " (names used; labels not built yet)"))
     st.dataframe(p.words, hide_index=True, width="stretch", key="net_profile_words")

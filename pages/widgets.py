@@ -103,12 +103,14 @@ def actor_name(actor_id: str | None) -> str:
 TABLE_ROWS = 1000  # rows of a table sent to the browser; its CSV carries every row
 
 
-def capped_table(df: pd.DataFrame, *, what: str, key: str, order: str = "", **dataframe_options):
+def capped_table(df: pd.DataFrame, *, what: str, key: str, order: str = "", total: int | None = None, **dataframe_options):
     """``df`` as a table of at most TABLE_ROWS rows, saying so when it holds more ("The first
     1,000 of 38,263 relations, by type and outlet; the CSV below has every one."): tens of
-    thousands of rows sent to the browser slowed every rerun at 10,000 articles."""
-    if len(df) > TABLE_ROWS:
-        st.caption(f"The first {TABLE_ROWS:,} of {len(df):,} {what}{', ' + order if order else ''}; the CSV below has every one.")
+    thousands of rows sent to the browser slowed every rerun at 10,000 articles. ``total``:
+    how many rows there are when ``df`` holds only the first ones."""
+    total = len(df) if total is None else total
+    if total > TABLE_ROWS:
+        st.caption(f"The first {TABLE_ROWS:,} of {total:,} {what}{', ' + order if order else ''}; the CSV below has every one.")
     return st.dataframe(df.head(TABLE_ROWS), hide_index=True, width="stretch", key=key, **dataframe_options)
 
 

@@ -66,8 +66,8 @@ def test_a_rerun_does_not_build_the_profile_again(run_page, monkeypatch):
     # Built on every rerun, Iran's profile took 1.3 s at 10,000 articles: it is cached per actor and filters.
     from lib import actor_profile
     reads = []
-    real = actor_profile.mentions_of
-    monkeypatch.setattr(actor_profile, "mentions_of", lambda *a, **k: reads.append(a) or real(*a, **k))
+    real = actor_profile.mentions_per_article_in_store
+    monkeypatch.setattr(actor_profile, "mentions_per_article_in_store", lambda *a, **k: reads.append(a) or real(*a, **k))
     at = run_page("pages/network.py", {"actor": "kataib_hezbollah"})
     assert at.selectbox(key="actor").value == "Kata'ib Hezbollah"
     after_first = len(reads)

@@ -69,6 +69,31 @@ def test_reader_link_opens_the_profile(page_probe):
     page_probe.assert_clean()
 
 
+def test_profile_csv_holds_every_relation_with_its_sentence(page_probe, tmp_path):
+    """The profile shows its first relations, their sentences read for them; the CSV, made
+    when clicked, reads every one of them with its sentence."""
+    import pandas as pd
+
+    from lib import store
+    from lib.paths import STORE_DIR
+
+    page = page_probe.goto("/network?actor=pmf")
+    button = page.get_by_role("button", name="Download CSV").last
+    button.wait_for(state="visible", timeout=30_000)
+    with page.expect_download(timeout=30_000) as info:
+        button.click()
+    assert info.value.suggested_filename == "crosscurrents-pmf-relations.csv"
+    path = tmp_path / "relations.csv"
+    info.value.save_as(path)
+    csv = pd.read_csv(path)
+    r = store.read_table("relations", STORE_DIR)
+    r = r[r["article_id"].notna() & ((r["source"] == "pmf") | (r["target"] == "pmf"))]
+    assert len(csv) == len(r) > 3
+    assert sorted(csv["sentence"]) == sorted(r["evidence"])
+    assert list(csv.columns) == ["relation", "direction", "other", "outlet", "words", "flags", "sentence", "reader"]
+    page_probe.assert_clean()
+
+
 @pytest.fixture(scope="module")
 def payload_server(streamlit_launcher, tmp_path_factory):
     from lib import pipeline

@@ -151,6 +151,27 @@ def test_an_actors_relations_one_row_each(seed_store, ctx):
     assert len(seen) > 20 and {"acts on", "acted on by"} <= {e[1] for e in seen} and {e[5] for e in seen} > {""}
 
 
+@pytest.mark.parametrize("f", [Filters(), Filters(outlets=("Shafaq News",)), Filters(date_to=date(2024, 2, 6))])
+@pytest.mark.parametrize("actor", ["iran", "united_states", "pmf"])
+def test_a_profile_shows_its_first_relations_and_counts_every_one(seed_store, ctx, f, actor):
+    # The profile reads the relations without their sentences, and the sentences of the rows it shows only.
+    tables, query = seed_store
+    names = {a.id: a.name for a in ctx.registry.actors.values()}
+    arts = f.articles_in_store(tables["articles"], query)
+    every = actor_profile.relations_of(actor, network.relation_rows_in_store(query, f, arts, loose=True, involving=(actor,)), names)
+    for shown in (3, 10_000):
+        p = actor_profile.profile_in_store(actor, f, registry=ctx.registry, query=query, articles=arts, names=names, shown=shown)
+        assert p.n_relations == len(every)
+        pd.testing.assert_frame_equal(p.relations, every.head(shown), check_dtype=False)
+        pd.testing.assert_frame_equal(p.relations_csv(), every)
+        if len(every):
+            pd.testing.assert_frame_equal(p.relations_pivot, every.pivot_table(index="relation", columns="outlet", values="sentence", aggfunc="count", fill_value=0),
+                                          check_dtype=False)
+        else:
+            assert p.relations.empty and p.relations_pivot.empty
+    assert f != Filters() or len(every) > 3  # the first rows are fewer than all of them
+
+
 def test_co_mentions_on_the_seeds(seed_store):
     _, query = seed_store
     co = network.co_mention_edges_in_store(query, "TRUE", []).set_index(["source", "target"])
@@ -186,12 +207,46 @@ def test_compare_views_from_the_store(seed_store, f, ctx):
 
 def test_actor_profile_reads_one_actor(seed_store):
     tables, query = seed_store
-    m = actor_profile.mentions_of("pmf", query)
-    assert len(m) == int((tables["mentions"]["actor"] == "pmf").sum()) > 0
-    pd.testing.assert_frame_equal(actor_profile.aliases_seen("pmf", m), actor_profile.aliases_seen("pmf", tables["mentions"]), check_dtype=False)
     r = tables["relations"]
     assert actor_profile.relations_read("pmf", query) == int(((r["source"] == "pmf") | (r["target"] == "pmf")).sum())
-    assert len(actor_profile.labels_of("pmf", query)) == int((tables["labels"]["actor"] == "pmf").sum())
+
+
+def _sorted(df: pd.DataFrame) -> pd.DataFrame:
+    return df.sort_values(list(df.columns), ignore_index=True)
+
+
+def test_an_actors_profile_counted_by_the_store_is_counted_as_pandas_counts(seed_store):
+    # Iran's 500,000 mentions and 511,000 labels at 100,000 articles are grouped by the store, not read.
+    tables, query = seed_store
+    mentions, labels, articles = tables["mentions"], tables["labels"], tables["articles"]
+    kinds = set()
+    for actor in ["iran", "pmf", "kataib_hezbollah", "united_states", "hezbollah"]:
+        pd.testing.assert_frame_equal(actor_profile.aliases_in_store(actor, query), actor_profile.aliases_seen(actor, mentions), check_dtype=False)
+        per_article = actor_profile.mentions_per_article_in_store(actor, query)
+        pd.testing.assert_frame_equal(_sorted(per_article), _sorted(actor_profile.mentions_per_article(actor, mentions)), check_dtype=False)
+        assert len(per_article) > 0
+        words, kind = actor_profile.outlet_words_in_store(actor, query, articles)
+        expected, expected_kind = actor_profile.outlet_words(actor, labels, mentions, articles)
+        assert kind == expected_kind
+        pd.testing.assert_frame_equal(words, expected, check_dtype=False)
+        kinds.add(kind)
+        # A store whose labels table is empty: each outlet's words are the names it used.
+        no_labels = lambda sql, params=(), frames=None, arrow=False: query(sql.replace("FROM labels", "FROM (SELECT * FROM labels WHERE false)"), params, frames, arrow)
+        words, kind = actor_profile.outlet_words_in_store(actor, no_labels, articles)
+        expected, expected_kind = actor_profile.outlet_words(actor, labels.head(0), mentions, articles)
+        assert kind == expected_kind
+        pd.testing.assert_frame_equal(words, expected, check_dtype=False)
+        kinds.add(kind)
+    assert kinds == {"labels", "names"}
+
+
+def test_first_and_last_mention_of_articles_published_the_same_day():
+    # The first by id of the day's articles, whatever order the store counted them in.
+    articles = pd.DataFrame({"article_id": ["c", "b", "a", "d"], "published": [date(2024, 1, 2), date(2024, 1, 1), date(2024, 1, 1), None],
+                             "outlet": ["Ynet", "Ynet", "Maariv", "Ynet"], "original_publisher": [None] * 4, "date_precision": ["day"] * 4})
+    for order in (["a", "b", "c", "d"], ["d", "c", "b", "a"]):
+        span = actor_profile.first_last(pd.DataFrame({"article_id": order, "mentions": [1] * 4}), articles)
+        assert (span["first"]["article_id"], span["first"]["outlet"], span["last"]["article_id"], span["n_articles"]) == ("a", "Maariv", "c", 4)
 
 
 @pytest.mark.parametrize("f", [Filters(), Filters(outlets=("Shafaq News",)), Filters(date_to=date(2024, 2, 6))])
