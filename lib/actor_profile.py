@@ -51,6 +51,7 @@ def _with_outlets(df: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
 
 
 def aliases_seen(actor_id: str, mentions: pd.DataFrame) -> pd.DataFrame:
+    """The names the actor goes by in ``mentions``, most used first (the pandas reference of ``aliases_in_store``)."""
     m = mentions[mentions["actor"] == actor_id]
     out = m.groupby("surface").agg(mentions=("article_id", "size"), articles=("article_id", "nunique")).reset_index()
     return out.sort_values(["mentions", "surface"], ascending=[False, True], ignore_index=True)
@@ -63,7 +64,7 @@ def aliases_in_store(actor_id: str, query) -> pd.DataFrame:
 
 
 def mentions_per_article(actor_id: str, mentions: pd.DataFrame) -> pd.DataFrame:
-    """(article_id, mentions): how often each article names the actor."""
+    """(article_id, mentions): how often each article names the actor (the pandas reference of the store's count)."""
     return mentions.loc[mentions["actor"] == actor_id, "article_id"].value_counts(sort=False).rename("mentions").reset_index()
 
 
@@ -229,7 +230,7 @@ def relations_pivot(table: pa.Table) -> pd.DataFrame:
 
 def outlet_words(actor_id: str, labels: pd.DataFrame, mentions: pd.DataFrame, articles: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     """The words each outlet uses for the actor: the labels table (issue 5) when built, else the
-    names it is mentioned by. Returns (table, what it is)."""
+    names it is mentioned by. Returns (table, what it is). The pandas reference of ``outlet_words_in_store``."""
     lab = labels[labels["actor"] == actor_id] if labels is not None and not labels.empty and "actor" in labels else None
     if lab is not None and not lab.empty:
         df = _with_outlets(lab[["article_id", "label", "kind", "tone"]], articles)
