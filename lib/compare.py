@@ -145,7 +145,8 @@ class Column:
 
 def column_summary(group: str, by: str, focus: str, groups: pd.DataFrame, labels: pd.DataFrame, quotes: pd.DataFrame,
                    *, key_sentences: int = 5, with_names: bool = True, sentence_texts=None) -> Column:
-    ids = set(groups.loc[groups[by] == group, "article_id"])
+    in_group = groups[by] == group
+    ids = set(groups.loc[in_group, "article_id"].tolist())
     lab = focus_labels(focus, labels)
     lab = lab[isin(lab["article_id"], ids)]
     if not with_names:
@@ -172,7 +173,8 @@ def column_summary(group: str, by: str, focus: str, groups: pd.DataFrame, labels
         tone=float(sents["tone"].mean()) if len(sents) else None,
         labels=counts.reset_index(drop=True), quotes=whom.reset_index(drop=True),
         sentences=key_sentences_of(sents, lab, groups, key_sentences, sentence_texts),
-        via=tuple(sorted(v for v in set(groups.loc[groups[by] == group, "via"]) if v)),
+        # unique() first: a set of the column boxed each of 100,000 Arrow strings (0.2 s a page at 100,000 articles)
+        via=tuple(sorted(v for v in groups.loc[in_group, "via"].unique().tolist() if v)),
     )
 
 
