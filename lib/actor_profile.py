@@ -312,12 +312,13 @@ def profile_in_store(actor_id: str, f, *, registry, query, articles: pd.DataFram
     """``build_profile`` with the actor's relations in the articles passing the Filters ``f``
     (hedged and negated ones too, flagged) read from the store, without their sentences;
     the CSV of every one reads them when it is asked for."""
-    articles = articles.assign(reported_by=reported_by(articles))
+    labelled = articles.assign(reported_by=reported_by(articles))  # once, for every table of the profile
     columns = [c for c in RELATION_COLUMNS if c != "evidence"]
-    rows = relation_rows(query(*f.relations_sql(columns, (actor_id,)), arrow=True), articles, include_hedged=True, include_negated=True)
+    rows = relation_rows(query(*f.relations_sql(columns, (actor_id,)), arrow=True), labelled, include_hedged=True, include_negated=True)
 
     def every_relation() -> pd.DataFrame:
+        # the caller's articles, shared, not the labelled copy: a cache holds this function with the profile
         return relations_of(actor_id, relation_rows_in_store(query, f, articles, loose=True, involving=(actor_id,)), names)
 
-    return build_profile(actor_id, registry=registry, query=query, articles=articles, rows=rows, names=names, shown=shown,
+    return build_profile(actor_id, registry=registry, query=query, articles=labelled, rows=rows, names=names, shown=shown,
                          relations_csv=every_relation)
