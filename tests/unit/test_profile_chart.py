@@ -42,13 +42,13 @@ def test_an_outlet_name_is_shown_as_text_not_markup():
 def test_mentions_by_month_count_each_mention_once():
     from datetime import date
 
-    from lib.actor_profile import mentions_by_month
+    from lib.actor_profile import mentions_by_month, mentions_per_article
     articles = pd.DataFrame({
         "article_id": ["a", "b", "c", "d"], "outlet": ["Ynet", "Ynet", "Alhurra", "Ynet"], "original_publisher": [None, None, None, "AP"],
         "published": [date(2024, 1, 5), date(2024, 1, 30), date(2024, 1, 9), None], "title": ["A", "B", "C", "D"],
     }).astype({"article_id": "str", "outlet": "str", "original_publisher": "str", "title": "str"})
     mentions = pd.DataFrame({"article_id": ["a", "a", "b", "c", "c", "c", "d", "a"], "actor": ["pmf"] * 7 + ["iran"],
                              "sent_id": range(8)}).astype({"article_id": "str", "actor": "str"})
-    got = mentions_by_month("pmf", mentions, articles)
+    got = mentions_by_month(mentions_per_article("pmf", mentions), articles)
     assert got.values.tolist() == [[pd.Timestamp("2024-01-01"), "Alhurra", 3], [pd.Timestamp("2024-01-01"), "Ynet", 3]]  # d has no date
-    assert mentions_by_month("hezbollah", mentions, articles).empty
+    assert mentions_by_month(mentions_per_article("hezbollah", mentions), articles).empty
