@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lib.compare import with_sentence_text
 from lib.frames import arrow_column, joined, mapped, sort_order
 from lib.frozen import freeze
 from lib.highlight import escape_markdown, reader_href, reader_hrefs
@@ -206,18 +207,15 @@ def relations_of(actor_id: str, relation_rows: pd.DataFrame, names: dict[str, st
     return _shown(table, table["sentence"])
 
 
-def first_relations(table: pa.Table, n: int, query) -> pd.DataFrame:
+def first_relations(table: pa.Table, n: int, sentence_texts) -> pd.DataFrame:
     """The first ``n`` relations of a ``_relations_table`` made without the evidence, in the
-    order and the columns ``relations_of`` shows them, with only their sentences read from the store: Iran's
-    380,000 relations at 100,000 articles are shown 1,000 at a time, and reading every
-    sentence and making every link took 1.5 of the profile's 2 s."""
+    order and the columns ``relations_of`` shows them, with only their sentences read
+    (``sentence_texts``: see ``compare.with_sentence_text``): Iran's 380,000 relations at
+    100,000 articles are shown 1,000 at a time, and reading every sentence and making
+    every link took 1.5 of the profile's 2 s."""
     head = table.take(_order(table)[:n])  # only the rows shown: taking all 380,000 in order cost 0.3 s
-    keys = pa.table({"article_id": head["article_id"], "sent_id": head["sent_id"]})
-    found = query("SELECT DISTINCT s.article_id, s.sent_id, s.text FROM sentences s JOIN wanted w USING (article_id, sent_id)",
-                  frames={"wanted": keys.to_pandas().drop_duplicates()}, arrow=True)
-    texts = {(a, int(s)): t for a, s, t in zip(found["article_id"].tolist(), found["sent_id"].tolist(), found["text"].tolist())}
-    sentences = [texts.get((a, s)) if s is not None else None for a, s in zip(head["article_id"].to_pylist(), head["sent_id"].to_pylist())]
-    return _shown(head, pa.chunked_array([pa.array(sentences, pa.string())]))
+    texts = with_sentence_text(head.select(["article_id", "sent_id"]).to_pandas(), sentence_texts, "sentence")["sentence"]
+    return _shown(head, pa.chunked_array([pa.array(texts.tolist(), pa.string())]))
 
 
 def relations_pivot(table: pa.Table) -> pd.DataFrame:
@@ -290,7 +288,7 @@ class Profile:
         return (["In the registry: " + "; ".join(self.links) + "."] if self.links else []) + span_lines(self.span)
 
 
-def build_profile(actor_id: str, *, registry, query, articles: pd.DataFrame, rows: pd.DataFrame, names: dict[str, str],
+def build_profile(actor_id: str, *, registry, query, sentence_texts, articles: pd.DataFrame, rows: pd.DataFrame, names: dict[str, str],
                   shown: int, relations_csv: Callable[[], pd.DataFrame]) -> Profile:
     """The profile's tables and chart: the actor's mentions and labels are counted by the
     store. ``rows``, the actor's relation rows, need not hold the evidence: the sentences
@@ -303,12 +301,12 @@ def build_profile(actor_id: str, *, registry, query, articles: pd.DataFrame, row
         facts=facts, links=registry_links(facts), span=first_last(per_article, articles), n_mentions=int(per_article["mentions"].sum()),
         n_relations_read=relations_read(actor_id, query), aliases=aliases_in_store(actor_id, query),
         by_month_chart=freeze(mentions_chart(mentions_by_month(per_article, articles), "Mentions over time, by outlet")),
-        relations=first_relations(table, shown, query) if table.num_rows else pd.DataFrame(columns=RELATION_COLUMNS_SHOWN),
+        relations=first_relations(table, shown, sentence_texts) if table.num_rows else pd.DataFrame(columns=RELATION_COLUMNS_SHOWN),
         n_relations=table.num_rows, relations_pivot=relations_pivot(table), relations_csv=relations_csv, words=words, words_kind=kind,
     )
 
 
-def profile_in_store(actor_id: str, f, *, registry, query, articles: pd.DataFrame, names: dict[str, str], shown: int) -> Profile:
+def profile_in_store(actor_id: str, f, *, registry, query, sentence_texts, articles: pd.DataFrame, names: dict[str, str], shown: int) -> Profile:
     """``build_profile`` with the actor's relations in the articles passing the Filters ``f``
     (hedged and negated ones too, flagged) read from the store, without their sentences;
     the CSV of every one reads them when it is asked for."""
@@ -320,5 +318,5 @@ def profile_in_store(actor_id: str, f, *, registry, query, articles: pd.DataFram
         # the caller's articles, shared, not the labelled copy: a cache holds this function with the profile
         return relations_of(actor_id, relation_rows_in_store(query, f, articles, loose=True, involving=(actor_id,)), names)
 
-    return build_profile(actor_id, registry=registry, query=query, articles=labelled, rows=rows, names=names, shown=shown,
-                         relations_csv=every_relation)
+    return build_profile(actor_id, registry=registry, query=query, sentence_texts=sentence_texts, articles=labelled, rows=rows, names=names,
+                         shown=shown, relations_csv=every_relation)

@@ -153,14 +153,16 @@ def test_an_actors_relations_one_row_each(seed_store, ctx):
 
 @pytest.mark.parametrize("f", [Filters(), Filters(outlets=("Shafaq News",)), Filters(date_to=date(2024, 2, 6))])
 @pytest.mark.parametrize("actor", ["iran", "united_states", "pmf"])
-def test_a_profile_shows_its_first_relations_and_counts_every_one(seed_store, ctx, f, actor):
+def test_a_profile_shows_its_first_relations_and_counts_every_one(seed_store, processed, ctx, f, actor):
     # The profile reads the relations without their sentences, and the sentences of the rows it shows only.
     tables, query = seed_store
+    sentences = pd.DataFrame([r for k in sorted(processed) for r in processed[k]["sentences"]])[["article_id", "sent_id", "text"]]
+    sentence_texts = lambda keys: sentences.merge(keys.drop_duplicates())  # noqa: E731
     names = {a.id: a.name for a in ctx.registry.actors.values()}
     arts = f.articles_in_store(tables["articles"], query)
     every = actor_profile.relations_of(actor, network.relation_rows_in_store(query, f, arts, loose=True, involving=(actor,)), names)
     for shown in (3, 10_000):
-        p = actor_profile.profile_in_store(actor, f, registry=ctx.registry, query=query, articles=arts, names=names, shown=shown)
+        p = actor_profile.profile_in_store(actor, f, registry=ctx.registry, query=query, sentence_texts=sentence_texts, articles=arts, names=names, shown=shown)
         assert p.n_relations == len(every)
         pd.testing.assert_frame_equal(p.relations, every.head(shown), check_dtype=False)
         pd.testing.assert_frame_equal(p.relations_csv(), every)
