@@ -251,6 +251,15 @@ UNIT_DAY = {"killed": 9, "injured": 21}  # where in its month a unit's box stand
 BOX_DAYS = 10  # a box's width
 
 
+def _spread_by_month(df: pd.DataFrame) -> pd.DataFrame:
+    """``df.groupby("month")["count"].describe()``'s count, min, quartiles and max, each
+    computed for every month at once: ``describe`` runs once a month in Python (154
+    months took 0.5 s of a filtered Attacks page at 100,000 articles)."""
+    by = df.groupby("month", sort=True)["count"]
+    quartiles = by.quantile([0.25, 0.5, 0.75]).unstack()
+    return pd.DataFrame({"count": by.count(), "min": by.min(), "25%": quartiles[0.25], "50%": quartiles[0.5], "75%": quartiles[0.75], "max": by.max()})
+
+
 def _casualty_summary(df: pd.DataFrame, fig: go.Figure) -> go.Figure:
     """Past MAX_LABELLED figures one marker each is a block nobody can read (and the
     largest 1,500 of them would all be "killed"): each month's claims for each unit
@@ -265,7 +274,7 @@ def _casualty_summary(df: pd.DataFrame, fig: go.Figure) -> go.Figure:
         fig.add_annotation(text="No casualty figures for a day, a week or a month match the filters.", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
     df["month"] = df["when"].dt.to_period("M").dt.to_timestamp()
     for unit, g in df.groupby("unit", sort=True):
-        stats = g.groupby("month", sort=True)["count"].describe()
+        stats = _spread_by_month(g)
         months = [m.strftime("%B %Y") for m in stats.index]
         n = stats["count"].astype(int).tolist()
         # Each unit has its own place in the month (killed early, injured late), the box and
