@@ -328,14 +328,13 @@ def disagreements(table: pd.DataFrame) -> list[str]:
     if df.empty:
         return []
     df["month"] = pd.to_datetime(df["period_start"]).dt.to_period("M")
-    out = []
-    for month, g in df.groupby("month", sort=True):
-        if g["claimant"].nunique() < 2 or g["count"].nunique() < 2:
-            continue
-        parts = []
-        for r in records(g.sort_values("claimant")):
-            via = f" (reported by {r['reporter']})" if r["reporter"] != r["claimant"] else ""
-            partial = ", partial month" if r["partial"] else ""
-            parts.append(f"{r['claim']} {r['unit']} per {r['claimant']}{relayed_text(r.get('relayed_by'))}{via}{partial}")
-        out.append(f"{month.strftime('%B %Y')}: " + ", ".join(parts) + ".")
-    return out
+    # The months with two claimants and two counts found for all months at once, and their rows
+    # read in one pass: a pass per month took 0.25 s of a filtered Attacks page at 100,000 articles.
+    by = df.groupby("month")
+    df = df[(by["claimant"].transform("nunique") >= 2) & (by["count"].transform("nunique") >= 2)]
+    parts: dict = {}
+    for r in records(df.sort_values(["month", "claimant"], kind="stable")):
+        via = f" (reported by {r['reporter']})" if r["reporter"] != r["claimant"] else ""
+        partial = ", partial month" if r["partial"] else ""
+        parts.setdefault(r["month"], []).append(f"{r['claim']} {r['unit']} per {r['claimant']}{relayed_text(r.get('relayed_by'))}{via}{partial}")
+    return [f"{month.strftime('%B %Y')}: " + ", ".join(said) + "." for month, said in parts.items()]
