@@ -104,11 +104,19 @@ def query_arrow(sql: str, params=(), frames: dict | None = None):
     return store.run_query_arrow(_duck(current_build_id()), sql, params, frames)
 
 
-def sentence_texts(keys):
+def sentence_texts(keys, run=None):
     """The text of the sentences at ``keys`` (article_id, sent_id), read from the
-    store for just those rows: pages that show a few sentences never hold them all."""
-    return query("SELECT s.article_id, s.sent_id, s.text FROM sentences s JOIN wanted w USING (article_id, sent_id)",
-                 frames={"wanted": keys[["article_id", "sent_id"]].drop_duplicates()})
+    store for just those rows: pages that show a few sentences never hold them all.
+    ``run``: the query to read them with (``query`` unless given)."""
+    return (run or query)("SELECT s.article_id, s.sent_id, s.text FROM sentences s JOIN wanted w USING (article_id, sent_id)",
+                          frames={"wanted": keys[["article_id", "sent_id"]].drop_duplicates()})
+
+
+def sentence_texts_in(build_id: str):
+    """``sentence_texts`` pinned to one build, as ``query_in`` pins ``query``: a view cached for
+    one build must not read its sentences from a newer one, whose ids may differ."""
+    pinned = query_in(build_id)
+    return lambda keys: sentence_texts(keys, pinned)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)

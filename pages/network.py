@@ -108,7 +108,7 @@ def profile_section():
 @st.cache_resource(max_entries=32, show_spinner="Reading the actor's profile…")
 def profile_of(build_id: str, f, actor: str) -> actor_profile.Profile:
     """Shared by every session and never copied: read it, never change it."""
-    return actor_profile.profile_in_store(actor, f, registry=registry, query=loaders.query_in(build_id), sentence_texts=loaders.sentence_texts,
+    return actor_profile.profile_in_store(actor, f, registry=registry, query=loaders.query_in(build_id), sentence_texts=loaders.sentence_texts_in(build_id),
                                           articles=articles_all, names=names, shown=TABLE_ROWS)
 
 

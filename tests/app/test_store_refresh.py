@@ -66,6 +66,11 @@ def test_the_loaders_read_the_build_they_are_keyed_by_not_the_newest(data):
     assert int(loaders.query_in(drawn)(count)["n"].iloc[0]) == 5
     assert int(loaders.query_in(newest)(count)["n"].iloc[0]) == 6
     assert len(loaders._table("articles", newest, ("article_id",))) == 6
+    # an actor's profile, cached for its build, reads the sentences it shows from that build too
+    added = loaders.query_in(newest)("SELECT article_id, sent_id FROM sentences WHERE article_id = 'zz_added_by_hand'")
+    assert len(added) > 0
+    assert loaders.sentence_texts_in(drawn)(added).empty
+    assert len(loaders.sentence_texts_in(newest)(added)) == len(added)
 
 
 def test_a_new_build_served_empties_the_caches_of_the_old_one_but_keeps_the_refresher(data, monkeypatch):
