@@ -55,3 +55,8 @@ def test_many_links_at_once_are_the_same_links():
     got = reader_hrefs(ids, sents)
     assert got[:3] == [reader_href(a, s) for a, s in zip(ids[:3], sents[:3])]
     assert got[3:] == [None, None]  # no article, or no sentence (a curated figure)
+    # ids that need quoting and ids that do not, each character that could tell them apart
+    odd = ["Az09_.~-/x", "a&sent=1", "a#b", "a?b", "a%20b", "ü", "a\nb", "a+b", "a=b", "a;b", "'a'", "a\"b"]
+    assert reader_hrefs(odd, range(len(odd))) == [reader_href(a, s) for s, a in enumerate(odd)]
+    assert reader_href("a&sent=1", 0) == "./?article=a%26sent%3D1&sent=0#reader"
+    assert reader_hrefs([""], [1]) == [None]
