@@ -34,11 +34,16 @@ th,td{border:1px solid #d9dcda;padding:.3rem .45rem;vertical-align:top;text-alig
 class Panel:
     title: str
     kind: str  # "chart" | "table" | "text" | "document"
-    payload: Any  # by kind: a figure, a DataFrame, an HTML document or text
+    # By kind: a figure, a DataFrame, an HTML document or text; or a function that makes
+    # it when a pack is made (a chart the page does not draw is not built on every rerun).
+    payload: Any
     # Notes, or a function that writes them: pages register panels on every rerun,
     # and the notes of a large table are only worth writing when a pack is made.
     notes: list[str] | Callable[[], list[str]] = field(default_factory=list)
     caption: str = ""
+
+    def content(self) -> Any:
+        return self.payload() if callable(self.payload) else self.payload
 
     def note_lines(self) -> list[str]:
         return list(self.notes() if callable(self.notes) else self.notes)
@@ -78,15 +83,16 @@ def render(brief: Briefing, generated: datetime | None = None) -> str:
         parts.append(f"<section class='{'pagebreak' if i else ''}'><h2>{html.escape(p.title)}</h2>")
         if p.caption:
             parts.append(f"<p class='meta'>{html.escape(p.caption)}</p>")
+        payload = p.content()
         if p.kind == "chart":
-            parts.append(p.payload.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False}))
+            parts.append(payload.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False}))
         elif p.kind == "table":
-            parts.append(_table_html(p.payload))
+            parts.append(_table_html(payload))
         elif p.kind == "document":
             # A whole HTML document (the network graph) in a sandboxed frame.
-            parts.append(f"<iframe sandbox='allow-scripts' style='height:640px' srcdoc=\"{html.escape(p.payload, quote=True)}\"></iframe>")
+            parts.append(f"<iframe sandbox='allow-scripts' style='height:640px' srcdoc=\"{html.escape(payload, quote=True)}\"></iframe>")
         else:
-            parts.append(f"<p>{html.escape(str(p.payload))}</p>")
+            parts.append(f"<p>{html.escape(str(payload))}</p>")
         notes = p.note_lines()
         if notes:
             parts.append("<ol class='notes'>" + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ol>")

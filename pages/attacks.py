@@ -26,7 +26,8 @@ registry = loaders.registry()
 
 c1, c2, c3, c4 = st.columns(4)
 units = c1.multiselect("Unit", sorted(figures["unit"].unique()), key="unit", bind="query-params")
-claimants = c2.multiselect("Claimant", sorted(figures["claimant"].dropna().unique()), key="claimant", bind="query-params")
+claimant_options = sorted(figures["claimant"].dropna().unique())
+claimants = c2.multiselect("Claimant", claimant_options, key="claimant", bind="query-params")
 origins = actor_picker("From (origin)", figures["origin"].dropna().unique(), key="origin", container=c3)
 targets = actor_picker("Against (target)", figures["target"].dropna().unique(), key="target", container=c4)
 
@@ -36,15 +37,28 @@ f = replace(current_filters(), units=tuple(units), claimants=tuple(claimants), o
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def attack_view(build_id: str, f):
-    """Everything the page draws for one set of filters (cached: reruns are cheap)."""
+    """The figures and what is said of them for one set of filters (cached: reruns are cheap)."""
     shown = f.figures(figures, articles)
     table = figure_table(shown, names)
-    colors = claimant_colors(figures["claimant"].dropna())
     display = table.drop(columns=["count", "figure_id", "article_id", "sent_id", "period_start", "period_end", "partial"])
-    return len(shown), table, display, disagreements(table), *(freeze(chart(table, colors)) for chart in (monthly_chart, cumulative_chart, casualty_chart))
+    return len(shown), table, display, disagreements(table)
 
 
-n_shown, table, display, disagree, monthly, cumulative, casualties = attack_view(loaders.current_build_id(), f)
+# A claimant keeps its colour whatever the filters: the colours are given out among every claimant of the build.
+colors = claimant_colors(claimant_options)
+
+
+@st.cache_resource(max_entries=96, show_spinner=False)
+def attack_chart(build_id: str, f, chart_key: str):
+    """One chart of the view, built when it is drawn or put in a briefing pack: only the
+    open tab's chart is drawn, and building all three took half a second of a first view
+    at 100,000 articles."""
+    return freeze(CHART_MAKERS[chart_key](attack_view(build_id, f)[1], colors))
+
+
+CHART_MAKERS = {"monthly_chart": monthly_chart, "cumulative_chart": cumulative_chart, "casualty_chart": casualty_chart}
+build_id = loaders.current_build_id()
+n_shown, table, display, disagree = attack_view(build_id, f)
 caption = f.describe("figures", n_shown, len(figures))
 st.caption(escape_markdown(caption))
 for line in disagree[:MAX_WARNINGS]:
@@ -60,17 +74,20 @@ if len(disagree) > MAX_WARNINGS:
                 st.caption("…and more: narrow the filters to see them.")
 
 start_briefing("Attacks")
-add_to_briefing("Monthly attack counts by claimant", "chart", monthly, lambda: figure_notes(table[table["granularity"] == "month"]), caption)
-add_to_briefing("Cumulative claims and rates", "chart", cumulative, lambda: figure_notes(table[table["granularity"].isin(["cumulative", "rate"])]), caption)
-add_to_briefing("Casualties reported", "chart", casualties, lambda: figure_notes(table[table["unit"].isin(["killed", "injured"])]), caption)
+add_to_briefing("Monthly attack counts by claimant", "chart", lambda: attack_chart(build_id, f, "monthly_chart"),
+                lambda: figure_notes(table[table["granularity"] == "month"]), caption)
+add_to_briefing("Cumulative claims and rates", "chart", lambda: attack_chart(build_id, f, "cumulative_chart"),
+                lambda: figure_notes(table[table["granularity"].isin(["cumulative", "rate"])]), caption)
+add_to_briefing("Casualties reported", "chart", lambda: attack_chart(build_id, f, "casualty_chart"),
+                lambda: figure_notes(table[table["unit"].isin(["killed", "injured"])]), caption)
 # One chart at a time: a browser drawing all three at 10,000 articles took seconds
-# longer to show the first. Only the open tab's chart is sent (all three when
-# presenting, one per screen); the briefing pack has all three.
-CHARTS = {"Monthly counts": ("monthly_chart", monthly), "Cumulative and rates": ("cumulative_chart", cumulative), "Casualties": ("casualty_chart", casualties)}
-for (slot, drawn), (chart_key, chart) in zip(chart_slots(list(CHARTS), key="atk_chart"), CHARTS.values()):
+# longer to show the first. Only the open tab's chart is built and sent (all three
+# when presenting, one per screen); the briefing pack has all three.
+CHARTS = {"Monthly counts": "monthly_chart", "Cumulative and rates": "cumulative_chart", "Casualties": "casualty_chart"}
+for (slot, drawn), chart_key in zip(chart_slots(list(CHARTS), key="atk_chart"), CHARTS.values()):
     if drawn:
         with slot:
-            plotly_chart(chart, key=chart_key, on_select="rerun" if chart is monthly else None,
+            plotly_chart(attack_chart(build_id, f, chart_key), key=chart_key, on_select="rerun" if chart_key == "monthly_chart" else None,
                          config={"toImageButtonOptions": {"filename": f"crosscurrents-{chart_key.replace('_', '-')}"}})
 
 picked = st.session_state.get("monthly_chart")

@@ -89,3 +89,28 @@ def test_a_claim_relayed_by_a_report_shows_the_whole_chain(run_page):
     hovers = [h for spec in chart_specs(at) for t in spec["data"] for h in plotly_values(t.get("hovertext", []))]
     assert any("claimed by <b>Group linked to Saudi Arabia</b>, in a report by The Washington Institute for Near East Policy, reported by Shafaq News" in h
                for h in hovers), hovers
+
+
+def test_only_the_open_tab_chart_is_built_and_the_briefing_pack_has_all_three(run_page, monkeypatch):
+    import streamlit as st
+
+    import lib.attack_charts
+    from lib.briefing import render
+
+    built = []
+    for name in ("monthly_chart", "cumulative_chart", "casualty_chart"):
+        real = getattr(lib.attack_charts, name)
+        monkeypatch.setattr(lib.attack_charts, name, lambda table, colors, real=real, name=name: built.append(name) or real(table, colors))
+    st.cache_resource.clear()  # charts cached by an earlier test would not be built again
+    try:
+        at = run_page("pages/attacks.py")
+        assert built == ["monthly_chart"]
+        pack = render(at.session_state["_briefing"])
+        assert sorted(built) == ["casualty_chart", "cumulative_chart", "monthly_chart"]
+        for title in ("Monthly attack counts by claimant", "Cumulative claims", "Casualties reported"):
+            assert pack.count(title) >= 2, title  # the panel's heading and its chart's title
+        assert "claimed by \\u003cb\\u003eMaariv\\u003c\\u002fb\\u003e, reported by Shafaq News" in pack  # a hover, as plotly's JSON writes it
+        again = run_page("pages/attacks.py", {"atk_chart": "Casualties"})  # the pack's charts are the page's, cached
+        assert sorted(built) == ["casualty_chart", "cumulative_chart", "monthly_chart"] and chart_specs(again)
+    finally:
+        st.cache_resource.clear()
