@@ -105,10 +105,16 @@ def focus_labels_in_store(focus: str, query, where: str, params) -> pd.DataFrame
     return query(f"SELECT {cols} FROM labels_rows WHERE actor = ? AND {where} ORDER BY row_order", [focus, *params])
 
 
+def _values(values) -> list:
+    """A column's values as a list: iterating a pandas 3 Arrow column boxes one value at
+    a time (a set of 100,000 article ids took a fifth of a second)."""
+    return values.tolist() if isinstance(values, pd.Series) else list(values)
+
+
 def quotes_in_store(query, article_ids) -> pd.DataFrame:
     """The quotes of ``article_ids`` (article_id, speaker, role, quote), in the store's order."""
     return query("SELECT article_id, speaker, role, quote FROM quotes_rows WHERE article_id IN (SELECT article_id FROM ids) ORDER BY row_order",
-                 frames={"ids": pd.DataFrame({"article_id": sorted(set(article_ids))}, dtype=object)}, arrow=True)
+                 frames={"ids": pd.DataFrame({"article_id": sorted(set(_values(article_ids)))}, dtype=object)}, arrow=True)
 
 
 def focus_sentences(focus: str, labels: pd.DataFrame) -> pd.DataFrame:
@@ -144,16 +150,18 @@ class Column:
 
 
 def column_summary(group: str, by: str, focus: str, groups: pd.DataFrame, labels: pd.DataFrame, quotes: pd.DataFrame,
-                   *, key_sentences: int = 5, with_names: bool = True, sentence_texts=None) -> Column:
+                   *, key_sentences: int = 5, with_names: bool = True, sentence_texts=None, about: pd.DataFrame | None = None) -> Column:
+    """``about``: ``focus_sentences(focus, labels)`` when the caller has it (the same for
+    every column: made again for each, it took a tenth of a second a column at 100,000 articles)."""
     in_group = groups[by] == group
     ids = set(groups.loc[in_group, "article_id"].tolist())
     lab = focus_labels(focus, labels)
     lab = lab[isin(lab["article_id"], ids)]
     if not with_names:
         lab = lab[~((lab["kind"] == "name") & (lab["resolved"] == "mention"))]
-    sents = focus_sentences(focus, labels)
+    sents = focus_sentences(focus, labels) if about is None else about
     sents = sents[isin(sents["article_id"], ids)]
-    about = set(sents["article_id"])
+    about = set(sents["article_id"].tolist())
     counts = (
         lab.assign(label_key=lab["label"].str.lower())
         .groupby(["label_key", "kind"], as_index=False)
@@ -208,11 +216,13 @@ def key_sentences_of(sents: pd.DataFrame, lab: pd.DataFrame, groups: pd.DataFram
     df = sents.merge(descriptive, left_on=["article_id", "sent_id"], right_index=True, how="left").fillna({"n_labels": 0})
     df = df.assign(strength=df["tone"].abs()).sort_values(["n_labels", "strength", "article_id", "sent_id"], ascending=[False, False, True, True])
     df = df.head(n * KEY_SENTENCE_CANDIDATES if sentence_texts is not None or "evidence" in df else n)
-    outlets = groups.set_index("article_id")["outlet"]
+    # the candidates' outlets only: an index of every article, made for each column, was most of this function at 100,000 articles
+    candidates = groups[isin(groups["article_id"], set(df["article_id"].tolist()))]
+    outlets = dict(zip(candidates["article_id"].tolist(), candidates["outlet"].tolist()))
     out = pd.DataFrame({
         "article_id": df["article_id"].to_numpy(),
         "sent_id": df["sent_id"].astype(int).to_numpy(),
-        "outlet": [outlets.get(a, "") for a in df["article_id"]],
+        "outlet": [outlets.get(a, "") for a in df["article_id"].tolist()],
         "text": df["evidence"].to_numpy() if "evidence" in df else None,
         "tone": df["tone"].round(3).to_numpy(),
         "link": reader_hrefs(df["article_id"].tolist(), df["sent_id"].tolist()),
@@ -241,7 +251,7 @@ def side_by_side_in_store(query, sentence_texts, focus: str, *, focus_title: str
     """Each column's summary of the focus (quotes and sentence texts read from the store
     for the sentences about it only), and every column's labels in one table."""
     quotes = quotes_in_store(query, about["article_id"])
-    cols = [column_summary(g, by, focus, groups, labels, quotes, with_names=with_names, sentence_texts=sentence_texts) for g in columns]
+    cols = [column_summary(g, by, focus, groups, labels, quotes, with_names=with_names, sentence_texts=sentence_texts, about=about) for g in columns]
     return cols, columns_table(cols, focus_title)
 
 
@@ -540,7 +550,7 @@ def passage_sources(shown: pd.DataFrame, about: pd.DataFrame) -> dict[str, str]:
     """The articles a passage can be taken from, "Outlet · 2024-10-05 — Title [article id]"
     -> article id: those writing about the focus first, then the others, each in the order
     shown, at most MAX_PASSAGE_SOURCES. The id keeps two untitled articles of one outlet apart."""
-    about_ids = set(about["article_id"])
+    about_ids = set(about["article_id"].tolist())
     rows = list(zip(shown["article_id"], shown["outlet"], shown["published"] if "published" in shown else [None] * len(shown), shown["title"]))
     rows.sort(key=lambda r: r[0] not in about_ids)  # stable: the order shown is kept within each part
     out = {}

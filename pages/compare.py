@@ -53,7 +53,7 @@ def focus_view(build_id: str, f, by: str, focus: str):
     _, groups, _ = filtered_corpus(build_id, f)
     labels = compare.focus_labels_in_store(focus, loaders.query, *f.in_articles_sql())
     about = compare.focus_sentences(focus, labels)
-    return labels, about, compare.group_options(groups, by, set(about["article_id"]))
+    return labels, about, compare.group_options(groups, by, set(about["article_id"].tolist()))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
