@@ -171,5 +171,6 @@ def test_a_key_sentence_said_word_for_word_again_is_shown_once():
     lab = pd.DataFrame({"article_id": [], "sent_id": [], "kind": []})
     groups = pd.DataFrame({"article_id": ["a", "b", "c", "d"], "outlet": ["X", "Y", "X", "Z"]})
     shown = compare.key_sentences_of(sents, lab, groups, 2, lookup)
-    assert shown[["article_id", "text"]].values.tolist() == [["a", "Same words."], ["c", "Other words."]]
-    assert compare.key_sentences_of(sents, lab, groups, 2)["article_id"].tolist() == ["a", "b"]  # no texts to compare: as ranked
+    assert shown[["article_id", "outlet", "text"]].values.tolist() == [["a", "X", "Same words."], ["c", "X", "Other words."]]
+    assert compare.key_sentences_of(sents, lab, groups, 2)[["article_id", "outlet"]].values.tolist() == [["a", "X"], ["b", "Y"]]  # no texts to compare: as ranked
+    assert compare.key_sentences_of(sents, lab, groups, 4, lookup)["outlet"].tolist() == ["X", "X", "Z"]  # each sentence's own outlet

@@ -281,3 +281,32 @@ def test_a_store_with_no_build_says_how_to_make_one(tmp_path):
         store.current_build_name(tmp_path)
     built = store.write_store({name: schema.to_table(name, []) for name in schema.SCHEMAS}, {"input_hash": "test"}, tmp_path)
     assert store.current_build_name(tmp_path) == built.name
+
+
+@pytest.mark.parametrize("f", FILTERS[:5])
+def test_compare_columns_read_from_the_store_are_the_pandas_columns(seed_store, processed, f):
+    # side_by_side_in_store reads quotes and sentences for the focus only and hands each column the focus's sentences.
+    tables, query = seed_store
+    sentences = pd.DataFrame([r for k in sorted(processed) for r in processed[k]["sentences"]])[["article_id", "sent_id", "text"]]
+    sentence_texts = lambda keys: sentences.merge(keys.drop_duplicates())  # noqa: E731
+    arts = f.articles_in_store(tables["articles"], query)
+    groups = compare.article_groups(arts, load_outlets().perspectives)
+    where, params = f.in_articles_sql()
+    compared = 0
+    for focus in ("pmf", "iran", "event:soleimani_killing"):
+        labels = compare.focus_labels_in_store(focus, query, where, params)
+        about = compare.focus_sentences(focus, labels)
+        for by in ("perspective", "outlet"):
+            columns = compare.group_options(groups, by, set(about["article_id"].tolist()))[:4]
+            for with_names in (True, False):
+                got, _ = compare.side_by_side_in_store(query, sentence_texts, focus, focus_title=focus, groups=groups, by=by, columns=columns,
+                                                       labels=labels, about=about, with_names=with_names)
+                for col in got:
+                    expected = compare.column_summary(col.group, by, focus, groups, tables["labels"][tables["labels"]["article_id"].isin(arts["article_id"])],
+                                                      tables["quotes"], with_names=with_names, sentence_texts=sentence_texts)
+                    assert (col.group, col.n_articles, col.n_about, col.n_sentences, col.tone, col.via) == (
+                        expected.group, expected.n_articles, expected.n_about, expected.n_sentences, expected.tone, expected.via)
+                    for part in ("labels", "quotes", "sentences"):
+                        pd.testing.assert_frame_equal(getattr(col, part), getattr(expected, part), check_dtype=False)
+                    compared += col.n_sentences > 0
+    assert compared > 0
