@@ -9,7 +9,7 @@ import streamlit as st
 from lib import acled, ingest, loaders, pipeline
 from lib.highlight import escape_markdown as escape, reader_href
 from pages.add_views import metadata_form, preview
-from pages.widgets import setting, signed_in_user
+from pages.widgets import MISSING, setting, signed_in_user
 
 st.title("Add articles")
 if str(setting("allow_ingest", "")).strip().lower() not in ("1", "true", "yes", "on"):
@@ -113,16 +113,16 @@ with tab_acled:
     if plan:
         for note in [*plan.notices, plan.summary()]:
             st.info(escape(note))
-        st.dataframe(acled.preview_table(plan, ctx.registry), hide_index=True, width="stretch")
+        st.dataframe(acled.preview_table(plan, ctx.registry), hide_index=True, width="stretch", placeholder=MISSING)
         if st.button(f"Import {len(plan.events)} event(s)", type="primary", disabled=not user or rebuilding, key="acled_commit"):
             attempt(lambda: acled.commit_import(plan, user=user, via="app"), lambda r: f"Imported {r.detail} ACLED event(s) (store updated, {r.mode}).")
 
 with tab_log:
     added = pd.DataFrame(ingest.added_articles(), columns=["article_id", "title", "outlet", "published", "linked_to", "added_by", "added_at"])
-    st.dataframe(added, hide_index=True, width="stretch", key="add_added")
+    st.dataframe(added, hide_index=True, width="stretch", placeholder=MISSING, key="add_added")
     gone = st.selectbox("Remove an added article", added["article_id"], index=None, key="add_remove_pick") if len(added) else None
     if gone and st.button(f"Remove {gone}", key="add_remove", disabled=not user or rebuilding):
         attempt(lambda: ingest.remove(gone, user=user, via="app"), lambda r: f"Removed {gone}; a copy is kept in data/removed/ (store updated, {r.mode}).")
     st.subheader("Audit log")
     log = pd.DataFrame(reversed(ingest.read_audit()), columns=["at", "who", "via", "action", "article_id", "file", "events", "outlet", "linked_to", "sha256", "build"])
-    st.dataframe(log, hide_index=True, width="stretch", key="add_audit")
+    st.dataframe(log, hide_index=True, width="stretch", placeholder=MISSING, key="add_audit")

@@ -5,7 +5,7 @@ from datetime import date
 import streamlit as st
 
 from lib import ingest
-from pages.widgets import ensure_navigation
+from pages.widgets import MISSING, ensure_navigation
 
 if __name__ == "__main__":  # opened as a page (/add_views) in the legacy pages-folder mode: see pages/widgets.py
     ensure_navigation()
@@ -38,6 +38,6 @@ def preview(d: ingest.Draft, registry) -> None:
     tables = ingest.preview_tables(d, registry)
     for tab, (label, df) in zip(st.tabs([label.capitalize() for label in tables]), tables.items()):
         if len(df):
-            tab.dataframe(df, hide_index=True, width="stretch", key=f"add_{label}_{d.article_id}")
+            tab.dataframe(df, hide_index=True, width="stretch", placeholder=MISSING, key=f"add_{label}_{d.article_id}")
         else:
             tab.caption(f"No {label} found.")

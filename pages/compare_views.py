@@ -10,7 +10,7 @@ import streamlit as st
 from lib import compare, tone
 from lib.highlight import escape_markdown
 from pages.charts import plotly_chart
-from pages.widgets import add_to_briefing, capped_table, download_csv, ensure_navigation
+from pages.widgets import MISSING, add_to_briefing, capped_table, download_csv, ensure_navigation
 
 if __name__ == "__main__":  # opened as a page (/compare_views) in the legacy pages-folder mode: see pages/widgets.py
     ensure_navigation()
@@ -40,7 +40,7 @@ def render_side_by_side(cols: list[compare.Column], side: pd.DataFrame, *, focus
 def render_framing_matrix(matrix: pd.DataFrame, figure: go.Figure, *, by: str, key: str) -> None:
     plotly_chart(figure, key=f"{key}_matrix")
     add_to_briefing("Framing matrix", "chart", figure, caption=f"Tone by VADER lexicon; share of mentions by {by}.")
-    st.dataframe(matrix, hide_index=True, key=f"{key}_matrix_table", width="stretch",
+    st.dataframe(matrix, hide_index=True, key=f"{key}_matrix_table", width="stretch", placeholder=MISSING,
                  column_config={"share": st.column_config.NumberColumn(format="percent"), "tone": st.column_config.NumberColumn(format="%+.2f")})
     download_csv(matrix, "crosscurrents-framing-matrix", key=f"{key}_matrix_csv")
 
@@ -48,7 +48,7 @@ def render_framing_matrix(matrix: pd.DataFrame, figure: go.Figure, *, by: str, k
 def render_phrases(wide: pd.DataFrame, long: pd.DataFrame, *, focus_title: str, key: str) -> None:
     """The words each column uses for the focus: one row per phrase, then where each is used."""
     st.markdown(f"**{escape_markdown(focus_title)}**: the words each column uses for it.")
-    st.dataframe(wide, hide_index=True, key=f"{key}_words", width="stretch")
+    st.dataframe(wide, hide_index=True, key=f"{key}_words", width="stretch", placeholder=MISSING)
     capped_table(long, what="uses", key=f"{key}_words_where", column_order=["group", "phrase", "kind", "count", "example", "link"],
                  column_config={"link": LINK, "example": st.column_config.TextColumn("first sentence", width="large")})
     download_csv(long, "crosscurrents-same-event-words", key=f"{key}_words_csv")
@@ -75,7 +75,7 @@ def render_over_time(over: pd.DataFrame, *, focus_title: str, key: str) -> None:
 def render_aligned(passage: str, aligned: pd.DataFrame, *, key: str) -> None:
     """One passage, then the most similar passages in the other columns."""
     st.markdown(f"> {escape_markdown(passage)}")
-    st.dataframe(aligned, hide_index=True, key=f"{key}_aligned", width="stretch", column_order=["group", "outlet", "published", "link", "text", "similarity", "shared words"],
+    st.dataframe(aligned, hide_index=True, key=f"{key}_aligned", width="stretch", placeholder=MISSING, column_order=["group", "outlet", "published", "link", "text", "similarity", "shared words"],
                  column_config={"link": LINK, "text": st.column_config.TextColumn(width="large")})
     st.caption("Similarity: cosine of TF-IDF vectors over the corpus's sentences, with the actors each names as extra terms "
                "(words, not meaning: a paraphrase in other words scores low).")

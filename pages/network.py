@@ -10,7 +10,7 @@ import streamlit as st
 from lib import actor_profile, loaders, network
 from lib.highlight import escape_markdown
 from pages.charts import plotly_chart
-from pages.widgets import TABLE_ROWS, add_to_briefing, capped_table, current_filters, download_csv, start_briefing
+from pages.widgets import MISSING, TABLE_ROWS, add_to_briefing, capped_table, current_filters, download_csv, start_briefing
 
 st.title("Actor network")
 st.caption("Who is named with, and acts on, whom. Every edge rests on sentences: pick an edge in the table under the graph to read them, each linked to its place in the article.")
@@ -71,7 +71,7 @@ def graph_section():
     st.markdown("**Edges.** Select one to read the sentences behind it.")
     edges = network.edge_table(G, names)
     shown = edges.drop(columns=["source", "target", "relation"]).rename(columns={"source_name": "from", "relation_label": "relation", "target_name": "to", "weight": "sentences"})
-    picked = st.dataframe(shown, hide_index=True, width="stretch", key="net_edges", on_select="rerun", selection_mode="single-row", height=260)
+    picked = st.dataframe(shown, hide_index=True, width="stretch", placeholder=MISSING, key="net_edges", on_select="rerun", selection_mode="single-row", height=260)
     sel = picked.selection.rows if picked else []
     if sel:
         e = edges.iloc[sel[0]]
@@ -85,7 +85,7 @@ def graph_section():
         col.download_button(e.label, data=e.data, file_name=e.file_name, mime=e.mime, key=f"net_dl_{e.key}", on_click="ignore")
     with st.expander("Actors by centrality"):
         nodes = network.node_table(G)
-        st.dataframe(nodes, hide_index=True, width="stretch", key="net_nodes")
+        st.dataframe(nodes, hide_index=True, width="stretch", placeholder=MISSING, key="net_nodes")
         download_csv(nodes, "crosscurrents-actors", key="net_nodes_csv")
 
 
@@ -126,7 +126,7 @@ def profile(actor: str):
     left, right = st.columns(2)
     with left:
         st.markdown("**Names it goes by in the corpus**")
-        st.dataframe(p.aliases, hide_index=True, width="stretch", key="net_aliases")
+        st.dataframe(p.aliases, hide_index=True, width="stretch", placeholder=MISSING, key="net_aliases")
     with right:
         plotly_chart(p.by_month_chart, key="net_profile_time")
 
@@ -138,7 +138,7 @@ def profile(actor: str):
     if p.relations.empty:
         st.info("No relation with this actor was read from the articles shown.")
     else:
-        st.dataframe(p.relations_pivot, width="stretch", key="net_profile_pivot")
+        st.dataframe(p.relations_pivot, width="stretch", placeholder=MISSING, key="net_profile_pivot")
         # 38,000 relations of Iran at 10,000 articles were all sent to the browser
         capped_table(p.relations, what="relations", order="by type and outlet", total=p.n_relations, key="net_profile_relations", column_config={
             "sentence": st.column_config.TextColumn("sentence", width="large"),
@@ -146,7 +146,7 @@ def profile(actor: str):
         download_csv(p.relations_csv, f"crosscurrents-{actor}-relations", key="net_profile_csv")
 
     st.markdown("**Words each outlet uses for it**" + (" (labels and tone of the sentence)" if p.words_kind == "labels" else " (names used; labels not built yet)"))
-    st.dataframe(p.words, hide_index=True, width="stretch", key="net_profile_words")
+    st.dataframe(p.words, hide_index=True, width="stretch", placeholder=MISSING, key="net_profile_words")
 
 
 profile_section()

@@ -11,7 +11,7 @@ from lib.frames import isin
 from lib.frontpage import (actors_named, candidate_names, corpus_table, figure_line, latest_figures, mention_counts, reader_choices,
                            top_actors_in_store, what_changed)
 from lib.highlight import READER_ANCHOR, escape_markdown
-from pages.widgets import TABLE_ROWS, add_to_briefing, capped_table, current_filters, download_csv, scroll_into_view, start_briefing
+from pages.widgets import MISSING, TABLE_ROWS, add_to_briefing, capped_table, current_filters, download_csv, scroll_into_view, start_briefing
 
 st.title("Crosscurrents")
 st.caption("How the news covers Iraq between the United States and Iran: who is named, who claims which numbers, and how each outlet tells it.")
@@ -57,7 +57,7 @@ with left:
         st.markdown(figure_line(r))
 with mid:
     st.markdown("**Most named actors**")
-    st.dataframe(most_named, hide_index=True, width="stretch", key="top_actors", column_config={
+    st.dataframe(most_named, hide_index=True, width="stretch", placeholder=MISSING, key="top_actors", column_config={
         "mentions": st.column_config.NumberColumn("mentions", width="small", format="localized"),
         "articles": st.column_config.NumberColumn("articles", width="small", format="localized")})
 with right:
@@ -100,13 +100,13 @@ if marked:
 st.caption("Highlighted names link to the actor's profile; colours show the actor's camp. The text is escaped: nothing in an article runs as HTML.")
 
 with st.expander("Actors in this article"):
-    st.dataframe(reader.actors_table(art_mentions, registry, names), hide_index=True, width="stretch", key="article_actors")
+    st.dataframe(reader.actors_table(art_mentions, registry, names), hide_index=True, width="stretch", placeholder=MISSING, key="article_actors")
 
 with st.expander("Names not in the registry (candidates to add)"):
-    st.dataframe(candidates.head(TABLE_ROWS), hide_index=True, width="stretch", key="candidates_table")
+    st.dataframe(candidates.head(TABLE_ROWS), hide_index=True, width="stretch", placeholder=MISSING, key="candidates_table")
     st.caption("Add a name to data/actors.yaml (with type, camp and aliases) and the store rebuilds on the next load.")
 
 with st.expander("Cleaning: what was removed and repaired"):
     st.write(f"Out-of-vocabulary tokens: {art['oov_before']} in the raw file, {art['oov_after']} after cleaning.")
-    st.dataframe(pd.DataFrame({"removed": list(art["removed"])}), hide_index=True, width="stretch", key="removed_table")
-    st.dataframe(pd.DataFrame({"repaired": list(art["repairs"])}), hide_index=True, width="stretch", key="repairs_table")
+    st.dataframe(pd.DataFrame({"removed": list(art["removed"])}), hide_index=True, width="stretch", placeholder=MISSING, key="removed_table")
+    st.dataframe(pd.DataFrame({"repaired": list(art["repairs"])}), hide_index=True, width="stretch", placeholder=MISSING, key="repairs_table")

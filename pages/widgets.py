@@ -101,6 +101,9 @@ def actor_name(actor_id: str | None) -> str:
 
 
 TABLE_ROWS = 1000  # rows of a table sent to the browser; its CSV carries every row
+# What a table shows where a value is missing: Streamlit's default, "None", read as a value
+# (an outlet called None, a trigger word "None"). The article facts say "—" too.
+MISSING = "—"
 
 
 def capped_table(df: pd.DataFrame, *, what: str, key: str, order: str = "", total: int | None = None, **dataframe_options):
@@ -111,7 +114,7 @@ def capped_table(df: pd.DataFrame, *, what: str, key: str, order: str = "", tota
     total = len(df) if total is None else total
     if total > TABLE_ROWS:
         st.caption(f"The first {TABLE_ROWS:,} of {total:,} {what}{', ' + order if order else ''}; the CSV below has every one.")
-    return st.dataframe(df.head(TABLE_ROWS), hide_index=True, width="stretch", key=key, **dataframe_options)
+    return st.dataframe(df.head(TABLE_ROWS), hide_index=True, width="stretch", placeholder=MISSING, key=key, **dataframe_options)
 
 
 def download_csv(df, name: str, key: str, label: str = "Download CSV") -> None:
