@@ -75,3 +75,22 @@ def test_point_labels_stay_inside_the_chart_and_apart(page_probe):
             assert not b["clipped"] or within(b, plot_area), (tab, b, plot_area)  # a clip path would cut what crosses the axes
         assert overlapping(boxes) == [], tab
     page_probe.assert_clean()
+
+
+def test_the_briefing_pack_holds_all_three_charts(page_probe, tmp_path):
+    """Only the open tab's chart is built for the page; the pack, made when its button is
+    clicked, builds the other two."""
+    page = page_probe.goto("/attacks")
+    page.locator(".js-plotly-plot").first.wait_for(state="visible", timeout=30_000)
+    button = page.get_by_role("button", name="Briefing pack (HTML)")
+    button.wait_for(state="visible", timeout=30_000)
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    path = tmp_path / "pack.html"
+    info.value.save_as(path)
+    pack = path.read_text(encoding="utf-8")
+    assert pack.count('class="plotly-graph-div"') == 3
+    for title in ("Monthly attack counts by claimant", "Cumulative claims", "Casualties reported", "Every figure shown"):
+        assert f"<h2>{title}" in pack, title
+    assert "claimed by \\u003cb\\u003eMaariv\\u003c\\u002fb\\u003e, reported by Shafaq News" in pack
+    page_probe.assert_clean()
