@@ -357,6 +357,16 @@ class Probe:
         self.wait_for_app(timeout)
         return self.page
 
+    def download(self, button_name: str, to, timeout: float = 60_000) -> str:
+        """Click the (last) download button named ``button_name``, save what it sends at
+        ``to`` and return the file name it suggests."""
+        button = self.page.get_by_role("button", name=button_name).last
+        button.wait_for(state="visible", timeout=30_000)
+        with self.page.expect_download(timeout=timeout) as info:
+            button.click()
+        info.value.save_as(to)
+        return info.value.suggested_filename
+
     def wait_for_app(self, timeout: float = APP_RUN_TIMEOUT, settle: float = 0.3):
         """Wait until the Streamlit script run is over and nothing shows Running."""
         page = self.page
