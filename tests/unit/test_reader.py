@@ -1,5 +1,5 @@
 """The reader's article HTML: names highlighted, the linked sentence marked in place, nothing executable."""
-from lib.highlight import Span, reader_href
+from lib.highlight import Span, page_href, reader_href
 from lib.reader import article_html
 
 TEXT = "Iran denied it. KH said <script>alert(1)</script> the PMF struck. Later, the US replied."
@@ -60,3 +60,11 @@ def test_many_links_at_once_are_the_same_links():
     assert reader_hrefs(odd, range(len(odd))) == [reader_href(a, s) for s, a in enumerate(odd)]
     assert reader_href("a&sent=1", 0) == "./?article=a%26sent%3D1&sent=0#reader"
     assert reader_hrefs([""], [1]) == [None]
+
+
+def test_a_link_quotes_its_values_as_quote_does():
+    # page_href leaves alone the values quote() would leave alone, and quotes all others as it does
+    from urllib.parse import quote
+
+    values = [chr(c) for c in range(32, 127)] + ["ü", "é e", "a/b", "Az09_.~-", "%41", 7, 2.5]
+    assert [page_href("network", actor=v) for v in values] == [f"./network?actor={quote(str(v))}" for v in values]
