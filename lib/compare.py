@@ -105,16 +105,11 @@ def focus_labels_in_store(focus: str, query, where: str, params) -> pd.DataFrame
     return query(f"SELECT {cols} FROM labels_rows WHERE actor = ? AND {where} ORDER BY row_order", [focus, *params])
 
 
-def _values(values) -> list:
-    """A column's values as a list: iterating a pandas 3 Arrow column boxes one value at
-    a time (a set of 100,000 article ids took a fifth of a second)."""
-    return values.tolist() if isinstance(values, pd.Series) else list(values)
-
-
-def quotes_in_store(query, article_ids) -> pd.DataFrame:
+def quotes_in_store(query, article_ids: pd.Series) -> pd.DataFrame:
     """The quotes of ``article_ids`` (article_id, speaker, role, quote), in the store's order."""
+    # tolist() first: a set of a pandas 3 Arrow column boxes one value at a time (a fifth of a second for 100,000 ids)
     return query("SELECT article_id, speaker, role, quote FROM quotes_rows WHERE article_id IN (SELECT article_id FROM ids) ORDER BY row_order",
-                 frames={"ids": pd.DataFrame({"article_id": sorted(set(_values(article_ids)))}, dtype=object)}, arrow=True)
+                 frames={"ids": pd.DataFrame({"article_id": sorted(set(article_ids.tolist()))}, dtype=object)}, arrow=True)
 
 
 def focus_sentences(focus: str, labels: pd.DataFrame) -> pd.DataFrame:
