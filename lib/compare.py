@@ -15,6 +15,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -545,11 +546,13 @@ def passage_sources(shown: pd.DataFrame, about: pd.DataFrame) -> dict[str, str]:
     """The articles a passage can be taken from, "Outlet · 2024-10-05 — Title [article id]"
     -> article id: those writing about the focus first, then the others, each in the order
     shown, at most MAX_PASSAGE_SOURCES. The id keeps two untitled articles of one outlet apart."""
-    about_ids = set(about["article_id"].tolist())
-    rows = list(zip(shown["article_id"], shown["outlet"], shown["published"] if "published" in shown else [None] * len(shown), shown["title"]))
-    rows.sort(key=lambda r: r[0] not in about_ids)  # stable: the order shown is kept within each part
+    # Only the rows offered are read: a row of each of 100,000 articles, its values boxed one
+    # by one from Arrow columns, took 0.7 s of every rerun of the tab at 100,000 articles.
+    on_focus = isin(shown["article_id"], set(about["article_id"].tolist())).to_numpy()
+    picked = shown.iloc[np.concatenate([np.flatnonzero(on_focus), np.flatnonzero(~on_focus)])[:MAX_PASSAGE_SOURCES]]
+    dates = picked["published"].tolist() if "published" in picked else [None] * len(picked)
     out = {}
-    for a, outlet, published, title in rows[:MAX_PASSAGE_SOURCES]:
+    for a, outlet, published, title in zip(picked["article_id"].tolist(), picked["outlet"].tolist(), dates, picked["title"].tolist()):
         when = date_label(published, None, "day")
         title = title if isinstance(title, str) and title.strip() else "untitled"
         title = title if len(title) <= 70 else title[:69] + "…"
