@@ -31,6 +31,8 @@ VIEWS = [
     # A sidebar filter is a rerun a reader makes too, each set of filters computed when first asked for.
     ("pages/attacks.py", {"perspective": "Iraqi"}), ("pages/timeline.py", {"perspective": "Iraqi"}),
     ("pages/network.py", {"from": "2024-01-01", "to": "2024-12-31"}), ("pages/compare.py", {"from": "2024-01-01", "to": "2024-12-31"}),
+    # a date range builds a large figure table (48,066 figures at 100,000 articles: 2.0 s before its charts were built only when drawn)
+    ("pages/attacks.py", {"from": "2024-01-01", "to": "2024-12-31"}),
 ]
 # The sidebar's widgets take their values from the link on a session's first run only.
 SIDEBAR_KEYS = {"outlet", "perspective", "from", "to"}
