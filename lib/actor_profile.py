@@ -17,7 +17,7 @@ from lib.compare import with_sentence_text
 from lib.frames import arrow_column, joined, mapped, sort_order
 from lib.frozen import freeze
 from lib.highlight import escape_markdown, reader_href, reader_hrefs
-from lib.network import RELATION_COLUMNS, outlet_label, relation_rows, relation_rows_in_store, relation_styles, reported_by
+from lib.network import outlet_label, relation_rows_in_store, relation_styles, reported_by
 
 
 CHILD_HEADINGS = {"part_of": "members and units", "affiliated_with": "affiliates", "facade_of": "facades", "brand_of": "brands"}
@@ -311,8 +311,7 @@ def profile_in_store(actor_id: str, f, *, registry, query, sentence_texts, artic
     (hedged and negated ones too, flagged) read from the store, without their sentences;
     the CSV of every one reads them when it is asked for."""
     labelled = articles.assign(reported_by=reported_by(articles))  # once, for every table of the profile
-    columns = [c for c in RELATION_COLUMNS if c != "evidence"]
-    rows = relation_rows(query(*f.relations_sql(columns, (actor_id,)), arrow=True), labelled, include_hedged=True, include_negated=True)
+    rows = relation_rows_in_store(query, f, labelled, loose=True, involving=(actor_id,), with_evidence=False)
 
     def every_relation() -> pd.DataFrame:
         # the caller's articles, shared, not the labelled copy: a cache holds this function with the profile
