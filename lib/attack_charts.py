@@ -61,9 +61,9 @@ def drawn_colors(colors: dict[str, str], drawn) -> dict[str, str]:
 
 
 def _day(value):
-    """A period's start or end as something with strftime: the store holds dates,
+    """A period's (known) start or end as something with strftime: the store holds dates,
     other frames may hold timestamps or ISO strings."""
-    return value if hasattr(value, "strftime") and value is not pd.NaT else pd.Timestamp(value)
+    return value if hasattr(value, "strftime") else pd.Timestamp(value)
 
 
 def _period_text(r) -> str:
@@ -102,13 +102,12 @@ def figure_table(figures: pd.DataFrame, actor_names: dict[str, str], articles: p
         return pd.DataFrame(columns=["count", "unit", "period", "claimant", "relayed_by", "reporter", "qualifier", "granularity", "origin", "target", "source", "evidence", "reader", "citation", "figure_id"])
     df = figures.copy()
     df["period"] = period_texts(df)
-    # Claims, names and article links repeat across figures: each distinct one is written
-    # once. Columns go through tolist() first: iterating a pandas 3 Arrow column boxes one value at a time.
+    # Claims and article links repeat across figures: each distinct one is written once.
+    # Columns go through tolist() first: iterating a pandas 3 Arrow column boxes one value at a time.
     claims: dict[tuple, str] = {}
     df["count_text"] = [claims.get(k) or claims.setdefault(k, claim_text(*k)) for k in zip(df["qualifier"].tolist(), df["count"].tolist())]
     for side in ("origin", "target"):
-        named = {a: actor_names.get(a, a) for a in df[side].dropna().unique().tolist() if isinstance(a, str)}
-        df[side] = [named.get(a, "") if isinstance(a, str) else "" for a in df[side].tolist()]
+        df[side] = [actor_names.get(a, a) if isinstance(a, str) else "" for a in df[side].tolist()]
     df["reader"] = reader_hrefs(df["article_id"].tolist(), df["sent_id"].tolist())
     df = df.sort_values(["period_start", "claimant"], na_position="last")
     if "relayed_by" not in df:  # a store built before the column existed
