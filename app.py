@@ -12,7 +12,7 @@ import streamlit as st
 
 from lib.loaders import warm_after_first_reader
 from pages.charts import preload_chart_library
-from pages.widgets import global_filters, notice_dropped_parameters, present_mode, require_access, share_panel, store_notice, url_snapshot
+from pages.widgets import actor_link_by_id, global_filters, notice_dropped_parameters, present_mode, require_access, share_panel, store_notice, url_snapshot
 
 # No page_icon: a material-icon favicon is fetched from a font CDN, and the app must work offline.
 st.set_page_config(page_title="Crosscurrents", layout="wide")
@@ -40,6 +40,7 @@ if nav.url_path in CHART_PAGES:  # elsewhere it would slow the page's own first 
     preload_chart_library()
 if not presenting:
     store_notice()
+actor_link_by_id(nav.url_path)
 global_filters()
 nav.run()
 notice_dropped_parameters(asked)

@@ -96,10 +96,17 @@ def period_texts(figures: pd.DataFrame) -> list[str]:
     return [texts.get(k) or _period_text(dict(zip(columns, k))) for k in zip(*(figures[c].tolist() for c in columns))]
 
 
+# The figure table's columns, whether or not any figure matches the filters: the pages
+# drop and read them by name (an empty table that lacked five of them stopped the
+# Attacks page for every filter matching no figure).
+FIGURE_TABLE_COLUMNS = ["claim", "count", "unit", "period", "claimant", "relayed_by", "reporter", "qualifier", "granularity", "origin", "target",
+                        "source", "evidence", "reader", "citation", "figure_id", "article_id", "sent_id", "period_start", "period_end", "partial"]
+
+
 def figure_table(figures: pd.DataFrame, actor_names: dict[str, str], articles: pd.DataFrame | None = None) -> pd.DataFrame:
     """The rows behind every chart point, with provenance, in reading order."""
     if figures.empty:
-        return pd.DataFrame(columns=["count", "unit", "period", "claimant", "relayed_by", "reporter", "qualifier", "granularity", "origin", "target", "source", "evidence", "reader", "citation", "figure_id"])
+        return pd.DataFrame(columns=FIGURE_TABLE_COLUMNS)
     df = figures.copy()
     df["period"] = period_texts(df)
     # Claims and article links repeat across figures: each distinct one is written once.
@@ -112,7 +119,7 @@ def figure_table(figures: pd.DataFrame, actor_names: dict[str, str], articles: p
     df = df.sort_values(["period_start", "claimant"], na_position="last")
     if "relayed_by" not in df:  # a store built before the column existed
         df["relayed_by"] = None
-    return df[["count_text", "count", "unit", "period", "claimant", "relayed_by", "reporter", "qualifier", "granularity", "origin", "target", "source", "evidence", "reader", "citation", "figure_id", "article_id", "sent_id", "period_start", "period_end", "partial"]].rename(columns={"count_text": "claim"})
+    return df.rename(columns={"count_text": "claim"})[FIGURE_TABLE_COLUMNS]
 
 
 def within_budget(df: pd.DataFrame, by: str = "claimant", series: tuple[str, ...] = ()) -> tuple[pd.DataFrame, str]:
@@ -136,6 +143,14 @@ def within_budget(df: pd.DataFrame, by: str = "claimant", series: tuple[str, ...
         df = ordered.head(MAX_POINTS)
     note = "; ".join(notes)
     return df, (note[:1].upper() + note[1:] + "; the table below has every figure.") if notes else ""
+
+
+def _empty(fig: go.Figure, text: str, title: str) -> go.Figure:
+    """A chart with nothing to draw says so, without empty axes running from -1 to 6."""
+    fig.add_annotation(text=text, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font=dict(size=14))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, title, "")
 
 
 def _note(fig: go.Figure, note: str) -> go.Figure:
@@ -182,8 +197,7 @@ def monthly_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
     df = table[(table["granularity"] == "month") & table["unit"].isin(ATTACK_UNITS)].copy()
     fig = go.Figure()
     if df.empty:
-        fig.add_annotation(text="No monthly attack counts match the filters.", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-        return _layout(fig, "Monthly attack counts by claimant", "count")
+        return _empty(fig, "No monthly attack counts match the filters.", "Monthly attack counts by claimant")
     df, note = within_budget(df, series=("unit",))
     colors = drawn_colors(colors, df["claimant"].dropna())
     df["month"] = pd.to_datetime(df["period_start"]).dt.strftime("%Y-%m")
@@ -228,8 +242,7 @@ def cumulative_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
     df = table[table["unit"].isin(ATTACK_UNITS) & table["granularity"].isin(["cumulative", "rate"])].copy()
     fig = go.Figure()
     if df.empty:
-        fig.add_annotation(text="No cumulative claims match the filters.", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-        return _layout(fig, "Cumulative and rate claims", "count")
+        return _empty(fig, "No cumulative claims match the filters.", "Cumulative and rate claims")
     df, note = within_budget(df, series=("granularity",))
     colors = drawn_colors(colors, df["claimant"].dropna())
     for claimant, g in df.groupby("claimant", sort=True):
@@ -250,8 +263,7 @@ def casualty_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
     df = table[table["unit"].isin(CASUALTY_UNITS)].copy()
     fig = go.Figure()
     if df.empty:
-        fig.add_annotation(text="No casualty figures match the filters.", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-        return _layout(fig, "Casualties reported", "people")
+        return _empty(fig, "No casualty figures match the filters.", "Casualties reported")
     df["when"] = pd.to_datetime(df["period_start"].fillna(df["period_end"]))
     if len(df) > MAX_LABELLED:
         return _casualty_summary(df, fig)

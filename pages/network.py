@@ -20,10 +20,6 @@ articles_all = loaders.table("articles", ["article_id", "outlet", "original_publ
 # Mentions and relations stay in the store: the graph's edges and counts, and each profile, are queries.
 styles = network.relation_styles()
 names = {a.id: a.name for a in registry.actors.values()}
-if st.query_params.get("actor") in names:
-    # The reader links by id (./network?actor=pmf); the picker's link carries the name.
-    query = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
-    st.switch_page("pages/network.py", query_params={**query, "actor": names[st.query_params.get("actor")]})
 start_briefing("Network")
 
 

@@ -44,6 +44,19 @@ def _date_or_none(v):
     return v if isinstance(v, date) else None
 
 
+def actor_link_by_id(page: str) -> None:
+    """A link may name the Network page's actor by its registry id (./network?actor=pmf);
+    the page's picker holds names, so the link is rewritten to carry the name. Called
+    before the sidebar's widgets exist: Streamlit refuses to rewrite a link whose keys
+    are bound to widgets, and a link with a filter as well (…&from=2024-01-01) failed."""
+    names = {a.id: a.name for a in loaders.registry().actors.values()}
+    if page == "network" and st.query_params.get("actor") in names:
+        # Widgets made by an earlier run of this session are bound already (a link opened
+        # in the same tab): their keys are left out, and they keep their values.
+        query = {k: st.query_params.get_all(k) for k in st.query_params.keys() if k not in st.session_state}
+        st.switch_page("pages/network.py", query_params={**query, "actor": names[st.query_params["actor"]]})
+
+
 def global_filters() -> Filters:
     """Render the sidebar (outlets, perspectives, dates) and return its Filters."""
     articles = loaders.table("articles", ["outlet", "perspective"])  # never the text: the sidebar runs on every page

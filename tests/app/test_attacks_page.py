@@ -114,3 +114,17 @@ def test_only_the_open_tab_chart_is_built_and_the_briefing_pack_has_all_three(ru
         assert sorted(built) == ["casualty_chart", "cumulative_chart", "monthly_chart"] and chart_specs(again)
     finally:
         st.cache_resource.clear()
+
+
+def test_filters_matching_no_figure_show_an_empty_view(run_page):
+    # Maariv's figures come through Shafaq News alone: with Al-Fassel's articles only, none
+    # is left. The figure table once lacked five columns when empty, and the page stopped.
+    at = run_page("pages/attacks.py", {"claimant": "Maariv", "outlet": "Al-Fassel"})
+    assert any(c.value.replace("\\", "").startswith("Showing 0 of ") for c in at.caption), [c.value for c in at.caption]
+    [spec] = chart_specs(at)
+    assert [a["text"] for a in spec["layout"]["annotations"]] == ["No monthly attack counts match the filters."]
+    assert spec["layout"]["xaxis"]["visible"] is False and spec["layout"]["yaxis"]["visible"] is False
+    assert frame_with(at, "claim", "claimant", "reader").empty
+    for tab in ("Cumulative and rates", "Casualties"):
+        other = run_page("pages/attacks.py", {"claimant": "Maariv", "outlet": "Al-Fassel", "atk_chart": tab})
+        assert [a["text"] for a in chart_specs(other)[0]["layout"]["annotations"]][0].startswith("No ")

@@ -3,7 +3,7 @@ from datetime import date
 
 import pandas as pd
 
-from lib.attack_charts import figure_table
+from lib.attack_charts import FIGURE_TABLE_COLUMNS, figure_table
 from lib.highlight import reader_href
 
 
@@ -53,3 +53,10 @@ def test_claims_names_and_links_are_written_for_every_row():
     assert table["target"].tolist() == ["Israel", "unknown_group", "Israel", "Israel"]  # an id with no name is shown as it is
     links = [None if pd.isna(link) else link for link in table["reader"]]
     assert links == [reader_href("a1", 1), reader_href("a1", 2), None, reader_href("b 2", 4)]  # a curated figure has no sentence
+
+
+def test_an_empty_figure_table_has_every_column():
+    # The Attacks page drops and reads the table's columns by name whatever the filters.
+    full = figure_table(pd.DataFrame([_figure(1, "month", date(2024, 8, 1), date(2024, 8, 31))]), {})
+    empty = figure_table(pd.DataFrame([_figure(1, "month", date(2024, 8, 1), date(2024, 8, 31))]).iloc[:0], {})
+    assert list(empty.columns) == list(full.columns) == FIGURE_TABLE_COLUMNS and empty.empty
