@@ -44,6 +44,15 @@ def test_attacks_link_reproduces_the_filter(page_probe):
     page_probe.assert_clean()
 
 
+def test_filters_matching_no_figure_draw_an_empty_view(page_probe):
+    # Maariv's figures come through Shafaq News alone; with Al-Fassel's articles none is left.
+    page = page_probe.goto("/attacks?claimant=Maariv&outlet=Al-Fassel")
+    page.locator(".js-plotly-plot .annotation-text", has_text="No monthly attack counts match the filters.").wait_for(state="visible", timeout=30_000)
+    assert page.get_by_text("Showing 0 of").count() == 1
+    assert page.locator(".js-plotly-plot .xtick").count() == 0  # no empty axes
+    page_probe.assert_clean()
+
+
 def test_csv_is_written_when_clicked(page_probe, tmp_path):
     """Downloads are made on click (not on every rerun): the file still holds every figure shown."""
     page_probe.goto("/attacks?claimant=Maariv")
