@@ -151,8 +151,9 @@ with tabs["Aligned passages"]:
         if len(shown) > len(by_title):
             p1.caption(f"{len(by_title):,} of {len(shown):,} articles are offered, those about the focus first: narrow the filters to reach the others.")
         text_of = compare.article_sentences(loaders.query, art)
-        sid = p2.number_input("Sentence number (as in the reader)", 0, max(len(text_of) - 1, 0), compare.first_focus_sentence(about, art),
-                              key="cmp_ps", bind="query-params")
+        # A float shown as a whole number: Streamlit 1.67 stops the page on ?cmp_ps=inf for an integer input (OverflowError).
+        sid = p2.number_input("Sentence number (as in the reader)", 0.0, float(max(len(text_of) - 1, 0)), float(compare.first_focus_sentence(about, art)),
+                              step=1.0, format="%d", key="cmp_ps", bind="query-params")
         render_aligned(text_of.get(int(sid), ""), aligned_passages(build, f, by, tuple(columns), art, int(sid)), key="cmp")
 
 with st.expander("How labels, tone and quotes are found, and their limits"):

@@ -37,3 +37,15 @@ def test_switching_to_outlets_is_kept_in_the_link(page_probe):
     assert query["cmp_focus"] == ["Event: Killing of Qassem Soleimani"]
     assert page.locator('[data-testid="stMain"]').get_by_text("US airstrike that killed", exact=False).count() >= 1
     page_probe.assert_clean()
+
+
+def test_the_sentence_number_is_a_whole_number_in_the_box_and_the_link(page_probe):
+    # A float input shown as "%d" (an integer one stopped the page on ?cmp_ps=inf).
+    page = page_probe.goto("/compare?cmp_tab=Aligned+passages&cmp_ps=9")
+    box = page.get_by_label("Sentence number (as in the reader)")
+    box.wait_for(state="visible", timeout=30_000)
+    assert box.input_value() == "9"
+    page.locator('[data-testid="stNumberInputStepUp"]').first.click()
+    page.wait_for_url("**cmp_ps=10**", timeout=30_000)
+    assert box.input_value() == "10"
+    page_probe.assert_clean()
