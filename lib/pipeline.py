@@ -481,18 +481,7 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser("status", help="say whether the store is up to date")
     s.add_argument("--corpus", type=Path, default=CORPUS_DIR)
     s.add_argument("--out", type=Path, default=STORE_DIR)
-    i = sub.add_parser("inputs", help="print the hash of what a build depends on (corpus, dictionaries, code)")
-    i.add_argument("--corpus", type=Path, default=CORPUS_DIR)
-    i.add_argument("--nice", type=int, default=0, help="lower this process's priority by this much")
     args = ap.parse_args(argv)
-    if args.command == "inputs":
-        os.nice(args.nice)
-        try:
-            print(input_hash(args.corpus))
-        except (OSError, ValueError) as err:
-            print(f"error: {type(err).__name__}: {err}", file=sys.stderr)
-            return 2
-        return 0
     if args.command == "status":
         stale = is_stale(args.corpus, args.out)
         print("stale" if stale else "up to date")

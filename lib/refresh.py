@@ -8,8 +8,8 @@ notice rebuilt it on its own script thread while every session waited for it:
 0.7 s at 100,000 articles) was paid every 30 s by whichever rerun came next.
 
 A ``Refresher`` does both in the background: at most every ``interval``
-seconds a daemon thread checks the inputs (in a process of its own) and, when
-they changed, runs the rebuild as a separate process at a lower priority (``python -m lib.pipeline
+seconds a daemon thread checks the inputs and, when they changed, runs the
+rebuild as a separate process at a lower priority (``python -m lib.pipeline
 build --nice``), so the server's own process keeps serving the last build at
 full speed until the new one is published. A rebuild that fails is not retried
 for the same inputs (it would fail again every interval); its error is kept for
@@ -84,12 +84,9 @@ class Refresher:
 
     def _check(self) -> None:
         try:
-            inputs = inputs_elsewhere(self.corpus_dir, self._env())
+            inputs = pipeline.input_hash(self.corpus_dir)
             manifest = store.read_manifest(self.store_dir)
-        except InputsUnreadable as err:  # a corpus folder gone: said, checked again later
-            self._error = f"its inputs could not be read ({err})"
-            return
-        except (OSError, ValueError) as err:  # a manifest cut short
+        except (OSError, ValueError) as err:  # a corpus folder gone, a manifest cut short: said, checked again later
             self._error = f"its inputs could not be read ({type(err).__name__}: {err})"
             return
         if manifest is None or pipeline.built_from(manifest, inputs):
@@ -111,37 +108,15 @@ class Refresher:
         """Run the build in its own process; what it said went wrong (``failure``), if it failed."""
         cmd = [sys.executable, "-m", "lib.pipeline", "build", "--corpus", str(self.corpus_dir), "--out", str(self.store_dir),
                "--nice", str(BUILD_NICENESS)]
+        env = {**os.environ, "CROSSCURRENTS_DATA": str(self.data_dir), "CROSSCURRENTS_CORPUS": str(self.corpus_dir),
+               "CROSSCURRENTS_STORE": str(self.store_dir)}
         try:
-            done = subprocess.run(cmd, cwd=ROOT, env=self._env(), capture_output=True, text=True)
+            done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
         except OSError as err:
             return f"the rebuild could not start: {err}"
         if done.returncode == 0:
             return None
         return failure(done.stderr) or f"the rebuild exited with status {done.returncode}"
-
-
-    def _env(self) -> dict[str, str]:
-        return {**os.environ, "CROSSCURRENTS_DATA": str(self.data_dir), "CROSSCURRENTS_CORPUS": str(self.corpus_dir),
-                "CROSSCURRENTS_STORE": str(self.store_dir)}
-
-
-class InputsUnreadable(Exception):
-    pass
-
-
-def inputs_elsewhere(corpus_dir: Path, env: dict[str, str]) -> str:
-    """``pipeline.input_hash`` of the corpus, computed by a process of its own at lower
-    priority. In the server's process, its scan of every corpus file (0.8 s of Python at
-    100,000 articles) held the GIL against the page whose run had started the check."""
-    cmd = [sys.executable, "-m", "lib.pipeline", "inputs", "--corpus", str(corpus_dir), "--nice", str(BUILD_NICENESS)]
-    try:
-        done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
-    except OSError as err:
-        raise InputsUnreadable(f"the check could not start: {err}") from err
-    if done.returncode != 0:
-        said = failure(done.stderr) or f"the check exited with status {done.returncode}"
-        raise InputsUnreadable(said.removeprefix("error: "))
-    return done.stdout.strip()
 
 
 ERROR_LINE_RE = re.compile(r"error: |[A-Za-z_][\w.]*(?:Error|Exception|Failed|Locked)\b")

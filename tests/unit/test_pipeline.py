@@ -204,11 +204,3 @@ def test_every_lib_modules_imports_are_what_a_full_parse_finds():
         found, full = pipeline._lib_imports(source), _imports_in_full_parse(source)
         assert full <= found, path.name
         assert not {n for n in found - full if (pipeline.ROOT / "lib" / f"{n}.py").exists()}, path.name
-
-
-def test_the_inputs_command_prints_the_input_hash_or_what_it_could_not_read(tmp_path, capsys):
-    assert pipeline.main(["inputs", "--corpus", str(CORPUS_DIR)]) == 0
-    assert capsys.readouterr().out.strip() == pipeline.input_hash(CORPUS_DIR)
-    assert pipeline.main(["inputs", "--corpus", str(tmp_path / "gone")]) == 2
-    said = capsys.readouterr()
-    assert said.out == "" and said.err.startswith("error: FileNotFoundError: ") and "gone" in said.err

@@ -86,7 +86,7 @@ def test_a_failed_rebuild_is_reported_not_retried_and_the_last_build_stays(data)
 
 def test_the_interval_bounds_how_often_the_inputs_are_checked(data, monkeypatch):
     checks = []
-    monkeypatch.setattr(refresh, "inputs_elsewhere", lambda corpus, env: checks.append(corpus) or "unchanged")
+    monkeypatch.setattr(refresh.pipeline, "input_hash", lambda corpus: checks.append(corpus) or "unchanged")
     monkeypatch.setattr(refresh.store, "read_manifest", lambda store_dir: {"input_hash": "unchanged", "schema_version": store.SCHEMA_VERSION})
     r = refresh.Refresher(data / "corpus", data / "processed", data, interval=3600)
     for _ in range(5):
@@ -114,35 +114,15 @@ def test_the_rebuild_runs_the_pipeline_cli_at_lower_priority(data, monkeypatch):
     assert seen["env"]["CROSSCURRENTS_DATA"] == str(data)
 
 
-def test_inputs_that_cannot_be_read_are_reported_and_checked_again(data):
+def test_inputs_that_cannot_be_read_are_reported_and_checked_again(data, monkeypatch):
     r = refresh.Refresher(data / "corpus", data / "processed", data, interval=0)
-    (data / "corpus").rename(data / "corpus-away")
+    real = refresh.pipeline.input_hash
+    monkeypatch.setattr(refresh.pipeline, "input_hash", lambda corpus: (_ for _ in ()).throw(PermissionError(13, "Permission denied")))
     r.poke()
-    assert r.wait(60)
+    assert r.wait(10)
     kind, text = refresh.notice(r.state(), None)
-    assert kind == "warning" and text.startswith("The store could not be rebuilt: its inputs could not be read (FileNotFoundError: "), text
-    assert r.builds_started == 0
-    (data / "corpus-away").rename(data / "corpus")
+    assert kind == "warning" and text.startswith("The store could not be rebuilt: its inputs could not be read (PermissionError: ")
+    monkeypatch.setattr(refresh.pipeline, "input_hash", real)
     r.poke()
     assert r.wait(60)
     assert r.state() == refresh.RefreshState() and r.builds_started == 0
-
-
-def test_the_check_reads_the_inputs_in_a_process_of_its_own_at_lower_priority(data, monkeypatch):
-    # In the server's process the scan of every corpus file held the GIL against the page
-    # whose run had started it (0.8 s at 100,000 articles).
-    seen = {}
-    real_run = refresh.subprocess.run
-
-    def run(cmd, **kwargs):
-        seen.update(cmd=cmd, **kwargs)
-        return real_run(cmd, **kwargs)
-
-    monkeypatch.setattr(refresh.subprocess, "run", run)
-    r = refresh.Refresher(data / "corpus", data / "processed", data)
-    inputs = refresh.inputs_elsewhere(data / "corpus", r._env())
-    cmd = seen["cmd"]
-    assert cmd[1:4] == ["-m", "lib.pipeline", "inputs"] and cmd[cmd.index("--nice") + 1] == str(refresh.BUILD_NICENESS)
-    assert seen["env"]["CROSSCURRENTS_DATA"] == str(data) and seen["cwd"] == ROOT
-    # the same hash as in this process (the data folder's dictionaries), and the store's: it is current
-    assert inputs == refresh.pipeline.input_hash(data / "corpus") == store.read_manifest(data / "processed")["input_hash"]
