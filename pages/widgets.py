@@ -46,15 +46,24 @@ def _date_or_none(v):
 
 def actor_link_by_id(page: str) -> None:
     """A link may name the Network page's actor by its registry id (./network?actor=pmf);
-    the page's picker holds names, so the link is rewritten to carry the name. Called
-    before the sidebar's widgets exist: Streamlit refuses to rewrite a link whose keys
-    are bound to widgets, and a link with a filter as well (…&from=2024-01-01) failed."""
+    the page's picker holds names, so the link is rewritten to carry the name, before the
+    sidebar's widgets exist: Streamlit refuses to set a link's key bound to a widget, and
+    a link with a filter as well (…&from=2024-01-01) stopped the page."""
+    if page != "network":
+        return
     names = {a.id: a.name for a in loaders.registry().actors.values()}
-    if page == "network" and st.query_params.get("actor") in names:
-        # Widgets made by an earlier run of this session are bound already (a link opened
-        # in the same tab): their keys are left out, and they keep their values.
-        query = {k: st.query_params.get_all(k) for k in st.query_params.keys() if k not in st.session_state}
-        st.switch_page("pages/network.py", query_params={**query, "actor": names[st.query_params["actor"]]})
+    actor = names.get(st.query_params.get("actor", ""))
+    if actor is None:
+        return
+    # Keys whose widgets an earlier run of this session made are bound already: they keep
+    # their values. If the picker is one of them (the browser's Back to the link as first
+    # opened), it is set instead: that cannot stop the page.
+    bound = {k for k in st.query_params.keys() if k in st.session_state}
+    if "actor" in bound:
+        st.session_state["actor"] = actor
+        return
+    query = {k: st.query_params.get_all(k) for k in st.query_params.keys() if k not in bound}
+    st.switch_page("pages/network.py", query_params={**query, "actor": actor})
 
 
 def global_filters() -> Filters:
