@@ -51,10 +51,10 @@ def actor_link_by_id(page: str) -> None:
     a link with a filter as well (…&from=2024-01-01) stopped the page."""
     if page != "network":
         return
-    names = {a.id: a.name for a in loaders.registry().actors.values()}
-    actor = names.get(st.query_params.get("actor", ""))
-    if actor is None:
+    known = loaders.registry().actors.get(st.query_params.get("actor", ""))
+    if known is None:
         return
+    actor = known.name
     # Keys whose widgets an earlier run of this session made are bound already: they keep
     # their values. If the picker is one of them (the browser's Back to the link as first
     # opened), it is set instead: that cannot stop the page.
