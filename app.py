@@ -40,7 +40,7 @@ if nav.url_path in CHART_PAGES:  # elsewhere it would slow the page's own first 
     preload_chart_library()
 if not presenting:
     store_notice()
-actor_link_by_id(nav.url_path)
+actor_link_by_id(nav.url_path, asked)
 global_filters()
 nav.run()
 notice_dropped_parameters(asked)

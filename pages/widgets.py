@@ -44,23 +44,30 @@ def _date_or_none(v):
     return v if isinstance(v, date) else None
 
 
-def actor_link_by_id(page: str) -> None:
+def actor_link_by_id(page: str, asked: dict) -> None:
     """A link may name the Network page's actor by its registry id (./network?actor=pmf);
     the page's picker holds names, so the link is rewritten to carry the name, before the
     sidebar's widgets exist: Streamlit refuses to set a link's key bound to a widget, and
-    a link with a filter as well (…&from=2024-01-01) stopped the page."""
+    a link with a filter as well (…&from=2024-01-01) stopped the page. ``asked`` (the link
+    as given, ``url_snapshot``) then names the actor too, so nothing is said to be missing."""
     if page != "network":
         return
     known = loaders.registry().actors.get(st.query_params.get("actor", ""))
     if known is None:
         return
     actor = known.name
+    asked["actor"] = [actor]
     # Keys whose widgets an earlier run of this session made are bound already: they keep
     # their values. If the picker is one of them (the browser's Back to the link as first
     # opened), it is set instead: that cannot stop the page.
     bound = {k for k in st.query_params.keys() if k in st.session_state}
     if "actor" in bound:
-        st.session_state["actor"] = actor
+        # A history step seeds the picker from the link (the id: dropped); once rerun, the
+        # value set here wins and the picker writes the name into the link.
+        if not st.session_state.pop("_actor_link_rerun", False):
+            st.session_state["actor"] = actor
+            st.session_state["_actor_link_rerun"] = True
+            st.rerun()
         return
     query = {k: st.query_params.get_all(k) for k in st.query_params.keys() if k not in bound}
     st.switch_page("pages/network.py", query_params={**query, "actor": actor})

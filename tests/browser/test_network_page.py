@@ -78,10 +78,12 @@ def test_a_link_by_id_with_filters_keeps_them_in_the_link(page_probe):
     assert page.get_by_text("from Shafaq News; dated from 2024-01-01").count() > 0
     page_probe.assert_clean()
     # Back to the link as first opened, in the same session: the picker is bound by then,
-    # and rewriting the link again would stop the page.
+    # and rewriting the link again stopped the page. The profile shows, the link names it.
     page.go_back()
-    page.wait_for_url("**actor=pmf**", timeout=30_000)
+    page.wait_for_url("**actor=Popular+Mobilization+Forces**", timeout=30_000)
     page_probe.wait_for_app()
+    page.get_by_text("members and units:").first.wait_for(timeout=30_000)
+    assert "from=2024-01-01" in page.url and page.get_by_text("which is not available here").count() == 0
     page_probe.assert_clean()
 
 
