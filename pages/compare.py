@@ -153,7 +153,7 @@ with tabs["Aligned passages"]:
         text_of = compare.article_sentences(loaders.query, art)
         # A float shown as a whole number: Streamlit 1.67 stops the page on ?cmp_ps=inf for an integer input (OverflowError).
         sid = p2.number_input("Sentence number (as in the reader)", 0.0, float(max(len(text_of) - 1, 0)), float(compare.first_focus_sentence(about, art)),
-                              step=1.0, format="%d", key="cmp_ps", bind="query-params")
+                              step=1.0, format="%.0f", key="cmp_ps", bind="query-params")
         render_aligned(text_of.get(int(sid), ""), aligned_passages(build, f, by, tuple(columns), art, int(sid)), key="cmp")
 
 with st.expander("How labels, tone and quotes are found, and their limits"):

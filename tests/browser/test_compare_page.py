@@ -40,7 +40,7 @@ def test_switching_to_outlets_is_kept_in_the_link(page_probe):
 
 
 def test_the_sentence_number_is_a_whole_number_in_the_box_and_the_link(page_probe):
-    # A float input shown as "%d" (an integer one stopped the page on ?cmp_ps=inf).
+    # A float input shown as "%.0f" (an integer one stopped the page on ?cmp_ps=inf).
     page = page_probe.goto("/compare?cmp_tab=Aligned+passages&cmp_ps=9")
     box = page.get_by_label("Sentence number (as in the reader)")
     box.wait_for(state="visible", timeout=30_000)
