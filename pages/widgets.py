@@ -69,7 +69,7 @@ def actor_link_by_id(page: str, asked: dict) -> None:
             st.session_state["_actor_link_rerun"] = True
             st.rerun()
         return
-    query = {k: st.query_params.get_all(k) for k in st.query_params.keys() if k not in bound}
+    query = {k: v for k, v in url_snapshot().items() if k not in bound}
     st.switch_page("pages/network.py", query_params={**query, "actor": actor})
 
 
