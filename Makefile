@@ -69,8 +69,19 @@ run: venv
 	$(VPY) -m lib.loaders warm --url http://$(ADDRESS):$(PORT) --wait 120 &
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
+# Unit and AppTest tests run on two workers (pytest-xdist): they are plain CPU work.
+# Browser tests run after them, one at a time: each drives Chromium against a
+# server, and the load test's 20 sessions need the machine to themselves.
+# A half that collects nothing (pytest's status 5, e.g. PYTEST_ARGS="-k ..." matching
+# only the other half's tests) is no failure; both collecting nothing is.
 test: venv chromium store
-	$(VPY) -m pytest -q tests $(PYTEST_ARGS)
+	@status=0; ran=0; \
+	for part in "-n 2 tests --ignore=tests/browser" "tests/browser"; do \
+	  $(VPY) -m pytest -q $$part $(PYTEST_ARGS); rc=$$?; \
+	  if [ $$rc != 5 ]; then ran=1; [ $$rc = 0 ] || status=$$rc; fi; \
+	done; \
+	if [ $$ran = 0 ]; then echo "make test: no test matched" >&2; status=5; fi; \
+	exit $$status
 
 bench: venv
 	$(VPY) -m lib.bench

@@ -128,6 +128,7 @@ class StreamlitServer:
         self.cwd = Path(cwd)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self._terminated = False
         self._logdir = Path(tempfile.mkdtemp(prefix="st-server-"))
         self._stdout = open(self._logdir / "stdout.log", "wb")
         self._stderr = open(self._logdir / "stderr.log", "wb")
@@ -201,12 +202,19 @@ class StreamlitServer:
             pytrace=False,
         )
 
-    def stop(self) -> None:
-        if self.proc.poll() is None:
+    def terminate(self) -> None:
+        """Ask the server to stop, without waiting: the session's servers are asked
+        together, then waited for (0.5-1 s each; one by one they took 12 s of a run)."""
+        if self.proc.poll() is None and not self._terminated:
+            self._terminated = True
             try:
                 os.killpg(self.proc.pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.terminate()
             try:
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
@@ -249,6 +257,8 @@ def streamlit_launcher():
         return server
 
     yield launch
+    for server in servers:
+        server.terminate()
     for server in servers:
         server.cleanup()
 
