@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import math
+from typing import NamedTuple
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -355,9 +356,19 @@ def _layout(fig: go.Figure, title: str, ytitle: str) -> go.Figure:
     return fig
 
 
-def disagreements(table: pd.DataFrame) -> list[str]:
+class Disagreement(NamedTuple):
+    period: str  # "September 2024"
+    text: str  # the whole line, period first
+
+
+MAX_CLAIMS_SHOWN = 6  # claims spelled out for one period; a month at 10,000 articles had 55 (a 3,000-character banner)
+
+
+def disagreements(table: pd.DataFrame, max_claims: int = MAX_CLAIMS_SHOWN) -> list[Disagreement]:
     """Where two claimants give different counts for the same month:
-    'September 2024: 31 drone attacks per Maariv (reported by Shafaq News), 35 attacks per Militia Spotlight'."""
+    'September 2024: 31 drone attacks per Maariv (reported by Shafaq News), 35 attacks per Militia Spotlight'.
+    The same claim reported in several articles is said once, with how many reports made it;
+    past ``max_claims``, the claims made most often, then how many more there are (the table has every one)."""
     df = table[(table["granularity"] == "month") & table["unit"].isin(ATTACK_UNITS)].copy()
     if df.empty:
         return []
@@ -370,5 +381,18 @@ def disagreements(table: pd.DataFrame) -> list[str]:
     for r in records(df.sort_values(["month", "claimant"], kind="stable")):
         via = f" (reported by {r['reporter']})" if r["reporter"] != r["claimant"] else ""
         partial = ", partial month" if r["partial"] else ""
-        parts.setdefault(r["month"], []).append(f"{r['claim']} {r['unit']} per {r['claimant']}{relayed_text(r.get('relayed_by'))}{via}{partial}")
-    return [f"{month.strftime('%B %Y')}: " + ", ".join(said) + "." for month, said in parts.items()]
+        said = f"{r['claim']} {r['unit']} per {r['claimant']}{relayed_text(r.get('relayed_by'))}{via}{partial}"
+        claims = parts.setdefault(r["month"], {})  # claim -> [reports, count]; a dict keeps the claimants' order
+        claims.setdefault(said, [0, r["count"]])[0] += 1
+    found = []
+    for month, claims in parts.items():
+        ranked = sorted(claims, key=lambda c: -claims[c][0])  # stable: claimant order among ties
+        shown = ranked[:max(max_claims, 2)]
+        if len({claims[c][1] for c in shown}) < 2:  # the claims shown must disagree, as the period does
+            shown[-1] = next(c for c in ranked if claims[c][1] != claims[shown[0]][1])
+        texts = [c if claims[c][0] == 1 else f"{c} ({claims[c][0]} reports)" for c in shown]
+        left = len(claims) - len(shown)
+        more = f", and {left:,} more claim{'s' if left > 1 else ''}" if left else ""
+        period = month.strftime("%B %Y")
+        found.append(Disagreement(period, f"{period}: {', '.join(texts)}{more}."))
+    return found

@@ -15,7 +15,7 @@ from lib.highlight import escape_markdown
 from pages.charts import plotly_chart
 from pages.widgets import TABLE_ROWS, actor_picker, add_to_briefing, capped_table, chart_slots, current_filters, download_csv, start_briefing
 
-MAX_WARNINGS = 3  # disagreements shown as banners; the rest are listed in an expander
+MAX_WARNINGS = 3  # periods of disagreement shown as banners; past that, one notice and the list in an expander
 
 st.title("Attacks")
 st.caption("Every number is a claim: who made it, who reported it, for which period. Competing counts sit side by side and are never added together.")
@@ -61,16 +61,20 @@ build_id = loaders.current_build_id()
 n_shown, table, display, disagree = attack_view(build_id, f)
 caption = f.describe("figures", n_shown, len(figures))
 st.caption(escape_markdown(caption))
-for line in disagree[:MAX_WARNINGS]:
-    st.warning("Claimants disagree. " + escape_markdown(line), icon=":material/compare_arrows:")
-if len(disagree) > MAX_WARNINGS:
+if len(disagree) <= MAX_WARNINGS:
+    for d in disagree:
+        st.warning("Claimants disagree. " + escape_markdown(d.text), icon=":material/compare_arrows:")
+else:
+    # One notice, the periods listed under it: three banners of a month's many claims pushed the chart below the fold.
+    st.warning(f"Claimants disagree on {len(disagree):,} periods, {disagree[0].period} to {disagree[-1].period}. "
+               "Their counts sit side by side in the chart and the table, never added together.", icon=":material/compare_arrows:")
     # Filled only when opened: a closed list of 1,000 periods still cost the browser its markdown at 10,000 articles.
-    more_disagreements = st.expander(f"Claimants disagree on {len(disagree) - MAX_WARNINGS:,} more periods",
-                                     key="atk_more_disagreements", on_change="rerun", bind="query-params")
-    if more_disagreements.open:
-        with more_disagreements:
-            st.markdown("\n".join("- " + escape_markdown(line) for line in disagree[MAX_WARNINGS:MAX_WARNINGS + TABLE_ROWS]))
-            if len(disagree) > MAX_WARNINGS + TABLE_ROWS:
+    listed = st.expander(f"The {len(disagree):,} periods claimants disagree on", key="atk_more_disagreements",
+                         on_change="rerun", bind="query-params")
+    if listed.open:
+        with listed:
+            st.markdown("\n".join("- " + escape_markdown(d.text) for d in disagree[:TABLE_ROWS]))
+            if len(disagree) > TABLE_ROWS:
                 st.caption("…and more: narrow the filters to see them.")
 
 start_briefing("Attacks")

@@ -61,21 +61,30 @@ def test_the_chart_library_is_preloaded_by_the_app_alone(run_page):
     assert not search.get("bidi_component")
 
 
-def test_the_longer_disagreement_list_is_sent_only_when_opened(run_page, monkeypatch):
+def test_many_periods_of_disagreement_are_one_notice_and_a_list_sent_only_when_opened(run_page, monkeypatch):
+    """Three banners of a month's many claims pushed the chart below the fold at 10,000 articles:
+    past three periods there is one notice, and the periods are listed in an expander."""
     import streamlit as st
 
     import lib.attack_charts
+    from lib.attack_charts import Disagreement
 
-    lines = [f"Month {i}: {i} attacks per A, {i + 1} attacks per B." for i in range(6)]
-    monkeypatch.setattr(lib.attack_charts, "disagreements", lambda table: lines)
+    found = [Disagreement(f"Month {i}", f"Month {i}: {i} attacks per A, {i + 1} attacks per B.") for i in range(6)]
+    monkeypatch.setattr(lib.attack_charts, "disagreements", lambda table: found)
     st.cache_resource.clear()  # the page's view is cached with the real list
     try:
         closed = run_page("pages/attacks.py")
-        assert len(closed.warning) == 3 and [e.label for e in closed.expander] == ["Claimants disagree on 3 more periods"]
+        assert [w.value.replace("\\", "") for w in closed.warning] == [
+            "Claimants disagree on 6 periods, Month 0 to Month 5. Their counts sit side by side in the chart and the table, never added together."]
+        assert [e.label for e in closed.expander] == ["The 6 periods claimants disagree on"]
         assert not [m for m in closed.markdown if "Month" in m.value]
         opened = run_page("pages/attacks.py", {"atk_more_disagreements": "true"})  # its state is in the link
         [listed] = [m.value for m in opened.markdown if "Month" in m.value]
-        assert listed.replace("\\", "").splitlines() == ["- " + line for line in lines[3:]]  # markdown escapes removed
+        assert listed.replace("\\", "").splitlines() == ["- " + d.text for d in found]  # markdown escapes removed
+        monkeypatch.setattr(lib.attack_charts, "disagreements", lambda table: found[:3])
+        st.cache_resource.clear()
+        few = run_page("pages/attacks.py")
+        assert [w.value.replace("\\", "") for w in few.warning] == ["Claimants disagree. " + d.text for d in found[:3]] and not few.expander
     finally:
         st.cache_resource.clear()
 
