@@ -205,17 +205,51 @@ def monthly_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
     if df["month"].nunique() > MAX_BAR_MONTHS:
         return _note(_monthly_points(df, colors), note)
     for (claimant, unit), g in df.groupby(["claimant", "unit"], sort=True):
-        g = g.sort_values("month")
-        fig.add_bar(
-            x=g["month"], y=g["count"], name=html.escape(f"{claimant} — {unit}", quote=False),  # plotly reads tags in names
-            marker=dict(color=colors.get(claimant), pattern=dict(shape=["/" if p else "" for p in g["partial"]])),
-            text=_labels(df, [f"{c}{' (partial)' if p else ''}" for c, p in zip(g["claim"], g["partial"])]), textposition="outside",
-            hovertext=_hovers(g), hoverinfo="text",
-            customdata=g["figure_id"],
-        )
+        name = html.escape(f"{claimant} — {unit}", quote=False)  # plotly reads tags in names
+        for k, bars in enumerate(_claim_layers(g.sort_values("month", kind="stable"))):
+            fig.add_bar(
+                x=[b["month"] for b in bars], y=[b["count"] for b in bars], name=name, legendgroup=name, showlegend=k == 0,
+                marker=dict(color=colors.get(claimant), pattern=dict(shape=["/" if b["partial"] else "" for b in bars])),
+                text=_labels(df, [f"{b['claim']}{' (partial)' if b['partial'] else ''}" for b in bars]), textposition="outside",
+                hovertext=[b["hover"] for b in bars], hoverinfo="text",
+                customdata=[b["ids"] for b in bars],  # every figure the bar stands for, space-separated
+            )
     fig.update_layout(barmode="group")
     fig.update_xaxes(type="category", categoryorder="category ascending", title="month")
     return _note(_layout(fig, "Monthly attack counts by claimant (hatched = partial month)", "count"), note)
+
+
+def _claim_layers(g: pd.DataFrame) -> list[list[dict]]:
+    """One claimant's bars for one unit, so that no bar stands on another: plotly stacks a
+    trace's bars that share a month, and a claimant's month reported twice (31 via Shafaq
+    News, 30 via another outlet; or the same 31 in two articles) was drawn 61 high. The
+    same claim reported several times is one bar, its hover naming the other reports; each
+    other claim that month goes in the next layer, a trace of its own drawn beside the first.
+    Layer 0 holds each month's most reported claim."""
+    claims: dict[tuple, list[dict]] = {}
+    for r, hover in zip(records(g[["month", "claim", "count", "partial", "figure_id", "reporter"]]), _hovers(g)):
+        claims.setdefault((r["month"], r["claim"], bool(r["partial"])), []).append({**r, "hover": hover})
+    by_month: dict[str, list[list[dict]]] = {}
+    for reports in claims.values():
+        by_month.setdefault(reports[0]["month"], []).append(reports)
+    layers: list[list[dict]] = []
+    for month_claims in by_month.values():
+        for k, reports in enumerate(sorted(month_claims, key=lambda rs: -len(rs))):  # stable among ties
+            if k == len(layers):
+                layers.append([])
+            first = reports[0]
+            layers[k].append({"month": first["month"], "count": first["count"], "claim": first["claim"], "partial": first["partial"],
+                              "hover": first["hover"] + _more_reports(reports), "ids": " ".join(r["figure_id"] for r in reports)})
+    return layers
+
+
+def _more_reports(reports: list[dict]) -> str:
+    if len(reports) == 1:
+        return ""
+    others = list(dict.fromkeys(str(r["reporter"]) for r in reports[1:]))
+    named = ", ".join(others[:4]) + (f" and {len(others) - 4:,} more" if len(others) > 4 else "")
+    n = len(reports) - 1
+    return "<br>" + html.escape(f"The same claim in {n:,} more report{'s' if n > 1 else ''}, by {named}", quote=False)
 
 
 UNIT_SYMBOLS = {"attacks": "circle", "drone attacks": "diamond", "rocket attacks": "square", "missile attacks": "triangle-up", "strikes": "cross", "launches": "star"}

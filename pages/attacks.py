@@ -97,7 +97,7 @@ for (slot, drawn), chart_key in zip(chart_slots(list(CHARTS), key="atk_chart"), 
 picked = st.session_state.get("monthly_chart")
 points = (picked or {}).get("selection", {}).get("points", []) if picked else []
 if points:
-    ids = {p.get("customdata") for p in points}
+    ids = {i for p in points for i in str(p.get("customdata") or "").split()}  # a bar stands for every report of its claim
     for _, r in table[table["figure_id"].isin(ids)].iterrows():
         link = f" [Open in the reader]({r['reader']})" if r["reader"] else ""
         said = escape_markdown(f"{r['period']}, claimed by {r['claimant']}{relayed_text(r['relayed_by'])}, reported by {r['reporter']}: “{r['evidence']}”")
