@@ -71,17 +71,19 @@ run: venv
 
 # Unit and AppTest tests run on two workers (pytest-xdist): they are plain CPU work.
 # Browser tests run after them, one at a time: each drives Chromium against a
-# server, and the load test's 20 sessions need the machine to themselves.
-# A half that collects nothing (pytest's status 5, e.g. PYTEST_ARGS="-k ..." matching
-# only the other half's tests) is no failure; both collecting nothing is.
+# server, and the load test's 20 sessions need the machine to themselves. Both
+# halves run and either failing fails the target; Ctrl-C (pytest's status 2) stops it.
+# With PYTEST_ARGS (a path, -k, -m...), one plain pytest run, as the arguments say.
 test: venv chromium store
-	@status=0; ran=0; \
-	for part in "-n 2 tests --ignore=tests/browser" "tests/browser"; do \
-	  $(VPY) -m pytest -q $$part $(PYTEST_ARGS); rc=$$?; \
-	  if [ $$rc != 5 ]; then ran=1; [ $$rc = 0 ] || status=$$rc; fi; \
-	done; \
-	if [ $$ran = 0 ]; then echo "make test: no test matched" >&2; status=5; fi; \
+ifeq ($(strip $(PYTEST_ARGS)),)
+	@status=0; \
+	$(VPY) -m pytest -q -n 2 tests --ignore=tests/browser || status=$$?; \
+	if [ $$status = 2 ]; then exit 2; fi; \
+	$(VPY) -m pytest -q tests/browser || status=$$?; \
 	exit $$status
+else
+	$(VPY) -m pytest -q tests $(PYTEST_ARGS)
+endif
 
 bench: venv
 	$(VPY) -m lib.bench

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.chart_labels import place_labels
-from lib.frames import records
+from lib.frames import is_missing, records
 from lib.highlight import reader_hrefs
 from lib.style import CLAIMANT_PALETTE
 
@@ -180,11 +180,18 @@ def _hover(r) -> str:
     return (
         f"<b>{html.escape(r['claim'])} {html.escape(r['unit'])}</b> · {html.escape(r['period'])}<br>"
         f"claimed by <b>{html.escape(str(r['claimant']))}</b>{html.escape(relayed_text(r.get('relayed_by')))}, reported by {html.escape(str(r['reporter']))}<br>"
-        f"qualifier: {r['qualifier']} · {r['source']}<br><i>{ev}</i>"
+        f"{_sides(r)}qualifier: {r['qualifier']} · {r['source']}<br><i>{ev}</i>"
     )
 
 
-_HOVER_COLUMNS = ["claim", "unit", "period", "claimant", "relayed_by", "reporter", "qualifier", "source", "evidence"]
+def _sides(r) -> str:
+    """'by Kata'ib Hezbollah, against US Armed Forces<br>': what tells apart two bars of one
+    claimant's month with the same count (ACLED counts a month by attacker and target)."""
+    said = [f"{word} {html.escape(str(r[side]))}" for word, side in (("by", "origin"), ("against", "target")) if not is_missing(r.get(side))]
+    return ", ".join(said) + "<br>" if said else ""
+
+
+_HOVER_COLUMNS = ["claim", "unit", "period", "claimant", "relayed_by", "reporter", "origin", "target", "qualifier", "source", "evidence"]
 
 
 def _hovers(df: pd.DataFrame) -> list[str]:
@@ -204,52 +211,82 @@ def monthly_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
     df["month"] = pd.to_datetime(df["period_start"]).dt.strftime("%Y-%m")
     if df["month"].nunique() > MAX_BAR_MONTHS:
         return _note(_monthly_points(df, colors), note)
-    for (claimant, unit), g in df.groupby(["claimant", "unit"], sort=True):
-        name = html.escape(f"{claimant} — {unit}", quote=False)  # plotly reads tags in names
-        for k, bars in enumerate(_claim_layers(g.sort_values("month", kind="stable"))):
-            fig.add_bar(
-                x=[b["month"] for b in bars], y=[b["count"] for b in bars], name=name, legendgroup=name, showlegend=k == 0,
-                marker=dict(color=colors.get(claimant), pattern=dict(shape=["/" if b["partial"] else "" for b in bars])),
-                text=_labels(df, [f"{b['claim']}{' (partial)' if b['partial'] else ''}" for b in bars]), textposition="outside",
-                hovertext=[b["hover"] for b in bars], hoverinfo="text",
-                customdata=[b["ids"] for b in bars],  # every figure the bar stands for, space-separated
-            )
+    df = df.sort_values("month", kind="stable")
+    series = {key: _claims_by_month(records(g), _hovers(g)) for key, g in df.groupby(["claimant", "unit"], sort=True)}
+    placed = _placed_bars(series)
+    for (claimant, unit), claims in series.items():
+        bars = placed[(claimant, unit)]
+        fig.add_bar(
+            x=[b["month"] for b in bars], y=[b["count"] for b in bars], name=html.escape(f"{claimant} — {unit}", quote=False),  # plotly reads tags in names
+            offset=[b["offset"] for b in bars], width=[b["width"] for b in bars],
+            marker=dict(color=colors.get(claimant), pattern=dict(shape=["/" if b["partial"] else "" for b in bars])),
+            text=_labels(df, [f"{b['claim']}{' (partial)' if b['partial'] else ''}" for b in bars]), textposition="outside",
+            hovertext=[b["hover"] for b in bars], hoverinfo="text",
+            customdata=[b["ids"] for b in bars],  # every figure the bar stands for, one id a line
+        )
     fig.update_layout(barmode="group")
     fig.update_xaxes(type="category", categoryorder="category ascending", title="month")
     return _note(_layout(fig, "Monthly attack counts by claimant (hatched = partial month)", "count"), note)
 
 
-def _claim_layers(g: pd.DataFrame) -> list[list[dict]]:
-    """One claimant's bars for one unit, so that no bar stands on another: plotly stacks a
-    trace's bars that share a month, and a claimant's month reported twice (31 via Shafaq
-    News, 30 via another outlet; or the same 31 in two articles) was drawn 61 high. The
-    same claim reported several times is one bar, its hover naming the other reports; each
-    other claim that month goes in the next layer, a trace of its own drawn beside the first.
-    Layer 0 holds each month's most reported claim."""
-    claims: dict[tuple, list[dict]] = {}
-    for r, hover in zip(records(g[["month", "claim", "count", "partial", "figure_id", "reporter"]]), _hovers(g)):
-        claims.setdefault((r["month"], r["claim"], bool(r["partial"])), []).append({**r, "hover": hover})
-    by_month: dict[str, list[list[dict]]] = {}
-    for reports in claims.values():
-        by_month.setdefault(reports[0]["month"], []).append(reports)
-    layers: list[list[dict]] = []
-    for month_claims in by_month.values():
-        for k, reports in enumerate(sorted(month_claims, key=lambda rs: -len(rs))):  # stable among ties
-            if k == len(layers):
-                layers.append([])
+# What makes two reports the same claim: a claimant's count for a month, passed on by the same
+# report, about the same attackers and target. Origin and target count: ACLED's rows for one
+# month are parts of it, by origin and target, never one claim reported twice.
+CLAIM_KEY = ("claim", "unit", "claimant", "relayed_by", "origin", "target", "partial")
+BAR_ROOM = 0.8  # of a month's width on the axis, what its bars share
+
+
+def _claims_by_month(rows: list[dict], hovers: list[str] | None = None) -> dict:
+    """Month -> its claims, each the list of reports making it (rows, with their hover if
+    given), in the order the rows come."""
+    months: dict = {}
+    for n, r in enumerate(rows):
+        key = tuple(None if is_missing(r.get(c)) else r.get(c) for c in CLAIM_KEY)  # NaN is no dict key: it equals nothing
+        months.setdefault(r["month"], {}).setdefault(key, []).append(r if hovers is None else {**r, "hover": hovers[n]})
+    return {month: sorted(claims.values(), key=len, reverse=True) for month, claims in months.items()}  # stable: most reported first
+
+
+def _placed_bars(series: dict) -> dict:
+    """Each series' bars with their place in their month: plotly stacks a trace's bars that
+    share a month, so a claimant's month reported twice (31 via Shafaq News, 30 via another
+    outlet; or one 31 in two articles) was drawn one bar 61 high. Every claim is a bar of its
+    own (the same claim reported again is its bar's hover), the bars of a month side by side,
+    all as wide as the most crowded month allows; a bar given its place is drawn where it is
+    told, and takes no room in months where its series has none."""
+    months: dict = {}
+    for key, by_month in series.items():
+        for month, claims in by_month.items():
+            months.setdefault(month, []).extend((key, claim) for claim in claims)
+    width = BAR_ROOM / max(len(bars) for bars in months.values())
+    placed: dict = {key: [] for key in series}
+    for month in sorted(months):
+        bars = months[month]
+        left = -width * len(bars) / 2
+        for k, (key, reports) in enumerate(bars):
             first = reports[0]
-            layers[k].append({"month": first["month"], "count": first["count"], "claim": first["claim"], "partial": first["partial"],
-                              "hover": first["hover"] + _more_reports(reports), "ids": " ".join(r["figure_id"] for r in reports)})
-    return layers
+            placed[key].append({"month": month, "count": first["count"], "claim": first["claim"], "partial": bool(first["partial"]),
+                                "offset": left + k * width, "width": width, "hover": first["hover"] + _more_reports(reports),
+                                "ids": "\n".join(r["figure_id"] for r in reports)})  # an ACLED id holds its unit, spaces and all
+    return placed
+
+
+def _reporters(reports: list[dict]) -> list[str]:
+    """Who reported a claim, each once, in the order of their reports."""
+    return list(dict.fromkeys("unknown" if is_missing(r["reporter"]) else str(r["reporter"]) for r in reports))
+
+
+def _some(names: list[str], most: int = 4) -> str:
+    """'Shafaq News and Ynet'; 'Shafaq News, Ynet, Rudaw, Alhurra and 3 more'."""
+    if len(names) > most:
+        return ", ".join(names[:most]) + f" and {len(names) - most:,} more"
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
 
 
 def _more_reports(reports: list[dict]) -> str:
     if len(reports) == 1:
         return ""
-    others = list(dict.fromkeys(str(r["reporter"]) for r in reports[1:]))
-    named = ", ".join(others[:4]) + (f" and {len(others) - 4:,} more" if len(others) > 4 else "")
     n = len(reports) - 1
-    return "<br>" + html.escape(f"The same claim in {n:,} more report{'s' if n > 1 else ''}, by {named}", quote=False)
+    return "<br>" + html.escape(f"The same claim in {n:,} more report{'s' if n > 1 else ''}, by {_some(_reporters(reports[1:]))}", quote=False)
 
 
 UNIT_SYMBOLS = {"attacks": "circle", "drone attacks": "diamond", "rocket attacks": "square", "missile attacks": "triangle-up", "strikes": "cross", "launches": "star"}
@@ -390,6 +427,12 @@ def _layout(fig: go.Figure, title: str, ytitle: str) -> go.Figure:
     return fig
 
 
+def clicked_figure_ids(points: list[dict]) -> set[str]:
+    """The figures behind the points a reader clicked: a bar stands for every report of its
+    claim, one id a line (an ACLED id holds its unit, spaces and all)."""
+    return {i for p in points for i in str(p.get("customdata") or "").split("\n") if i}
+
+
 class Disagreement(NamedTuple):
     period: str  # "September 2024"
     text: str  # the whole line, period first
@@ -411,22 +454,39 @@ def disagreements(table: pd.DataFrame, max_claims: int = MAX_CLAIMS_SHOWN) -> li
     # read in one pass: a pass per month took 0.25 s of a filtered Attacks page at 100,000 articles.
     by = df.groupby("month")
     df = df[(by["claimant"].transform("nunique") >= 2) & (by["count"].transform("nunique") >= 2)]
-    parts: dict = {}
-    for r in records(df.sort_values(["month", "claimant"], kind="stable")):
-        via = f" (reported by {r['reporter']})" if r["reporter"] != r["claimant"] else ""
-        partial = ", partial month" if r["partial"] else ""
-        said = f"{r['claim']} {r['unit']} per {r['claimant']}{relayed_text(r.get('relayed_by'))}{via}{partial}"
-        claims = parts.setdefault(r["month"], {})  # claim -> [reports, count]; a dict keeps the claimants' order
-        claims.setdefault(said, [0, r["count"]])[0] += 1
     found = []
-    for month, claims in parts.items():
-        ranked = sorted(claims, key=lambda c: -claims[c][0])  # stable: claimant order among ties
-        shown = ranked[:max(max_claims, 2)]
-        if len({claims[c][1] for c in shown}) < 2:  # the claims shown must disagree, as the period does
-            shown[-1] = next(c for c in ranked if claims[c][1] != claims[shown[0]][1])
-        texts = [c if claims[c][0] == 1 else f"{c} ({claims[c][0]} reports)" for c in shown]
+    for month, claims in _claims_by_month(records(df.sort_values(["month", "claimant"], kind="stable"))).items():
+        shown = _banner_claims(claims, max(max_claims, 2))
         left = len(claims) - len(shown)
         more = f", and {left:,} more claim{'s' if left > 1 else ''}" if left else ""
         period = month.strftime("%B %Y")
-        found.append(Disagreement(period, f"{period}: {', '.join(texts)}{more}."))
+        found.append(Disagreement(period, f"{period}: {', '.join(_claim_said(c) for c in shown)}{more}."))
     return found
+
+
+def _banner_claims(claims: list[list[dict]], most: int) -> list[list[dict]]:
+    """The claims a banner names, in the order they come (most reported first): each
+    claimant's most reported claim, then the next most reported; two different counts
+    among them, as the period has."""
+    first_of: dict = {}
+    for k, c in enumerate(claims):
+        first_of.setdefault(c[0]["claimant"], k)
+    firsts = list(first_of.values())
+    picked = (firsts + [k for k in range(len(claims)) if k not in set(firsts)])[:most]
+    if len({claims[k][0]["count"] for k in picked}) < 2:
+        other = next((k for k, c in enumerate(claims) if c[0]["count"] != claims[picked[0]][0]["count"]), None)
+        if other is not None:
+            picked[-1] = other
+    return [claims[k] for k in sorted(picked)]
+
+
+def _claim_said(reports: list[dict]) -> str:
+    """'31 drone attacks per Maariv (reported by Shafaq News)'; '… (3 reports, by Shafaq News and Ynet)'."""
+    r = reports[0]
+    others = [name for name in _reporters(reports) if name != r["claimant"]]
+    if len(reports) == 1:
+        via = f" (reported by {others[0]})" if others else ""
+    else:
+        via = f" ({len(reports):,} reports" + (f", by {_some(others)}" if others else "") + ")"
+    partial = ", partial month" if r["partial"] else ""
+    return f"{r['claim']} {r['unit']} per {r['claimant']}{relayed_text(r.get('relayed_by'))}{via}{partial}"

@@ -9,7 +9,7 @@ import streamlit as st
 
 from lib import loaders
 from lib.frozen import freeze
-from lib.attack_charts import casualty_chart, claimant_colors, cumulative_chart, disagreements, figure_table, monthly_chart, relayed_text
+from lib.attack_charts import casualty_chart, claimant_colors, clicked_figure_ids, cumulative_chart, disagreements, figure_table, monthly_chart, relayed_text
 from lib.briefing import figure_notes
 from lib.highlight import escape_markdown
 from pages.charts import plotly_chart
@@ -97,8 +97,7 @@ for (slot, drawn), chart_key in zip(chart_slots(list(CHARTS), key="atk_chart"), 
 picked = st.session_state.get("monthly_chart")
 points = (picked or {}).get("selection", {}).get("points", []) if picked else []
 if points:
-    ids = {i for p in points for i in str(p.get("customdata") or "").split()}  # a bar stands for every report of its claim
-    for _, r in table[table["figure_id"].isin(ids)].iterrows():
+    for _, r in table[table["figure_id"].isin(clicked_figure_ids(points))].iterrows():
         link = f" [Open in the reader]({r['reader']})" if r["reader"] else ""
         said = escape_markdown(f"{r['period']}, claimed by {r['claimant']}{relayed_text(r['relayed_by'])}, reported by {r['reporter']}: “{r['evidence']}”")
         st.info(f"**{escape_markdown(r['claim'] + ' ' + r['unit'])}**, {said}{link}")

@@ -6,10 +6,12 @@ stated bound: the processed tables are cached once per process
 
 The twenty sessions are twenty tabs of one browser context: each tab holds its
 own WebSocket, so its own Streamlit session, and the test checks all twenty are
-open at once. Tabs of one context share the HTTP cache and V8's code cache, as a
-reader's tabs do. Twenty separate contexts parsed Streamlit's bundle twenty
-times over: this test took 172 and 222 s that way, 112 and 152 s this way (two
-pairs of runs, 2026-11-25).
+open at once. Tabs of one context share the HTTP cache, V8's code cache and the
+connection pool, as a reader's tabs do: the page loads make fewer requests than
+twenty browsers would, and what is bounded here is the server's work and memory
+per session. Twenty separate contexts parsed Streamlit's bundle twenty times
+over: this test took 172 and 222 s that way, 112 and 152 s this way (two pairs
+of runs, 2026-11-25).
 """
 from pathlib import Path
 

@@ -31,9 +31,23 @@ def test_a_claim_reported_many_times_is_said_once_with_its_reports_and_a_long_mo
     rows = [_row("2024-09-01", "Maariv", 31, "Shafaq News")] * 3 + [_row("2024-09-01", "Militia Spotlight", 35)] * 2
     rows += [_row("2024-09-01", f"Outlet {i:02d}", 40 + i) for i in range(8)]
     [said] = disagreements(pd.DataFrame(rows), max_claims=4)
-    assert said.text == ("September 2024: 31 drone attacks per Maariv (reported by Shafaq News) (3 reports), "
+    assert said.text == ("September 2024: 31 drone attacks per Maariv (3 reports, by Shafaq News), "
                          "35 drone attacks per Militia Spotlight (2 reports), 40 drone attacks per Outlet 00, "
                          "41 drone attacks per Outlet 01, and 6 more claims.")
+
+
+def test_a_claim_carried_by_several_outlets_names_them_once_each():
+    rows = [_row("2024-09-01", "Maariv", 31, r) for r in ("Shafaq News", "Ynet", "Shafaq News", "Maariv")] + [_row("2024-09-01", "Militia Spotlight", 35)]
+    [said] = disagreements(pd.DataFrame(rows))
+    assert said.text == "September 2024: 31 drone attacks per Maariv (4 reports, by Shafaq News and Ynet), 35 drone attacks per Militia Spotlight."
+
+
+def test_a_banner_names_every_claimant_before_a_second_claim_of_one():
+    """AFP's three counts for a month, each reported more often than Ynet's, filled a banner
+    of two with AFP alone."""
+    rows = [_row("2024-09-01", "AFP", c, r) for c in (129, 36) for r in ("Diyaruna", "Alhurra")] + [_row("2024-09-01", "Ynet", 40)]
+    [said] = disagreements(pd.DataFrame(rows), max_claims=2)
+    assert said.text == "September 2024: 129 drone attacks per AFP (2 reports, by Diyaruna and Alhurra), 40 drone attacks per Ynet, and 1 more claim."
 
 
 def test_the_claims_shown_for_a_long_month_always_disagree():
