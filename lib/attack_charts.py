@@ -212,10 +212,8 @@ def monthly_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
     if df["month"].nunique() > MAX_BAR_MONTHS:
         return _note(_monthly_points(df, colors), note)
     df = df.sort_values("month", kind="stable")
-    series = {key: _claims_by_month(records(g), _hovers(g)) for key, g in df.groupby(["claimant", "unit"], sort=True)}
-    placed = _placed_bars(series)
-    for (claimant, unit), claims in series.items():
-        bars = placed[(claimant, unit)]
+    placed = _placed_bars({key: _claims_by_month(records(g), _hovers(g)) for key, g in df.groupby(["claimant", "unit"], sort=True)})
+    for (claimant, unit), bars in placed.items():
         fig.add_bar(
             x=[b["month"] for b in bars], y=[b["count"] for b in bars], name=html.escape(f"{claimant} — {unit}", quote=False),  # plotly reads tags in names
             offset=[b["offset"] for b in bars], width=[b["width"] for b in bars],
@@ -471,8 +469,8 @@ def _banner_claims(claims: list[list[dict]], most: int) -> list[list[dict]]:
     first_of: dict = {}
     for k, c in enumerate(claims):
         first_of.setdefault(c[0]["claimant"], k)
-    firsts = list(first_of.values())
-    picked = (firsts + [k for k in range(len(claims)) if k not in set(firsts)])[:most]
+    firsts = set(first_of.values())
+    picked = (sorted(firsts) + [k for k in range(len(claims)) if k not in firsts])[:most]
     if len({claims[k][0]["count"] for k in picked}) < 2:
         other = next((k for k, c in enumerate(claims) if c[0]["count"] != claims[picked[0]][0]["count"]), None)
         if other is not None:
