@@ -261,11 +261,16 @@ def _placed_bars(series: dict) -> dict:
         bars = months[month]
         left = -width * len(bars) / 2
         for k, (key, reports) in enumerate(bars):
-            first = reports[0]
-            placed[key].append({"month": month, "count": first["count"], "claim": first["claim"], "partial": bool(first["partial"]),
-                                "offset": left + k * width, "width": width, "hover": first["hover"] + _more_reports(reports),
-                                "ids": "\n".join(r["figure_id"] for r in reports)})  # an ACLED id holds its unit, spaces and all
+            placed[key].append({**_claim_mark(reports), "offset": left + k * width, "width": width})
     return placed
+
+
+def _claim_mark(reports: list[dict]) -> dict:
+    """One claim's bar or point: its first report's values and hover, the others named in
+    the hover, every report's figure id (one a line: an ACLED id holds its unit, spaces and all)."""
+    first = reports[0]
+    return {"month": first["month"], "period_start": first["period_start"], "count": first["count"], "claim": first["claim"],
+            "partial": bool(first["partial"]), "hover": first["hover"] + _more_reports(reports), "ids": "\n".join(r["figure_id"] for r in reports)}
 
 
 def _reporters(reports: list[dict]) -> list[str]:
@@ -291,17 +296,19 @@ UNIT_SYMBOLS = {"attacks": "circle", "drone attacks": "diamond", "rocket attacks
 
 
 def _monthly_points(df: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
-    """Past MAX_BAR_MONTHS months, grouped bars are hairlines: a point per count on a time
+    """Past MAX_BAR_MONTHS months, grouped bars are hairlines: a point per claim on a time
     axis, its colour the claimant's, its shape the unit's, open for a partial month. No
     lines: a claimant's counts for one month can come through several reporters, and a
     line would join competing reports as if they were a series."""
     fig = go.Figure()
-    for (claimant, unit), g in df.groupby(["claimant", "unit"], sort=True):
+    for (claimant, unit), g in df.sort_values("month", kind="stable").groupby(["claimant", "unit"], sort=True):
         shape = UNIT_SYMBOLS.get(unit, "circle")
+        # The same claim reported again is its point's hover: its points lay one on another, and the hover named one report.
+        points = [_claim_mark(reports) for claims in _claims_by_month(records(g), _hovers(g)).values() for reports in claims]
         fig.add_scatter(
-            x=pd.to_datetime(g["period_start"]), y=g["count"], mode="markers", name=html.escape(f"{claimant} — {unit}", quote=False),
-            marker=dict(color=colors.get(claimant), size=8, opacity=0.8, symbol=[f"{shape}-open" if p else shape for p in g["partial"]]),
-            hovertext=_hovers(g), hoverinfo="text", customdata=g["figure_id"],
+            x=[pd.Timestamp(p["period_start"]) for p in points], y=[p["count"] for p in points], mode="markers", name=html.escape(f"{claimant} — {unit}", quote=False),
+            marker=dict(color=colors.get(claimant), size=8, opacity=0.8, symbol=[f"{shape}-open" if p["partial"] else shape for p in points]),
+            hovertext=[p["hover"] for p in points], hoverinfo="text", customdata=[p["ids"] for p in points],
         )
     fig.update_xaxes(title="month")
     return _layout(fig, "Monthly attack counts by claimant (shape = unit; open = partial month)", "count")

@@ -79,3 +79,20 @@ def test_the_hover_says_by_whom_and_against_whom_when_known():
                           _row("2024-01-01", "Maariv", 5, "Shafaq News", "y")])
     hovers = [h for t in monthly_chart(table, claimant_colors(table["claimant"])).data for h in t.hovertext]
     assert "by Kata&#x27;ib Hezbollah, against US Armed Forces<br>" in hovers[0] and " against " not in hovers[1]
+
+
+def test_past_the_bar_months_a_claim_reported_again_is_one_point_naming_every_report():
+    """Past MAX_BAR_MONTHS the counts are points: the same claim's points lay one on another
+    and the hover named one report."""
+    from lib.attack_charts import MAX_BAR_MONTHS
+
+    months = pd.date_range("2020-01-01", periods=MAX_BAR_MONTHS + 1, freq="MS")
+    rows = [_row(str(m.date()), "Maariv", 10 + k, "Shafaq News", f"a:{k}:0") for k, m in enumerate(months)]
+    rows += [_row(str(months[3].date()), "Maariv", 13, "Ynet", "b:3:0"), _row(str(months[3].date()), "Maariv", 14, "Ynet", "b:3:1")]
+    fig = monthly_chart(pd.DataFrame(rows), claimant_colors(["Maariv"]))
+    [trace] = fig.data
+    assert trace.type == "scatter" and len(trace.x) == MAX_BAR_MONTHS + 2  # one point a claim: 13 twice is one, 14 its own
+    fourth = [(y, ids) for x, y, ids in zip(trace.x, trace.y, trace.customdata) if pd.Timestamp(x) == months[3]]
+    assert fourth == [(13.0, "a:3:0\nb:3:0"), (14.0, "b:3:1")]
+    [hover] = [h for h, ids in zip(trace.hovertext, trace.customdata) if ids == "a:3:0\nb:3:0"]
+    assert hover.endswith("<br>The same claim in 1 more report, by Ynet")
