@@ -95,3 +95,48 @@ def test_the_briefing_pack_holds_all_three_charts(page_probe, tmp_path):
         assert f"<h2>{title}" in pack, title
     assert "claimed by \\u003cb\\u003eMaariv\\u003c\\u002fb\\u003e, reported by Shafaq News" in pack
     page_probe.assert_clean()
+
+
+# Maariv's months as the seed's Shafaq News article reports them, reported again by Ynet;
+# Ynet gives October as 88 where Shafaq News gives 90.
+MAARIV_AGAIN = (
+    "2024-11-23 09:10:00 - From: Ynet\n\nDrones from Iraq keep coming\n\n"
+    "Israel has tracked 65 drone attacks originating from Iraq since early November, according to the Israeli "
+    "newspaper Maariv. The newspaper highlighted a sharp increase in attacks over recent months, from six in "
+    "August to 31 in September, and 88 in October.\n"
+)
+
+
+def test_a_claimants_month_reported_twice_is_never_drawn_as_one_summed_bar(streamlit_launcher, probe_factory, tmp_path_factory):
+    """Plotly stacks a trace's bars that share a month: Maariv's September reported by Shafaq
+    News and by Ynet was drawn 62 high, its October 90 + 88 = 178. Now the same claim is one
+    bar naming both reports, and a competing count stands beside it."""
+    import pytest
+
+    from lib import pipeline
+    from tests.fixtures.datadir import ROOT, env_for, make_template, redirect
+
+    data = make_template(tmp_path_factory.mktemp("maariv-twice") / "data")
+    (data / "corpus" / "zz_maariv_via_ynet.txt").write_text(MAARIV_AGAIN, encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        redirect(mp, data)
+        pipeline.build(data / "corpus", data / "processed", log=lambda *_: None)
+    probe = probe_factory(streamlit_launcher(ROOT / "app.py", env=env_for(data)).url)
+    page = probe.goto("/attacks?claimant=Maariv")
+    chart = page.locator(".js-plotly-plot").first
+    chart.locator("g.trace.bars g.point path").first.wait_for(state="visible", timeout=30_000)
+    drawn = chart.evaluate("""el => ({
+        top: el._fullLayout.yaxis.range[1],
+        bars: Array.from(el.querySelectorAll('g.trace.bars g.point')).map(p => ({
+            label: p.querySelector('text.bartext')?.textContent, height: p.querySelector('path').getBoundingClientRect().height}))})""")
+    heights = {b["label"]: b["height"] for b in drawn["bars"]}
+    assert sorted(heights) == ["31", "6", "65 (partial)", "88", "90"]  # one bar a claim: 6, 31 and 65 reported twice
+    assert drawn["top"] < 120  # 90 and its label; stacked, October alone reached 178
+    for label, count in (("31", 31), ("88", 88), ("6", 6)):  # every bar as high as its own count
+        assert heights[label] / heights["90"] == pytest.approx(count / 90, abs=0.02), label
+    chart.locator("g.trace.bars g.point", has=page.locator("text.bartext", has_text="31")).locator("path").click(force=True)
+    said = page.locator('[data-testid="stAlert"]', has_text="31 drone attacks")
+    said.first.wait_for(state="visible", timeout=30_000)
+    probe.wait_for_app()
+    assert sorted(t.split("reported by ")[1].split(":")[0] for t in said.all_inner_texts()) == ["Shafaq News", "Ynet"]
+    probe.assert_clean()
