@@ -209,10 +209,12 @@ def monthly_chart(table: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
     df, note = within_budget(df, series=("unit",))
     colors = drawn_colors(colors, df["claimant"].dropna())
     df["month"] = pd.to_datetime(df["period_start"]).dt.strftime("%Y-%m")
-    if df["month"].nunique() > MAX_BAR_MONTHS:
-        return _note(_monthly_points(df, colors), note)
+    # Each series' claims, month by month: the same claim reported again is one bar or point.
     df = df.sort_values("month", kind="stable")
-    placed = _placed_bars({key: _claims_by_month(records(g), _hovers(g)) for key, g in df.groupby(["claimant", "unit"], sort=True)})
+    series = {key: _claims_by_month(records(g), _hovers(g)) for key, g in df.groupby(["claimant", "unit"], sort=True)}
+    if df["month"].nunique() > MAX_BAR_MONTHS:
+        return _note(_monthly_points(series, colors), note)
+    placed = _placed_bars(series)
     for (claimant, unit), bars in placed.items():
         fig.add_bar(
             x=[b["month"] for b in bars], y=[b["count"] for b in bars], name=html.escape(f"{claimant} — {unit}", quote=False),  # plotly reads tags in names
@@ -295,16 +297,16 @@ def _more_reports(reports: list[dict]) -> str:
 UNIT_SYMBOLS = {"attacks": "circle", "drone attacks": "diamond", "rocket attacks": "square", "missile attacks": "triangle-up", "strikes": "cross", "launches": "star"}
 
 
-def _monthly_points(df: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
+def _monthly_points(series: dict, colors: dict[str, str]) -> go.Figure:
     """Past MAX_BAR_MONTHS months, grouped bars are hairlines: a point per claim on a time
     axis, its colour the claimant's, its shape the unit's, open for a partial month. No
     lines: a claimant's counts for one month can come through several reporters, and a
     line would join competing reports as if they were a series."""
     fig = go.Figure()
-    for (claimant, unit), g in df.sort_values("month", kind="stable").groupby(["claimant", "unit"], sort=True):
+    for (claimant, unit), by_month in series.items():
         shape = UNIT_SYMBOLS.get(unit, "circle")
         # The same claim reported again is its point's hover: its points lay one on another, and the hover named one report.
-        points = [_claim_mark(reports) for claims in _claims_by_month(records(g), _hovers(g)).values() for reports in claims]
+        points = [_claim_mark(reports) for claims in by_month.values() for reports in claims]
         fig.add_scatter(
             x=[pd.Timestamp(p["period_start"]) for p in points], y=[p["count"] for p in points], mode="markers", name=html.escape(f"{claimant} — {unit}", quote=False),
             marker=dict(color=colors.get(claimant), size=8, opacity=0.8, symbol=[f"{shape}-open" if p["partial"] else shape for p in points]),
