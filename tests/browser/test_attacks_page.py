@@ -1,5 +1,8 @@
 """The Attacks page in a real headless Chromium: the charts draw, nothing leaves localhost."""
+import pytest
+
 from drawn_labels import label_boxes, overlapping, within
+from tests.fixtures.datadir import ROOT, env_for, make_template
 
 
 def test_attack_charts_draw(page_probe):
@@ -111,16 +114,7 @@ def test_a_claimants_month_reported_twice_is_never_drawn_as_one_summed_bar(strea
     """Plotly stacks a trace's bars that share a month: Maariv's September reported by Shafaq
     News and by Ynet was drawn 62 high, its October 90 + 88 = 178. Now the same claim is one
     bar naming both reports, and a competing count stands beside it."""
-    import pytest
-
-    from lib import pipeline
-    from tests.fixtures.datadir import ROOT, env_for, make_template, redirect
-
-    data = make_template(tmp_path_factory.mktemp("maariv-twice") / "data")
-    (data / "corpus" / "zz_maariv_via_ynet.txt").write_text(MAARIV_AGAIN, encoding="utf-8")
-    with pytest.MonkeyPatch.context() as mp:
-        redirect(mp, data)
-        pipeline.build(data / "corpus", data / "processed", log=lambda *_: None)
+    data = make_template(tmp_path_factory.mktemp("maariv-twice") / "data", {"zz_maariv_via_ynet.txt": MAARIV_AGAIN})
     probe = probe_factory(streamlit_launcher(ROOT / "app.py", env=env_for(data)).url)
     page = probe.goto("/attacks?claimant=Maariv")
     chart = page.locator(".js-plotly-plot").first

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fixtures.datadir import ROOT, env_for, make_template, redirect
+from tests.fixtures.datadir import ROOT, env_for, make_template
 
 PAYLOAD_ARTICLE = """Militias strike US base near Erbil
 
@@ -109,14 +109,8 @@ def test_profile_csv_holds_every_relation_with_its_sentence(page_probe, tmp_path
 
 @pytest.fixture(scope="module")
 def payload_server(streamlit_launcher, tmp_path_factory):
-    from lib import pipeline
-
-    data = make_template(tmp_path_factory.mktemp("browser-network") / "data")
-    (data / "corpus" / "900_payload.txt").write_text(PAYLOAD_ARTICLE, encoding="utf-8")
-    (data / "corpus" / "900_payload.meta.yaml").write_text(PAYLOAD_META, encoding="utf-8")
-    with pytest.MonkeyPatch.context() as mp:
-        redirect(mp, data)
-        pipeline.build(data / "corpus", data / "processed", log=lambda *_: None)
+    data = make_template(tmp_path_factory.mktemp("browser-network") / "data",
+                         {"900_payload.txt": PAYLOAD_ARTICLE, "900_payload.meta.yaml": PAYLOAD_META})
     return streamlit_launcher(ROOT / "app.py", env=env_for(data))
 
 
