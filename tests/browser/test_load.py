@@ -10,8 +10,9 @@ Streamlit then runs the next page in the same session, over the same
 WebSocket. The test checks that each tab opened exactly one WebSocket and that
 all twenty are still open after the last page, so the same twenty sessions drew
 every page. Opening each page by its URL instead made a new session for each
-page and had Chromium parse Streamlit's bundle a hundred times: 152-208 s, a
-third of the browser tests' time (2026-11-25).
+page, a hundred in all. The time is Chromium's twenty tabs drawing, not the
+server's: 152-208 s for five pages that way, 165-186 s for seven this way
+(2026-11-25).
 """
 import re
 from pathlib import Path
@@ -21,8 +22,8 @@ from playwright.sync_api import expect
 
 REPO = Path(__file__).resolve().parents[2]
 SESSIONS = 20
-# Server memory bound for 20 sessions on the seed corpus (measured: about
-# 450 MB after every page was opened by every session; Streamlit alone is ~150 MB).
+# Server memory bound for 20 sessions on the seed corpus (measured: 339-456 MB
+# after every page was opened by every session; Streamlit alone is ~150 MB).
 MAX_SERVER_MB = 900
 TIMEOUT_MS = 120_000
 # url path -> (the page's title, what shows it drew its main view)
