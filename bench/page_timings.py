@@ -1,8 +1,11 @@
 """Server-side time of each page's rerun with the app's caches warm (AppTest).
 
 Run by lib.bench with CROSSCURRENTS_STORE / CROSSCURRENTS_CORPUS pointing at
-the store to measure; prints one JSON object {page: {"first_s", "warm_s"}}.
+the store to measure; prints one JSON object {page: {"first_s", "warm_s"}}, and under
+"(full garbage collection, skipped after each run)" what one full collection
+of this process costs once every view is cached.
 """
+import gc
 import json
 import statistics
 import sys
@@ -60,6 +63,15 @@ def main() -> None:
             warm.append(time.perf_counter() - t0)
         out[view_name(page, query)] = {"first_s": round(first, 3), "warm_s": round(statistics.median(warm), 3),
                                        "errors": [str(e.value)[:200] for e in at.exception] + [w.value[:200] for w in at.warning if "not available here" in w.value]}
+    # What each rerun in a server would also pay with Streamlit's default `runner.postScriptGC`
+    # (off in .streamlit/config.toml): AppTest's timings above leave that collection out.
+    collections = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        gc.collect(2)
+        collections.append(time.perf_counter() - t0)
+    out["(full garbage collection, skipped after each run)"] = {"seconds": round(statistics.median(collections), 3),
+                                                               "objects": len(gc.get_objects())}
     print(json.dumps(out))
 
 
