@@ -12,7 +12,8 @@ all twenty are still open after the last page, so the same twenty sessions drew
 every page. Opening each page by its URL instead made a new session for each
 page, a hundred in all. The time is Chromium's twenty tabs drawing, not the
 server's: 152-208 s for five pages that way, 165-186 s for seven this way
-(2026-11-25).
+(2026-11-25); 106-110 s once the server no longer ran a full garbage collection
+after every script run (.streamlit/config.toml), against 127-141 s interleaved.
 """
 import re
 from pathlib import Path
