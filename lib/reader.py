@@ -47,12 +47,17 @@ def mention_spans(mentions: pd.DataFrame, registry, *, raw: bool = False) -> lis
 def actors_table(mentions: pd.DataFrame, registry, names: dict[str, str]) -> pd.DataFrame:
     """The actors an article names, most mentioned first, with the words it names them by."""
     counts = mentions.groupby("actor").size().sort_values(ascending=False)
+    # One pass over the mentions, not a mask per actor: 13-16 ms that way for an article
+    # of the 10,000-article bench corpus, every time the Overview drew it; 2 ms now.
+    surfaces: dict[str, set[str]] = {}
+    for actor, surface in zip(mentions["actor"], mentions["surface"]):
+        surfaces.setdefault(actor, set()).add(surface)
     return pd.DataFrame({
         "actor": [names.get(a, a) for a in counts.index],
         "type": [registry.actors[a].type for a in counts.index],
         "camp": [registry.camp_labels.get(registry.actors[a].camp, "") for a in counts.index],
         "mentions": counts.values,
-        "surfaces": [", ".join(sorted(set(mentions.loc[mentions["actor"] == a, "surface"]))) for a in counts.index],
+        "surfaces": [", ".join(sorted(surfaces[a])) for a in counts.index],
     })
 
 

@@ -1,6 +1,6 @@
 """The reader's article HTML: names highlighted, the linked sentence marked in place, nothing executable."""
 from lib.highlight import Span, page_href, reader_href
-from lib.reader import article_html
+from lib.reader import actors_table, article_html
 
 TEXT = "Iran denied it. KH said <script>alert(1)</script> the PMF struck. Later, the US replied."
 SENT = (TEXT.index("KH"), TEXT.index("struck.") + len("struck."))
@@ -68,3 +68,17 @@ def test_a_link_quotes_its_values_as_quote_does():
 
     values = [chr(c) for c in range(32, 127)] + ["ü", "é e", "a/b", "Az09_.~-", "%41", 7, 2.5]
     assert [page_href("network", actor=v) for v in values] == [f"./network?actor={quote(str(v))}" for v in values]
+
+
+def test_the_actors_table_counts_each_actor_and_lists_the_words_it_was_named_by(processed, ctx):
+    """Seed 000: most mentioned first; the PMF's five spellings resolved to one actor, each listed once."""
+    import pandas as pd
+
+    names = {a.id: a.name for a in ctx.registry.actors.values()}
+    table = actors_table(pd.DataFrame(processed["000"]["mentions"]), ctx.registry, names)
+    assert table.iloc[0].tolist() == ["Iran", "state", "Iran-aligned / Axis of Resistance", 28, "Iran, Tehran"]
+    pmf = table[table["actor"] == "Popular Mobilization Forces"].iloc[0]
+    assert (pmf["type"], pmf["mentions"]) == ("armed group", 9)
+    assert pmf["surfaces"] == "Popular Mobilization Forces, popular Iraqi forces, popular armed forces, popular defense forces, popular forces"
+    assert table["mentions"].tolist() == sorted(table["mentions"], reverse=True)
+    assert table["mentions"].sum() == len(processed["000"]["mentions"])
