@@ -6,6 +6,7 @@ throw-away copy of data/: the real corpus is never written.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from lib import ingest
 from tests.fixtures.datadir import ROOT, env_for, make_template
@@ -53,6 +54,7 @@ def test_upload_preview_and_commit(ingest_server, probe_factory):
 
 def test_disabled_on_the_default_server(page_probe, monkeypatch):
     page = page_probe.goto("/add")
-    assert "Adding articles is disabled on this deployment:" in page.locator('[data-testid="stAlertContentInfo"]').first.inner_text()
+    # Retried until it holds, not read once: an alert can be read before its text is drawn.
+    expect(page.locator('[data-testid="stAlertContentInfo"]').first).to_contain_text("Adding articles is disabled on this deployment:", timeout=30_000)
     assert page.locator('[data-testid="stFileUploader"]').count() == 0
     page_probe.assert_clean()
