@@ -1,5 +1,6 @@
 """The Attacks page in a real headless Chromium: the charts draw, nothing leaves localhost."""
 import pytest
+from playwright.sync_api import expect
 
 from drawn_labels import label_boxes, overlapping, within
 from tests.fixtures.datadir import ROOT, env_for, make_template
@@ -15,7 +16,7 @@ def test_attack_charts_draw(page_probe):
     assert bars.count() == 2
     texts = page.locator(".js-plotly-plot").first.locator("text.bartext").evaluate_all("els => els.map(e => e.textContent)")
     assert {"6", "31", "90", "13", "35"} <= {t.replace(" (partial)", "") for t in texts}
-    assert page.get_by_text("September 2024: 31 drone attacks per Maariv").count() == 1
+    expect(page.get_by_text("September 2024: 31 drone attacks per Maariv")).to_have_count(1, timeout=30_000)
     page.screenshot(path="/tmp/attacks.png", full_page=True)
     # The other charts draw when their tab is opened, and the tab goes into the link.
     page.get_by_role("tab", name="Casualties").click()
@@ -51,7 +52,7 @@ def test_filters_matching_no_figure_draw_an_empty_view(page_probe):
     # Maariv's figures come through Shafaq News alone; with Al-Fassel's articles none is left.
     page = page_probe.goto("/attacks?claimant=Maariv&outlet=Al-Fassel")
     page.locator(".js-plotly-plot .annotation-text", has_text="No monthly attack counts match the filters.").wait_for(state="visible", timeout=30_000)
-    assert page.get_by_text("Showing 0 of").count() == 1
+    expect(page.get_by_text("Showing 0 of")).to_have_count(1, timeout=30_000)
     assert page.locator(".js-plotly-plot .xtick").count() == 0  # no empty axes
     page_probe.assert_clean()
 

@@ -2,6 +2,7 @@
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 REPO = Path(__file__).resolve().parents[2]
 # Every module in pages/ that app.py does not list as a page: each must leave the legacy mode itself.
@@ -17,7 +18,7 @@ def test_first_request_is_a_deep_link(streamlit_launcher, probe_factory):
     # app.py ran: its navigation (page titles, not file names) and the shared sidebar are there.
     nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
     assert "Overview" in nav and "Attacks" in nav and "widgets" not in nav
-    assert page.get_by_text("Filters").count() >= 1
+    expect(page.get_by_text("Filters").first).to_be_attached(timeout=30_000)
     assert page.locator(".js-plotly-plot").first.locator("g.trace.bars").count() == 1
     probe.assert_clean()
 

@@ -4,6 +4,7 @@ profile, and an article full of script payloads shows them as text, running none
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.fixtures.datadir import ROOT, env_for, make_template
 
@@ -75,7 +76,7 @@ def test_a_link_by_id_with_filters_keeps_them_in_the_link(page_probe):
     page = page_probe.goto("/network?actor=pmf&outlet=Shafaq+News&from=2024-01-01")
     page.get_by_text("members and units:").first.wait_for(timeout=30_000)
     assert "actor=Popular+Mobilization+Forces" in page.url and "outlet=Shafaq+News" in page.url and "from=2024-01-01" in page.url, page.url
-    assert page.get_by_text("from Shafaq News; dated from 2024-01-01").count() > 0
+    expect(page.get_by_text("from Shafaq News; dated from 2024-01-01").first).to_be_attached(timeout=30_000)
     page_probe.assert_clean()
     # Back to the link as first opened, in the same session: the picker is bound by then,
     # and rewriting the link again stopped the page. The profile shows, the link names it.

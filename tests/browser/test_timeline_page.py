@@ -43,7 +43,7 @@ def test_map_draws_with_no_request_leaving_localhost(page_probe):
 def test_selected_event_shows_every_report_side_by_side(page_probe):
     page = page_probe.goto("/timeline?tl_event=" + quote(SOLEIMANI))
     page.locator(".js-plotly-plot").first.wait_for(state="visible", timeout=30_000)
-    assert page.get_by_text("3 reports", exact=False).count() >= 1
+    expect(page.get_by_text("3 reports", exact=False).first).to_be_attached(timeout=30_000)
     cards = page.locator("[data-testid='stHtml'] h4")
     # st.html's code is fetched when a page first holds one: the cards can come after the chart
     # (once, in a fresh clone's full run on a slow hour, none was there yet).
