@@ -36,12 +36,12 @@ require_access()
 asked = url_snapshot()
 presenting = present_mode()
 nav = st.navigation(PAGES, position="hidden" if presenting else "sidebar")
-if nav.url_path in CHART_PAGES:  # elsewhere it would slow the page's own first paint
-    preload_chart_library()
 if not presenting:
     store_notice()
 actor_link_by_id(nav.url_path, asked)
-global_filters()
+# The chart library's preloader sits beside the sidebar's heading, taking no room;
+# only on chart pages: elsewhere it would slow the page's own first paint.
+global_filters(beside_heading=preload_chart_library if nav.url_path in CHART_PAGES else None)
 nav.run()
 notice_dropped_parameters(asked)
 if not presenting:

@@ -42,12 +42,11 @@ def static_url(name: str) -> str:
 def preload_chart_library() -> None:
     """Start loading plotly.js when the page opens, not when its first chart arrives:
     the browser fetches and compiles it while the server computes the page. The chart
-    component itself does it, from the top of the sidebar, so the script it needs
-    anyway is the only one loaded. Only for pages whose main view is a chart (app.py):
+    component itself does it, drawn where it is called (beside the sidebar's heading,
+    app.py, where it takes no room), so the script it needs anyway is the only one loaded. Only for pages whose main view is a chart (app.py):
     elsewhere it delayed the first paint."""
     payload = '{"src":%s,"preload":true}' % json.dumps(static_url(PLOTLY_JS))
-    with st.sidebar:
-        _chart_component(key="plotly_preload", data=payload.encode("utf-8"), height=0)
+    _chart_component(key="plotly_preload", data=payload.encode("utf-8"), height=0)
 
 
 def house_template() -> dict:

@@ -6,6 +6,7 @@ reproduces the view.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
@@ -73,12 +74,17 @@ def actor_link_by_id(page: str, asked: dict) -> None:
     st.switch_page("pages/network.py", query_params={**query, "actor": actor})
 
 
-def global_filters() -> Filters:
-    """Render the sidebar (outlets, perspectives, dates) and return its Filters."""
+def global_filters(beside_heading: Callable[[], None] | None = None) -> Filters:
+    """Render the sidebar (outlets, perspectives, dates) and return its Filters.
+    ``beside_heading`` draws an element that must take no room (the chart preloader,
+    pages/charts.py) in the heading's own slot: no gap of its own, from the first render."""
     articles = loaders.table("articles", ["outlet", "perspective"])  # never the text: the sidebar runs on every page
     outlets = loaders.outlets()
     with st.sidebar:
-        st.markdown("**Filters** (shared by every page, kept in the link)")
+        with st.container(gap=None):
+            st.markdown("**Filters** (shared by every page, kept in the link)")
+            if beside_heading:
+                beside_heading()
         outlet_opts = sorted(articles["outlet"].dropna().unique())
         sel_outlets = st.multiselect("Outlets", outlet_opts, key="outlet", bind="query-params")
         # Options are the readable labels, so the link says ?perspective=Iraqi.

@@ -44,9 +44,6 @@ export default function (component) {
   const payload = JSON.parse(asText(data));
   if (payload.preload) {  // draws nothing: starts the download while the page is computed
     loadPlotly(payload.src).catch(() => {});
-    // Take no room in the sidebar (an empty element still gets the gap between elements).
-    const box = parentElement.closest && parentElement.closest('[data-testid="stElementContainer"]');
-    if (box) box.style.display = "none";
     return;
   }
   let el = parentElement.querySelector(".crosscurrents-chart");

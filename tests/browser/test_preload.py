@@ -1,5 +1,7 @@
 """Pages whose main view is a Plotly chart start loading plotly.js as they open; others do not.
 The charts use the app's own cartesian build (pages/charts.py), never Streamlit's full bundle."""
+from playwright.sync_api import expect
+
 from lib.paths import PLOTLY_JS
 
 
@@ -37,16 +39,16 @@ def test_pages_without_charts_do_not_load_plotly(page_probe):
 
 
 def test_the_preloader_takes_no_room_in_the_sidebar(page_probe):
-    def filters_top(path: str, ready: str) -> float:
+    """It shares the sidebar heading's slot (app.py), so the heading and the first filter below
+    it stand where they do on a page without it, from the first render: with a slot of its own it took one gap (16 px)
+    until its script hid it, which could be after the chart was drawn."""
+    def filters_top(path: str, ready: str):
         page = page_probe.goto(path)
         page.locator(ready).first.wait_for(state="visible", timeout=30_000)
-        if path.startswith("/attacks"):
-            # The preloader hides its element once its script runs, which can be after the
-            # chart is drawn (the sidebar is drawn after the main area): measured before,
-            # the filters were once 16 px lower, the gap of one element.
-            page.wait_for_function("""() => { const box = document.querySelector('[data-testid="stSidebar"] .st-key-plotly_preload');
-                                              return box && getComputedStyle(box).display === "none"; }""", timeout=30_000)
-        return page.locator('[data-testid="stSidebar"]').get_by_text("Filters", exact=True).bounding_box()["y"]
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        return page, [sidebar.get_by_text(words, exact=True).bounding_box()["y"] for words in ("Filters", "Outlets")]
 
-    assert filters_top("/attacks", ".js-plotly-plot .bars path") == filters_top("/search?q=drone", "mark")
+    chart_page, with_preloader = filters_top("/attacks", ".js-plotly-plot .bars path")
+    expect(chart_page.locator('[data-testid="stSidebar"] .st-key-plotly_preload')).to_be_attached()
+    assert with_preloader == filters_top("/search?q=drone", "mark")[1]
     page_probe.assert_clean()
