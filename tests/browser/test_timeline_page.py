@@ -1,8 +1,9 @@
 """The Timeline & Map page in a real headless Chromium: the map is drawn from
 the shipped boundaries, and no request leaves localhost."""
+import warnings
 from urllib.parse import quote
 
-from playwright.sync_api import expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError, expect
 
 from drawn_labels import label_boxes, overlapping
 
@@ -57,12 +58,35 @@ def test_selected_event_shows_every_report_side_by_side(page_probe):
 
 
 def _click(page, point):
-    """Plotly picks points from the mouse position, not from element clicks."""
+    """Plotly picks points from the mouse position, not from element clicks.
+    Returns the points Plotly had under the mouse when it was clicked."""
     box = point.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x, y)
     page.wait_for_timeout(200)
+    hovered = point.evaluate(
+        "el => (el.closest('.js-plotly-plot')._hoverdata || []).map(p => [p.curveNumber, p.pointNumber, p.customdata])")
     page.mouse.click(x, y)
+    return hovered
+
+
+def _click_until(page, point, url_glob: str, attempts: int = 3) -> None:
+    """Click ``point`` until the link matches ``url_glob``. A click that changed nothing
+    (once in a fresh clone's full run on CI, in 30 s) is clicked again and reported as a
+    warning with what Plotly had under the mouse, so a lost click shows in the log
+    rather than passing unseen; a click that never lands fails the test."""
+    tried = []
+    for _ in range(attempts):
+        hovered = _click(page, point)
+        try:
+            page.wait_for_url(url_glob, timeout=20_000)
+        except PlaywrightTimeoutError:
+            tried.append(f"under the mouse {hovered}, then the link was {page.url}")
+            continue
+        if tried:
+            warnings.warn(f"a click on the chart was lost {len(tried)} time(s): " + "; ".join(tried))
+        return
+    raise AssertionError(f"{attempts} clicks never made the link match {url_glob}: " + "; ".join(tried))
 
 
 def test_clicking_an_event_selects_it_and_puts_it_in_the_link(page_probe):
@@ -71,9 +95,8 @@ def test_clicking_an_event_selects_it_and_puts_it_in_the_link(page_probe):
     timeline.wait_for(state="visible", timeout=30_000)
     # The only diamond on the timeline: the killing reported by three outlets.
     diamond = timeline.locator("g.trace.scatter path.point[d='M6.5,0L0,6.5L-6.5,0L0,-6.5Z']")
-    assert diamond.count() == 1
-    _click(page, diamond)
-    page.wait_for_url("**tl_event=2020-01-03*", timeout=30_000)
+    expect(diamond).to_have_count(1, timeout=30_000)
+    _click_until(page, diamond, "**tl_event=2020-01-03*")
     page_probe.wait_for_app()
     expect(page.locator("[data-testid='stHtml'] h4")).to_have_count(3, timeout=30_000)  # st.html's code may still be on its way
     # Then an event on the map (its tab; the selected event stays in the link): one report, one card.
