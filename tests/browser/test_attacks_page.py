@@ -135,3 +135,24 @@ def test_a_claimants_month_reported_twice_is_never_drawn_as_one_summed_bar(strea
     probe.wait_for_app()
     assert sorted(t.split("reported by ")[1].split(":")[0] for t in said.all_inner_texts()) == ["Shafaq News", "Ynet"]
     probe.assert_clean()
+
+
+def test_the_charts_camera_button_downloads_a_png(page_probe, tmp_path):
+    """The chart's PNG export (plotly.js's toImage, drawn in the browser from the app's own
+    plotly.js build): a real image of the chart, under the name the page gives it."""
+    page = page_probe.goto("/attacks")
+    chart = page.locator(".js-plotly-plot").first
+    chart.locator("g.trace.bars path").first.wait_for(state="attached", timeout=30_000)
+    chart.hover()
+    camera = chart.locator(".modebar-btn[data-title^='Download plot']")
+    with page.expect_download(timeout=30_000) as info:
+        camera.click()
+    path = tmp_path / "chart.png"
+    info.value.save_as(path)
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000, len(data)
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    box = chart.bounding_box()
+    assert (width, height) == (round(box["width"]), round(box["height"])), (width, height, box)
+    assert info.value.suggested_filename == "crosscurrents-monthly-chart.png"
+    page_probe.assert_clean()
