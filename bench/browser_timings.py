@@ -123,7 +123,7 @@ REFERENCE_PAGES = {
     "title_only": ('import streamlit as st\nst.title("Reference")\n', "h1"),
     "one_tiny_plotly_chart": ('import pandas\nimport plotly.graph_objects as go\nimport streamlit as st\n'
                               'st.plotly_chart(go.Figure(go.Bar(x=["a", "b"], y=[1, 2])), key="c")\n', ".js-plotly-plot"),
-    # The same chart drawn as the app draws its charts (pages/charts.py: plotly.js's cartesian build).
+    # The same chart drawn as the app draws its charts (pages/charts.py: the app's own plotly.js build).
     "one_tiny_chart_our_build": (f'import sys\nsys.path.insert(0, {str(ROOT)!r})\nimport pandas\nimport plotly.graph_objects as go\n'
                                  'from pages.charts import plotly_chart\n'
                                  'plotly_chart(go.Figure(go.Bar(x=["a", "b"], y=[1, 2])), key="c")\n', ".js-plotly-plot .bars path"),

@@ -76,8 +76,8 @@ def render(brief: Briefing, generated: datetime | None = None) -> str:
     needs_plotly = any(p.kind == "chart" for p in brief.panels)
     if needs_plotly:
         # Inlined once for all charts: the file must open with no network. The app's
-        # cartesian build (every chart we draw is cartesian) keeps a pack 3.3 MB lighter
-        # than plotly's full bundle.
+        # own build (only the traces we draw) keeps a pack 3.6 MB lighter than plotly's
+        # full bundle.
         parts.append(f"<script>{(STATIC_DIR / PLOTLY_JS).read_text(encoding='utf-8')}</script>")
     for i, p in enumerate(brief.panels):
         parts.append(f"<section class='{'pagebreak' if i else ''}'><h2>{html.escape(p.title)}</h2>")

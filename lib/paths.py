@@ -11,5 +11,5 @@ CORPUS_DIR = Path(os.environ.get("CROSSCURRENTS_CORPUS", DATA_DIR / "corpus"))
 STORE_DIR = Path(os.environ.get("CROSSCURRENTS_STORE", DATA_DIR / "processed"))
 # Files the browser loads from the app itself (Streamlit serves static/ at /app/static).
 STATIC_DIR = ROOT / "static"
-# plotly.js's cartesian build, the version the plotly package builds figures for (static/vendor/README.md).
-PLOTLY_JS = "vendor/plotly-cartesian-4.1.1.min.js"
+# Our plotly.js build (the traces the app draws), the version the plotly package builds figures for (static/vendor/README.md).
+PLOTLY_JS = "vendor/plotly-scatter-bar-box-heatmap-4.1.1.min.js"

@@ -1,10 +1,10 @@
 """Plotly charts drawn by the app's own build of plotly.js.
 
 st.plotly_chart loads Streamlit's 4.7 MB full plotly.js bundle, which a browser
-takes about a second to compile before the first chart shows. Our charts use only
-cartesian traces (bar, scatter, heatmap), so the pages draw them with plotly.js's
-cartesian build (1.5 MB, same version 4.1.1), served by the app itself from
-static/vendor: nothing comes from a CDN. A page holding one small chart drew it in
+takes about a second to compile before the first chart shows. Our charts use four
+traces (scatter, bar, box, heatmap), so the pages draw them with our own build of
+plotly.js holding just those (1.2 MB, same version 4.1.1; tools/plotly_bundle),
+served by the app itself from static/vendor: nothing comes from a CDN. A page holding one small chart drew it in
 1.9-2.5 s instead of 3.2-3.7 s (`make bench`'s reference pages, headless Chromium,
 this 2-core machine).
 Selections come back as st.plotly_chart reports them: st.session_state[key]

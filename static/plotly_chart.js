@@ -1,4 +1,4 @@
-// Draws one Plotly figure with the cartesian build of plotly.js served by the app
+// Draws one Plotly figure with the app's own build of plotly.js, served by the app
 // (static/vendor), and reports clicked or box-selected points back to Python in the
 // shape st.plotly_chart uses: state "selection" = {points: [...], point_indices: [...]}.
 // The library is loaded once per page; every chart waits for the same promise.

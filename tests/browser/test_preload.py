@@ -1,5 +1,5 @@
 """Pages whose main view is a Plotly chart start loading plotly.js as they open; others do not.
-The charts use the app's own cartesian build (pages/charts.py), never Streamlit's full bundle."""
+The charts use the app's own plotly.js build (pages/charts.py), never Streamlit's full bundle."""
 from playwright.sync_api import expect
 
 from lib.paths import PLOTLY_JS

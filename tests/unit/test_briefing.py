@@ -39,7 +39,7 @@ def test_pack_loads_nothing_from_outside(processed, ctx):
 
 def test_pack_inlines_the_apps_plotly_build_once(processed, ctx):
     html = make_pack(processed, ctx)
-    assert html.count("plotly.js (cartesian - minified) v") == 1
+    assert html.count("plotly.js (scatter, bar, box, heatmap; esbuild) v") == 1
     assert len(html.encode()) < 2_500_000  # plotly's full bundle alone is 4.8 MB
 
 
