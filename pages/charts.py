@@ -4,9 +4,10 @@ st.plotly_chart loads Streamlit's 4.7 MB full plotly.js bundle, which a browser
 takes about a second to compile before the first chart shows. Our charts use four
 traces (scatter, bar, box, heatmap), so the pages draw them with our own build of
 plotly.js holding just those (1.2 MB, same version 4.1.1; tools/plotly_bundle),
-served by the app itself from static/vendor: nothing comes from a CDN. A page holding one small chart drew it in
-1.9-2.5 s instead of 3.2-3.7 s (`make bench`'s reference pages, headless Chromium,
-this 2-core machine).
+served by the app itself from static/vendor: nothing comes from a CDN. A page
+holding one small chart drew it in 1.9-2.5 s instead of 3.2-3.7 s (`make bench`'s
+reference pages, headless Chromium, this 2-core machine, with plotly's cartesian
+build; ours runs in 0.3 s where that one took 0.8 s: static/vendor/README.md).
 Selections come back as st.plotly_chart reports them: st.session_state[key]
 ["selection"]["points"], each point with its customdata.
 """
