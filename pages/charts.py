@@ -43,9 +43,10 @@ def static_url(name: str) -> str:
 def preload_chart_library() -> None:
     """Start loading plotly.js when the page opens, not when its first chart arrives:
     the browser fetches and compiles it while the server computes the page. The chart
-    component itself does it, drawn where it is called (beside the sidebar's heading,
-    app.py, where it takes no room), so the script it needs anyway is the only one loaded. Only for pages whose main view is a chart (app.py):
-    elsewhere it delayed the first paint."""
+    component itself does it, so the script it needs anyway is the only one loaded.
+    It is drawn where it is called: beside the sidebar's heading, where it takes no
+    room, and only on pages whose main view is a chart (app.py); elsewhere it
+    delayed the first paint."""
     payload = '{"src":%s,"preload":true}' % json.dumps(static_url(PLOTLY_JS))
     _chart_component(key="plotly_preload", data=payload.encode("utf-8"), height=0)
 

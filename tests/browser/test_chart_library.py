@@ -1,21 +1,17 @@
 """The app's own plotly.js build draws the chart only a large corpus sends: the casualties'
 monthly boxes (past 200 figures), which the seeds never reach in a page."""
-import pandas as pd
 from playwright.sync_api import expect
 
 from lib import attack_charts
 from lib.paths import PLOTLY_JS, STATIC_DIR
 from pages.charts import figure_json
+from tests.unit.test_chart_budget import casualty_table
 
 
 def test_the_casualty_boxes_draw_with_the_apps_plotly_build(browser, monkeypatch):
     monkeypatch.setattr(attack_charts, "MAX_LABELLED", 3)
-    claims = [("killed", "2024-01-03", 2), ("killed", "2024-01-25", 4), ("killed", "2024-01-28", 6),
-              ("killed", "2024-03-01", 5), ("injured", "2024-01-09", 7)]
-    table = pd.DataFrame([{"claim": str(c), "count": float(c), "unit": u, "period": "p", "claimant": "A", "reporter": "R",
-                           "qualifier": "exact", "target": "base", "granularity": "day", "source": "extracted", "evidence": "e",
-                           "figure_id": f"f{i}", "period_start": pd.Timestamp(d), "period_end": pd.Timestamp(d), "partial": False}
-                          for i, (u, d, c) in enumerate(claims)])
+    table = casualty_table([("killed", "2024-01-03", 2, "day"), ("killed", "2024-01-25", 4, "day"), ("killed", "2024-01-28", 6, "day"),
+                            ("killed", "2024-03-01", 5, "day"), ("injured", "2024-01-09", 7, "day")])
     figure = figure_json(attack_charts.casualty_chart(table, {}))
     context = browser.new_context(offline=True)
     page = context.new_page()

@@ -115,6 +115,13 @@ def test_scatter_charts_drop_their_text_layer_with_their_labels(monkeypatch):
     assert (trace.mode, trace.text, len(trace.hovertext)) == ("markers", None, 2)
 
 
+def casualty_table(claims) -> pd.DataFrame:
+    """A figures table of casualty claims, one row per ``(unit, date, count, granularity)``."""
+    return pd.DataFrame([{"claim": str(c), "count": float(c), "unit": u, "period": "p", "claimant": "A", "reporter": "R", "qualifier": "exact",
+                          "target": "base", "granularity": g, "source": "extracted", "evidence": "e", "figure_id": f"f{i}",
+                          "period_start": pd.Timestamp(d), "period_end": pd.Timestamp(d), "partial": False} for i, (u, d, c, g) in enumerate(claims)])
+
+
 def test_casualties_past_the_label_budget_are_summarised_by_month(monkeypatch):
     """One marker per figure is an unreadable block at scale, and "the largest 1,500" would
     drop every injured: each month's claims per unit become a box of their spread."""
@@ -122,9 +129,7 @@ def test_casualties_past_the_label_budget_are_summarised_by_month(monkeypatch):
     claims = [("killed", "2024-01-03", 2, "day"), ("killed", "2024-01-20", 10, "week"), ("killed", "2024-01-25", 4, "day"),
               ("killed", "2024-01-28", 6, "day"), ("killed", "2024-03-01", 5, "month"), ("injured", "2024-01-09", 7, "day"),
               ("killed", "2003-01-01", 600, "cumulative"), ("injured", "2011-01-01", 90, "year")]  # not one month's casualties
-    table = pd.DataFrame([{"claim": str(c), "count": float(c), "unit": u, "period": "p", "claimant": "A", "reporter": "R", "qualifier": "exact",
-                           "target": "base", "granularity": g, "source": "extracted", "evidence": "e", "figure_id": f"f{i}",
-                           "period_start": pd.Timestamp(d), "period_end": pd.Timestamp(d), "partial": False} for i, (u, d, c, g) in enumerate(claims)])
+    table = casualty_table(claims)
     fig = casualty_chart(table, {})
     boxes = {tr.name: tr for tr in fig.data if tr.type == "box"}
     assert sorted(boxes) == ["injured", "killed"]
